@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the system packages Tccg needs, when missing (Debian/Ubuntu):
+#   ffmpeg/ffprobe (download checks and rendering), fonts for the streamer-name overlay
+#   (DejaVu for Latin, Noto CJK for Chinese/Japanese/Korean, Noto Color Emoji),
+#   and, with --test, MariaDB (storage tests) and Chromium (browser tests).
+set -euo pipefail
+want=(ffmpeg fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji fontconfig)
+if [ "${1:-}" = "--test" ]; then
+  want+=(mariadb-server mariadb-client chromium)
+fi
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

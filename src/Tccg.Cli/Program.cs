@@ -1,0 +1,3 @@
+using Tccg.Cli;
+
+return await TccgCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+
+namespace Tccg.Core.Configuration;
+
+/// <summary>One configuration key with its default and what it is for.</summary>
+public sealed record ConfigKey(string Section, string Name, object? Default, Type Type, string Description)
+{
+    public string Path => $"{Section}:{Name}";
+    public string EnvironmentVariable => Path.Replace(":", "__", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// Every configuration key, read from the options classes so the list cannot drift from the code.
+/// <c>tccg init</c> writes it out as a commented appsettings.json.
+/// </summary>
+public static class ConfigReference
+{
+    private static readonly (Type Type, string Section, string Title)[] Sections =
+    [
+        (typeof(DatabaseOptions), DatabaseOptions.Section, "Database: Sqlite (embedded, default) or MySql (MySQL/MariaDB for a shared server)."),
+        (typeof(StorageOptions), StorageOptions.Section, "Storage: the data folder (database file, clips, assets, renders, caches). --data DIR overrides Root."),
+        (typeof(TwitchOptions), TwitchOptions.Section, "Twitch: Helix app credentials (dev.twitch.tv/console) and base URLs (point them at `tccg twitch-sim` to try offline)."),
+        (typeof(ServerOptions), ServerOptions.Section, "Server: `tccg server`."),
+        (typeof(GeneratorOptions), GeneratorOptions.Section, "Generator: render defaults for compilations that do not set their own."),
+        (typeof(EditorOptions), EditorOptions.Section, "Editor rules: what a compilation must contain before it can be submitted."),
+        (typeof(DownloaderOptions), DownloaderOptions.Section, "Downloader: clip downloads."),
+    ];
+
+    private static readonly Dictionary<string, string> Descriptions = new(StringComparer.Ordinal)
+    {
+        ["Tccg:Database:Provider"] = "Sqlite or MySql.",
+        ["Tccg:Database:ConnectionString"] = "Empty: Data Source={Storage:Root}/tccg.db for Sqlite. Required for MySql, e.g. Server=127.0.0.1;Database=tccg;User ID=tccg;Password=secret",
+        ["Tccg:Storage:Root"] = "Data folder; relative paths are relative to the current folder.",
+        ["Tccg:Twitch:ClientId"] = "Helix application client id (required to talk to Twitch).",
+        ["Tccg:Twitch:ClientSecret"] = "Helix application client secret (required to talk to Twitch).",
+        ["Tccg:Twitch:AuthBaseUrl"] = "OAuth base URL (client-credentials tokens).",
+        ["Tccg:Twitch:HelixBaseUrl"] = "Helix API base URL.",
+        ["Tccg:Twitch:GqlUrl"] = "GQL endpoint used to resolve clip download URLs.",
+        ["Tccg:Twitch:GqlClientId"] = "Client-ID header for GQL; Twitch changes it every few months.",
+        ["Tccg:Twitch:ClipAccessHash"] = "Persisted-query hash of ShareClipRenderStatus; when Twitch rotates it, downloads stop with a message asking to update this.",
+        ["Tccg:Server:Urls"] = "Listen URLs, separated by ';'.",
+        ["Tccg:Server:InProcessGenerator"] = "Run a video generator inside the server (one command is the whole system).",
+        ["Tccg:Server:Automation"] = "Run the automatic finder and downloader for saved games.",
+        ["Tccg:Server:MaxUploadMegabytes"] = "Largest asset upload accepted.",
+        ["Tccg:Generator:Width"] = "Output width in pixels.",
+        ["Tccg:Generator:Height"] = "Output height in pixels.",
+        ["Tccg:Generator:Fps"] = "Output frame rate.",
+        ["Tccg:Generator:Font"] = "Overlay font: a font file path or a fontconfig family name.",
+        ["Tccg:Generator:OverlayEnabled"] = "Show the streamer name over each clip.",
+        ["Tccg:Generator:OverlayColor"] = "Overlay text colour (ffmpeg colour name or #RRGGBB).",
+        ["Tccg:Generator:OverlayOutlineColor"] = "Overlay outline colour.",
+        ["Tccg:Generator:OverlayPosition"] = "top-left, top-center, top-right, bottom-left, bottom-center or bottom-right.",
+        ["Tccg:Generator:OverlaySeconds"] = "Seconds the name is shown at the start of each clip.",
+        ["Tccg:Generator:LoudnessLufs"] = "Integrated loudness target (EBU R128).",
+        ["Tccg:Generator:TruePeakDb"] = "True-peak ceiling in dBTP.",
+        ["Tccg:Generator:Preset"] = "x264 preset.",
+        ["Tccg:Generator:Crf"] = "x264 CRF (lower is better and larger).",
+        ["Tccg:Generator:AudioBitrateKbps"] = "AAC bitrate.",
+        ["Tccg:Generator:Parallelism"] = "Segments encoded at once; 0 means one per core.",
+        ["Tccg:Editor:EnforceIntro"] = "A compilation must have an intro.",
+        ["Tccg:Editor:EnforceOutro"] = "A compilation must have an outro.",
+        ["Tccg:Editor:EnforceInterval"] = "A compilation must have an interval between clips.",
+        ["Tccg:Editor:EnforceFirstClip"] = "A compilation must have a first clip.",
+        ["Tccg:Downloader:Parallelism"] = "Clips downloaded at once.",
+        ["Tccg:Downloader:MaxAttempts"] = "Failed downloads are retried with back-off up to this many attempts.",
+        ["Tccg:Downloader:KeepUsedDays"] = "Days a used clip's file is kept; -1 keeps it, 0 deletes it once rendered.",
+    };
+
+    /// <summary>All keys, in section order, with defaults taken from a fresh options instance.</summary>
+    public static IReadOnlyList<ConfigKey> Keys { get; } = BuildKeys();
+
+    private static List<ConfigKey> BuildKeys()
+    {
+        var keys = new List<ConfigKey>();
+        foreach (var (type, section, _) in Sections)
+        {
+            var instance = Activator.CreateInstance(type)!;
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+            {
+                var path = $"{section}:{property.Name}";
+                if (!Descriptions.TryGetValue(path, out var description))
+                    throw new InvalidOperationException($"{path} has no description in ConfigReference.");
+                keys.Add(new ConfigKey(section, property.Name, property.GetValue(instance), property.PropertyType, description));
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>A commented appsettings.json holding every key at its default.</summary>
+    public static string WriteAppSettings()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("// Tccg configuration. Every key is shown at its default; delete what you do not change.");
+        sb.AppendLine("// Each key can also be set as an environment variable, e.g. Tccg__Twitch__ClientId,");
+        sb.AppendLine("// or on the command line: tccg --set Tccg:Generator:Fps=60 ...");
+        sb.AppendLine("{");
+        sb.AppendLine("  \"Tccg\": {");
+        for (var s = 0; s < Sections.Length; s++)
+        {
+            var (_, section, title) = Sections[s];
+            var sectionName = section["Tccg:".Length..];
+            sb.AppendLine(CultureInfo.InvariantCulture, $"    // {title}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"    \"{sectionName}\": {{");
+            var keys = Keys.Where(k => k.Section == section).ToList();
+            for (var i = 0; i < keys.Count; i++)
+            {
+                var key = keys[i];
+                sb.AppendLine(CultureInfo.InvariantCulture, $"      // {key.Description}");
+                sb.Append(CultureInfo.InvariantCulture, $"      \"{key.Name}\": {FormatJson(key.Default)}");
+                sb.AppendLine(i < keys.Count - 1 ? "," : "");
+            }
+
+            sb.AppendLine(s < Sections.Length - 1 ? "    }," : "    }");
+        }
+
+        sb.AppendLine("  }");
+        sb.AppendLine("}");
+        return sb.ToString();
+    }
+
+    /// <summary>A value as it is written in JSON (enums as their names).</summary>
+    public static string FormatJson(object? value) => value switch
+    {
+        null => "null",
+        Enum e => JsonSerializer.Serialize(e.ToString()),
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => JsonSerializer.Serialize(value.ToString()),
+    };
+}

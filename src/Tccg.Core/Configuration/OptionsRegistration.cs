@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Tccg.Core.Configuration;
+
+public static class OptionsRegistration
+{
+    /// <summary>Binds every <c>Tccg:*</c> section to its options class, validated at start.</summary>
+    public static IServiceCollection AddTccgOptions(this IServiceCollection services)
+    {
+        services.AddValidated<DatabaseOptions>(DatabaseOptions.Section);
+        services.AddValidated<StorageOptions>(StorageOptions.Section);
+        services.AddValidated<TwitchOptions>(TwitchOptions.Section);
+        services.AddValidated<ServerOptions>(ServerOptions.Section);
+        services.AddValidated<GeneratorOptions>(GeneratorOptions.Section);
+        services.AddValidated<EditorOptions>(EditorOptions.Section);
+        services.AddValidated<DownloaderOptions>(DownloaderOptions.Section);
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        return services;
+    }
+
+    private static void AddValidated<T>(this IServiceCollection services, string section) where T : class
+    {
+        services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<T>, KeyedDataAnnotationsValidator<T>>();
+    }
+
+    /// <summary>Validates with data annotations and reports the messages as written (each names its key).</summary>
+    private sealed class KeyedDataAnnotationsValidator<T> : IValidateOptions<T> where T : class
+    {
+        public ValidateOptionsResult Validate(string? name, T options)
+        {
+            var results = new List<ValidationResult>();
+            return Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true)
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail(results.Select(r => r.ErrorMessage ?? "invalid value"));
+        }
+    }
+
+    private sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DatabaseOptions options) =>
+            options.Provider == DatabaseProvider.MySql && string.IsNullOrWhiteSpace(options.ConnectionString)
+                ? ValidateOptionsResult.Fail(DatabaseOptions.Section + ":ConnectionString is required when Provider is MySql (for example Server=127.0.0.1;Database=tccg;User ID=tccg;Password=…).")
+                : ValidateOptionsResult.Success;
+    }
+}

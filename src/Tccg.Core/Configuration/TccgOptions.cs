@@ -1,0 +1,191 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tccg.Core.Configuration;
+
+// Every options class names its configuration section so a validation message can name the exact key
+// (DESIGN.md section 8). Error messages start with the full key: "Tccg:Database:Provider ...".
+
+/// <summary>Which database holds the clip bin.</summary>
+public enum DatabaseProvider
+{
+    Sqlite,
+    MySql,
+}
+
+/// <summary><c>Tccg:Database</c>.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Tccg:Database";
+
+    [EnumDataType(typeof(DatabaseProvider), ErrorMessage = Section + ":Provider must be Sqlite or MySql.")]
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Empty means <c>Data Source={Storage:Root}/tccg.db</c> for SQLite; required for MySql.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>The connection string to use, with the SQLite default filled in.</summary>
+    public string ResolveConnectionString(StorageOptions storage) =>
+        ConnectionString.Length > 0 || Provider != DatabaseProvider.Sqlite
+            ? ConnectionString
+            : $"Data Source={Path.Combine(storage.Root, "tccg.db")}";
+}
+
+/// <summary><c>Tccg:Storage</c>: where the database file, clips, assets, renders and caches live.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Tccg:Storage";
+
+    [Required(AllowEmptyStrings = false, ErrorMessage = Section + ":Root is required (a folder path).")]
+    public string Root { get; set; } = "data";
+
+    public string ClipsDir => Path.Combine(Root, "clips");
+    public string AssetsDir => Path.Combine(Root, "assets");
+    public string RendersDir => Path.Combine(Root, "renders");
+    public string SegmentCacheDir => Path.Combine(Root, "cache", "segments");
+    public string TempDir => Path.Combine(Root, "tmp");
+}
+
+/// <summary><c>Tccg:Twitch</c>: Helix credentials and every base URL (so a simulator or proxy can stand in).</summary>
+public sealed class TwitchOptions
+{
+    public const string Section = "Tccg:Twitch";
+    public const string DefaultGqlClientId = "kimne78kx3ncx6brgo4mv6wki5h1ko";
+    public const string DefaultClipAccessHash = "66038e29eb00d8fd115b0ce1a1382dd9d41168739b08bc87dc042af6a730541f";
+
+    /// <summary>Helix application client id; required for any call to Twitch.</summary>
+    public string ClientId { get; set; } = "";
+
+    /// <summary>Helix application client secret; required for any call to Twitch.</summary>
+    public string ClientSecret { get; set; } = "";
+
+    [Required(ErrorMessage = Section + ":AuthBaseUrl is required.")]
+    [Url(ErrorMessage = Section + ":AuthBaseUrl must be an absolute http(s) URL.")]
+    public string AuthBaseUrl { get; set; } = "https://id.twitch.tv";
+
+    [Required(ErrorMessage = Section + ":HelixBaseUrl is required.")]
+    [Url(ErrorMessage = Section + ":HelixBaseUrl must be an absolute http(s) URL.")]
+    public string HelixBaseUrl { get; set; } = "https://api.twitch.tv/helix";
+
+    [Required(ErrorMessage = Section + ":GqlUrl is required.")]
+    [Url(ErrorMessage = Section + ":GqlUrl must be an absolute http(s) URL.")]
+    public string GqlUrl { get; set; } = "https://gql.twitch.tv/gql";
+
+    [Required(AllowEmptyStrings = false, ErrorMessage = Section + ":GqlClientId is required.")]
+    public string GqlClientId { get; set; } = DefaultGqlClientId;
+
+    [Required(AllowEmptyStrings = false, ErrorMessage = Section + ":ClipAccessHash is required.")]
+    public string ClipAccessHash { get; set; } = DefaultClipAccessHash;
+
+    /// <summary>Throws with the missing key's name when Helix credentials are absent.</summary>
+    public void RequireCredentials()
+    {
+        if (string.IsNullOrWhiteSpace(ClientId))
+            throw new OptionsKeyMissingException(Section + ":ClientId", "a Twitch application client id (dev.twitch.tv/console)");
+        if (string.IsNullOrWhiteSpace(ClientSecret))
+            throw new OptionsKeyMissingException(Section + ":ClientSecret", "the Twitch application client secret");
+    }
+}
+
+/// <summary><c>Tccg:Server</c>.</summary>
+public sealed class ServerOptions
+{
+    public const string Section = "Tccg:Server";
+
+    /// <summary>Kestrel listen URLs, separated by ';'.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = Section + ":Urls is required.")]
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>Run a video generator inside the server process.</summary>
+    public bool InProcessGenerator { get; set; } = true;
+
+    /// <summary>Run the automatic finder and downloader for saved games.</summary>
+    public bool Automation { get; set; } = true;
+
+    [Range(1, 100_000, ErrorMessage = Section + ":MaxUploadMegabytes must be between 1 and 100000.")]
+    public int MaxUploadMegabytes { get; set; } = 2048;
+}
+
+/// <summary><c>Tccg:Generator</c>: defaults for rendering when a timeline leaves a setting out.</summary>
+public sealed class GeneratorOptions
+{
+    public const string Section = "Tccg:Generator";
+
+    [Range(16, 7680, ErrorMessage = Section + ":Width must be between 16 and 7680.")]
+    public int Width { get; set; } = 1920;
+
+    [Range(16, 4320, ErrorMessage = Section + ":Height must be between 16 and 4320.")]
+    public int Height { get; set; } = 1080;
+
+    [Range(1, 120, ErrorMessage = Section + ":Fps must be between 1 and 120.")]
+    public int Fps { get; set; } = 30;
+
+    /// <summary>A font file path or a fontconfig family name.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = Section + ":Font is required.")]
+    public string Font { get; set; } = "DejaVu Sans";
+
+    public bool OverlayEnabled { get; set; } = true;
+
+    [Required(AllowEmptyStrings = false, ErrorMessage = Section + ":OverlayColor is required.")]
+    public string OverlayColor { get; set; } = "white";
+
+    [Required(AllowEmptyStrings = false, ErrorMessage = Section + ":OverlayOutlineColor is required.")]
+    public string OverlayOutlineColor { get; set; } = "black";
+
+    [RegularExpression("^(top|bottom)-(left|right|center)$", ErrorMessage = Section + ":OverlayPosition must be top-left, top-center, top-right, bottom-left, bottom-center or bottom-right.")]
+    public string OverlayPosition { get; set; } = "top-left";
+
+    [Range(0, 3600, ErrorMessage = Section + ":OverlaySeconds must be between 0 and 3600.")]
+    public double OverlaySeconds { get; set; } = 5;
+
+    [Range(-70, -5, ErrorMessage = Section + ":LoudnessLufs must be between -70 and -5.")]
+    public double LoudnessLufs { get; set; } = -14;
+
+    [Range(-9, 0, ErrorMessage = Section + ":TruePeakDb must be between -9 and 0.")]
+    public double TruePeakDb { get; set; } = -1;
+
+    [RegularExpression("^(ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow)$", ErrorMessage = Section + ":Preset must be an x264 preset (ultrafast … veryslow).")]
+    public string Preset { get; set; } = "veryfast";
+
+    [Range(0, 51, ErrorMessage = Section + ":Crf must be between 0 and 51.")]
+    public int Crf { get; set; } = 20;
+
+    [Range(32, 512, ErrorMessage = Section + ":AudioBitrateKbps must be between 32 and 512.")]
+    public int AudioBitrateKbps { get; set; } = 192;
+
+    /// <summary>Segments encoded at once; 0 means one per core.</summary>
+    [Range(0, 64, ErrorMessage = Section + ":Parallelism must be between 0 and 64.")]
+    public int Parallelism { get; set; }
+}
+
+/// <summary><c>Tccg:Editor</c>: rules a compilation must meet before it may be submitted.</summary>
+public sealed class EditorOptions
+{
+    public const string Section = "Tccg:Editor";
+    public bool EnforceIntro { get; set; }
+    public bool EnforceOutro { get; set; }
+    public bool EnforceInterval { get; set; }
+    public bool EnforceFirstClip { get; set; }
+}
+
+/// <summary><c>Tccg:Downloader</c>.</summary>
+public sealed class DownloaderOptions
+{
+    public const string Section = "Tccg:Downloader";
+
+    [Range(1, 32, ErrorMessage = Section + ":Parallelism must be between 1 and 32.")]
+    public int Parallelism { get; set; } = 4;
+
+    [Range(1, 100, ErrorMessage = Section + ":MaxAttempts must be between 1 and 100.")]
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>Days a used clip's file is kept; -1 keeps it for ever, 0 deletes it at once.</summary>
+    [Range(-1, 36500, ErrorMessage = Section + ":KeepUsedDays must be -1 (keep) or between 0 and 36500.")]
+    public int KeepUsedDays { get; set; } = 7;
+}
+
+/// <summary>A configuration key the current command needs is empty.</summary>
+public sealed class OptionsKeyMissingException(string key, string what)
+    : InvalidOperationException($"Configuration key {key} is not set: it must hold {what}. Set it in appsettings.json or as the environment variable {key.Replace(":", "__", StringComparison.Ordinal)}.")
+{
+    public string Key { get; } = key;
+}
