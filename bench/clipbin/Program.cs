@@ -16,6 +16,7 @@ var clips = 1_000_000;
 var mysql = Environment.GetEnvironmentVariable("TCCG_TEST_MYSQL") is { Length: > 0 } env ? env
     : "Server=127.0.0.1;Port=33071;User ID=tccg;Password=tccg;Database=tccg_test";
 var sqliteOnly = false;
+var upsertOnly = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -23,6 +24,7 @@ for (var i = 0; i < args.Length; i++)
         case "--clips": clips = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--mysql": mysql = args[++i]; break;
         case "--sqlite-only": sqliteOnly = true; break;
+        case "--upsert-only": upsertOnly = true; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
@@ -88,11 +90,18 @@ async Task<Result> RunAsync(string provider, TccgDatabase database)
     var all = Enumerable.Range(0, clips).Select(i => MakeClip(i, random)).ToList();
 
     Console.Write($"{provider}: inserting… ");
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     foreach (var batch in all.Chunk(10_000))
         await store.UpsertFoundAsync(batch, ct);
     var insertRate = clips / watch.Elapsed.TotalSeconds;
-    Console.Write(string.Create(CultureInfo.InvariantCulture, $"{insertRate:N0}/s; re-finding… "));
+    var insertCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+    Console.Write(string.Create(CultureInfo.InvariantCulture, $"{insertRate:N0}/s ({clips / insertCpu:N0} per CPU second of this process); re-finding… "));
+    if (upsertOnly)
+    {
+        Console.WriteLine();
+        return new Result(provider, insertRate, 0, new(0, 0), new(0, 0), new(0, 0), new(0, 0));
+    }
 
     var refresh = all.Take(Math.Min(clips, 100_000)).Select(c => c with { ViewCount = c.ViewCount + 1 }).ToList();
     watch.Restart();
@@ -133,7 +142,7 @@ async Task<Result> RunAsync(string provider, TccgDatabase database)
     });
     var counts = await MeasureAsync(async _ =>
     {
-        if ((await store.CountsAsync(ct)).Count < Games)
+        if ((await store.CountsAsync(null, ct)).Count < Games)
             throw new InvalidOperationException("counts are missing games");
     });
     var byId = await MeasureAsync(async i =>

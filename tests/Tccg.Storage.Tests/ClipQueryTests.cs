@@ -115,9 +115,9 @@ public abstract class ClipQueryTests(ITestDatabase provider) : StorageTestBase(p
         var otherGame = Unique("g");
         await Clips.UpsertFoundAsync([ClipStoreTests.Clip(otherGame, 1), ClipStoreTests.Clip(otherGame, 2)], Ct);
         await Clips.MoveAsync(ids[1], ClipStatus.Used, Ct);
-        await Clips.MoveAsync(ids[2], ClipStatus.Unavailable, Ct, "deleted on Twitch");
+        await Clips.MarkUnavailableAsync(ids[2], "deleted on Twitch", Ct);
 
-        var all = await Clips.CountsAsync(Ct);
+        var all = await Clips.CountsAsync(null, Ct);
         Assert.Equal([(ClipStatus.Downloaded, 2L), (ClipStatus.Used, 1L), (ClipStatus.Unavailable, 1L)],
             all.Where(c => c.GameId == game).Select(c => (c.Status, c.Count)).OrderBy(c => c.Status));
         Assert.Equal([(ClipStatus.Found, 2L)], all.Where(c => c.GameId == otherGame).Select(c => (c.Status, c.Count)));

@@ -61,8 +61,8 @@ public interface IRenderJobStore
 
     Task<RenderJob?> GetAsync(long id, CancellationToken ct);
 
-    /// <summary>Newest first, optionally of one compilation.</summary>
-    Task<IReadOnlyList<RenderJob>> ListAsync(int limit, CancellationToken ct, long? compilationId = null);
+    /// <summary>Newest first; of one compilation, or all when <paramref name="compilationId"/> is null.</summary>
+    Task<IReadOnlyList<RenderJob>> ListAsync(long? compilationId, int limit, CancellationToken ct);
 
     /// <summary>
     /// Atomically takes the oldest queued job, or one whose lease expired, for <paramref name="worker"/>.

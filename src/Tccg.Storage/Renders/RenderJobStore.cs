@@ -29,7 +29,7 @@ public sealed class RenderJobStore(TccgDatabase database, TimeProvider time) : I
             "SELECT * FROM render_jobs WHERE id = @id", new { id }, cancellationToken: ct));
     }
 
-    public async Task<IReadOnlyList<RenderJob>> ListAsync(int limit, CancellationToken ct, long? compilationId = null)
+    public async Task<IReadOnlyList<RenderJob>> ListAsync(long? compilationId, int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         return (await connection.QueryAsync<RenderJob>(new CommandDefinition(
