@@ -8,5 +8,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return ServerCommand.Create();
+        yield return UserCommand.Create();
+        yield return TokenCommand.Create();
     }
 }
