@@ -30,9 +30,11 @@ public class HealthAndOpenApiTests
     [Fact]
     public async Task Readyz_UnwritableDataFolder_Returns503()
     {
-        var file = Path.GetTempFileName(); // a file where the data folder should be: not a usable folder
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Tccg:Storage:Root"] = Path.Combine(file, "sub") });
+        await using var server = await TestServer.StartAsync();
         using var client = server.CreateClient();
+        // The data folder turns into a file under the running server: nothing can be written there.
+        Directory.Delete(server.DataDir, recursive: true);
+        await File.WriteAllTextAsync(server.DataDir, "not a folder");
         var response = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("storage", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -52,7 +54,7 @@ public class HealthAndOpenApiTests
     public async Task UnknownRoute_Returns404ProblemDetails()
     {
         await using var server = await TestServer.StartAsync();
-        using var client = server.CreateClient();
+        using var client = await server.LoginAsNewUserAsync("walt", Tccg.Storage.Accounts.UserRole.Editor);
         var response = await client.GetAsync(new Uri("/api/v1/nope", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -39,6 +40,21 @@ internal sealed class TestServer : IAsyncDisposable
         return new TestServer(app, dataDir, new Uri(address));
     }
 
+    public Task<Tccg.Storage.Accounts.User> AddUserAsync(string name, string password, Tccg.Storage.Accounts.UserRole role) =>
+        App.Services.GetRequiredService<Tccg.Storage.Accounts.IUserStore>().AddAsync(name, password, role, CancellationToken.None);
+
+    /// <summary>A client logged in as a new user of the given role, sending the anti-forgery header.</summary>
+    public async Task<HttpClient> LoginAsNewUserAsync(string name, Tccg.Storage.Accounts.UserRole role, string password = "correct horse battery")
+    {
+        await AddUserAsync(name, password, role);
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync(new Uri("/api/v1/auth/login", UriKind.Relative), new { name, password });
+        response.EnsureSuccessStatusCode();
+        var session = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", session.GetProperty("csrfToken").GetString());
+        return client;
+    }
+
     public HttpClient CreateClient(bool cookies = true) =>
         new(new HttpClientHandler { UseCookies = cookies, AllowAutoRedirect = false }) { BaseAddress = BaseUrl };
 
@@ -48,7 +64,10 @@ internal sealed class TestServer : IAsyncDisposable
         await App.DisposeAsync();
         try
         {
-            Directory.Delete(DataDir, recursive: true);
+            if (Directory.Exists(DataDir))
+                Directory.Delete(DataDir, recursive: true);
+            else
+                File.Delete(DataDir);
         }
         catch (IOException)
         {

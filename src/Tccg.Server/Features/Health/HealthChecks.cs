@@ -78,3 +78,23 @@ internal static class HealthResponseWriter
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, Json), context.RequestAborted);
     }
 }
+
+/// <summary>The database answers a query.</summary>
+internal sealed class DatabaseHealthCheck(Tccg.Storage.Database.TccgDatabase database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy($"{database.Provider} answers");
+        }
+        catch (Exception e)
+        {
+            return HealthCheckResult.Unhealthy($"{database.Provider} does not answer: {e.Message}");
+        }
+    }
+}
