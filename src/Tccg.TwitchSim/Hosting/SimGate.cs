@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
 namespace Tccg.TwitchSim.Hosting;
@@ -82,21 +83,32 @@ internal static class SimGate
 
         if (failure is not null)
         {
+            if (clientId.Length > 0)
+            {
+                var (left, resetAt) = state.RateLimiter.Peek(clientId);
+                SetRateLimitHeaders(context, state, left, resetAt);
+            }
+
             state.Counters.UnauthorizedSent();
             await TwitchJson.WriteErrorAsync(context, 401, failure);
             return false;
         }
 
         var allowed = state.RateLimiter.TryTake(clientId, out var remaining, out var reset);
-        var headers = context.Response.Headers;
-        headers["Ratelimit-Limit"] = state.RateLimiter.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        headers["Ratelimit-Remaining"] = remaining.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        headers["Ratelimit-Reset"] = ((long)Math.Ceiling(reset.ToUnixTimeMilliseconds() / 1000.0)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        SetRateLimitHeaders(context, state, remaining, reset);
         if (allowed)
             return true;
         state.Counters.RateLimitHit();
         await TwitchJson.WriteErrorAsync(context, 429, "Too Many Requests");
         return false;
+    }
+
+    private static void SetRateLimitHeaders(HttpContext context, SimState state, int remaining, DateTimeOffset reset)
+    {
+        var headers = context.Response.Headers;
+        headers["Ratelimit-Limit"] = state.RateLimiter.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["Ratelimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+        headers["Ratelimit-Reset"] = ((long)Math.Ceiling(reset.ToUnixTimeMilliseconds() / 1000.0)).ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Announces the full Content-Length, sends half of the body, then drops the connection.</summary>
