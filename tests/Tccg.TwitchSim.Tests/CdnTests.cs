@@ -92,6 +92,29 @@ public class CdnTests
     }
 
     [Fact]
+    public async Task FullSize_ShorterClips_AreCutFromOneEncode_AtTheirOwnLength()
+    {
+        await using var sim = await TestSim.StartAsync(o =>
+        {
+            o.MediaSize = MediaSize.Full;
+            o.FullSizeMaxSeconds = 8;
+        });
+        var clip = sim.Host.World.Clips.First(c => c.Profile != MediaProfile.Landscape1080p60 && !c.IsLegacy && Math.Round(c.Duration) < 8);
+        var seconds = Math.Round(clip.Duration, MidpointRounding.AwayFromZero);
+        var file = await DownloadAsync(sim, await DownloadUrlAsync(sim, clip.Id));
+        try
+        {
+            var probe = await ProbeResult.RunAsync(file);
+            Assert.Equal((1280, 720), (probe.Width, probe.Height));
+            Assert.InRange(probe.Duration, seconds - 0.1, seconds + 0.2);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task UnsignedOrTamperedUrls_Are403()
     {
         await using var sim = await TestSim.StartAsync();

@@ -9,7 +9,7 @@ internal sealed record MediaSpec(MediaProfile Profile, int Width, int Height, in
     public bool HasAudio => Channels > 0;
 
     public string FileName => string.Create(CultureInfo.InvariantCulture,
-        $"{Profile}-{Width}x{Height}-{Fps}fps-{Seconds}s-{(HasAudio ? $"{SampleRate}hz{Channels}ch" : "noaudio")}-v1.mp4");
+        $"{Profile}-{Width}x{Height}-{Fps}fps-{Seconds}s-{(HasAudio ? $"{SampleRate}hz{Channels}ch" : "noaudio")}-v2.mp4");
 
     /// <summary>The native format of a profile: (width, height, fps, sample rate, channels).</summary>
     public static (int Width, int Height, int Fps, int SampleRate, int Channels) Native(MediaProfile profile) => profile switch
