@@ -45,6 +45,9 @@ public sealed class SimFaultOptions
     /// <summary>Fraction of responses that announce their full Content-Length, send half the body, then drop the connection.</summary>
     public double TruncateRate { get; set; }
 
+    /// <summary>Fraction of responses that send half the body, stall for <see cref="Delay"/>, then send the rest.</summary>
+    public double StallRate { get; set; }
+
     internal SimFaultOptions Clone() => (SimFaultOptions)MemberwiseClone();
 }
 

@@ -162,24 +162,47 @@ public class CdnTests
     }
 
     [Fact]
-    public async Task LegacyThumbnailMapping_ServesTheMp4()
+    public async Task LegacyThumbnailMapping_ServesTheMp4_ForBothLegacyNameForms()
     {
-        await using var sim = await TestSim.StartAsync();
-        var clip = sim.Host.World.Clips.First(c => c.IsLegacy);
-        var helix = await sim.HelixJsonAsync("/clips?id=" + clip.Id);
-        var thumbnail = helix.GetProperty("data")[0].GetProperty("thumbnail_url").GetString()!;
-        using (var jpeg = await sim.Http.GetAsync(thumbnail))
-            Assert.Equal("image/jpeg", jpeg.Content.Headers.ContentType?.MediaType);
-        var file = await DownloadAsync(sim, thumbnail.Replace("-preview-480x272.jpg", ".mp4", StringComparison.Ordinal));
-        try
+        await using var sim = await TestSim.StartAsync(o => o.LegacyClipsPerGame = 6);
+        var legacy = sim.Host.World.Clips.Where(c => c.IsLegacy).ToList();
+        var forms = legacy.GroupBy(c => c.LegacyMediaName!.StartsWith("AT-cm|", StringComparison.Ordinal)).Select(g => g.First()).ToList();
+        Assert.Equal(2, forms.Count);
+        foreach (var clip in forms)
         {
-            var probe = await ProbeResult.RunAsync(file);
-            Assert.Equal((320, 180), (probe.Width, probe.Height));
+            var helix = await sim.HelixJsonAsync("/clips?id=" + clip.Id);
+            var thumbnail = helix.GetProperty("data")[0].GetProperty("thumbnail_url").GetString()!;
+            using (var jpeg = await sim.Http.GetAsync(thumbnail))
+                Assert.Equal("image/jpeg", jpeg.Content.Headers.ContentType?.MediaType);
+            var file = await DownloadAsync(sim, thumbnail.Replace("-preview-480x272.jpg", ".mp4", StringComparison.Ordinal));
+            try
+            {
+                var probe = await ProbeResult.RunAsync(file);
+                Assert.Equal((320, 180), (probe.Width, probe.Height));
+            }
+            finally
+            {
+                File.Delete(file);
+            }
         }
-        finally
-        {
-            File.Delete(file);
-        }
+    }
+
+    [Fact]
+    public async Task CdnFaults_StallMidBody_ThenFinish()
+    {
+        await using var sim = await TestSim.StartAsync(o => o.CdnFaults.Delay = TimeSpan.FromMilliseconds(500));
+        var url = await DownloadUrlAsync(sim, sim.Host.World.Clips.First(c => !c.IsLegacy).Id);
+        using (var warm = await sim.Http.GetAsync(url))
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);     // the file exists now: headers come at once
+        sim.Host.CdnFaults.StallRate = 1;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await sim.Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+        var headersAfter = watch.Elapsed;
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.True(headersAfter < TimeSpan.FromMilliseconds(450), headersAfter.ToString());
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(480), watch.Elapsed.ToString());
+        Assert.Equal(response.Content.Headers.ContentLength, body.Length);
+        Assert.Equal(1, sim.Host.Counters.StalledResponses);
     }
 
     [Fact]

@@ -52,9 +52,9 @@ internal static class SimGate
             return;
         }
 
-        if (decision.Truncate)
+        if (decision.Truncate || decision.Stall)
         {
-            await TruncateAsync(context, next, state);
+            await SendInTwoHalvesAsync(context, next, state, decision.Truncate ? null : faults.Faults.Delay);
             return;
         }
 
@@ -111,8 +111,11 @@ internal static class SimGate
         headers["Ratelimit-Reset"] = ((long)Math.Ceiling(reset.ToUnixTimeMilliseconds() / 1000.0)).ToString(CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Announces the full Content-Length, sends half of the body, then drops the connection.</summary>
-    private static async Task TruncateAsync(HttpContext context, RequestDelegate next, SimState state)
+    /// <summary>
+    /// Announces the full Content-Length and sends half of the body; then either drops the connection
+    /// (<paramref name="stall"/> null: a truncated body) or waits <paramref name="stall"/> and sends the rest.
+    /// </summary>
+    private static async Task SendInTwoHalvesAsync(HttpContext context, RequestDelegate next, SimState state, TimeSpan? stall)
     {
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
@@ -126,11 +129,20 @@ internal static class SimGate
             context.Response.Body = original;
         }
 
-        state.Counters.TruncatedResponse();
         var length = (int)buffer.Length;
+        var half = length / 2;
         context.Response.ContentLength = length;
-        await original.WriteAsync(buffer.GetBuffer().AsMemory(0, length / 2), context.RequestAborted);
+        await original.WriteAsync(buffer.GetBuffer().AsMemory(0, half), context.RequestAborted);
         await original.FlushAsync(context.RequestAborted);
-        context.Abort();
+        if (stall is null)
+        {
+            state.Counters.TruncatedResponse();
+            context.Abort();
+            return;
+        }
+
+        state.Counters.StalledResponse();
+        await Task.Delay(stall.Value, context.RequestAborted);
+        await original.WriteAsync(buffer.GetBuffer().AsMemory(half, length - half), context.RequestAborted);
     }
 }

@@ -111,7 +111,10 @@ internal static class WorldGenerator
         var broadcaster = PickBroadcaster(random, broadcasters, gameIndex);
         var createdAt = LegacyFrom.AddSeconds((long)(random.NextDouble() * (LegacyTo - LegacyFrom).TotalSeconds));
         var video = random.NextInt64(100_000_000L, 400_000_000L).ToString(CultureInfo.InvariantCulture);
-        var legacyName = string.Create(CultureInfo.InvariantCulture, $"{video}-offset-{random.Next(60, 20000)}");
+        // Both legacy forms Twitch used: "{video}-offset-{seconds}" and "AT-cm|{id}" (%7C in URLs).
+        var legacyName = random.Next(2) == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{video}-offset-{random.Next(60, 20000)}")
+            : string.Create(CultureInfo.InvariantCulture, $"AT-cm|{random.NextInt64(10_000_000L, 99_999_999_999L)}");
         return new SimClip
         {
             Id = MakeSlug(random, usedIds),
