@@ -131,6 +131,36 @@ public sealed class TwitchSimHost : IAsyncDisposable
     /// <summary>Refills every rate-limit bucket.</summary>
     public void ResetRateLimits() => _state.RateLimiter.Reset();
 
+    /// <summary>
+    /// Makes the media files the CDN will serve ahead of time (ffmpeg runs once per format), so the first
+    /// downloads are not slowed by encoding. Worth it for <see cref="MediaSize.Full"/> (about 30 s of encoding on
+    /// two cores); small media takes a few seconds at most. Returns the number of files made or found.
+    /// </summary>
+    public async Task<int> PrepareMediaAsync(CancellationToken cancellationToken = default)
+    {
+        var specs = new HashSet<MediaSpec>();
+        foreach (var clip in _state.World.Clips)
+        {
+            foreach (var (profile, portrait) in new[] { (clip.Profile, false), (MediaProfile.Vertical1080x1920, true) })
+            {
+                if (portrait && !clip.HasPortrait)
+                    continue;
+                var (quality, fps) = MediaSpec.Qualities(profile)[0];
+                var spec = MediaSpec.For(profile, quality, fps, _state.Options.MediaSize, clip.Duration, clip.Id, _state.Options.FullSizeMaxSeconds);
+                // Full size: the longest file per format; shorter ones are quick cuts of it.
+                specs.Add(_state.Options.MediaSize == MediaSize.Full ? spec with { Seconds = Math.Max(1, _state.Options.FullSizeMaxSeconds) } : spec);
+            }
+        }
+
+        foreach (var spec in specs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await _state.Media.GetAsync(spec);
+        }
+
+        return specs.Count;
+    }
+
     /// <summary>A signed media URL for a clip's best landscape quality, as a client would build it from GQL.</summary>
     public string SignedMediaUrl(string clipId)
     {

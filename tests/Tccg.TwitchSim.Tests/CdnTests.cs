@@ -115,6 +115,22 @@ public class CdnTests
     }
 
     [Fact]
+    public async Task PrepareMedia_MakesEveryFileAhead_SoDownloadsEncodeNothing()
+    {
+        await using var sim = await TestSim.StartAsync(o => o.PortraitRate = 0.3);
+        var files = await sim.Host.PrepareMediaAsync();
+        Assert.InRange(files, 5, 15);   // 4 landscape formats + portrait, in 2–4 s lengths
+        var made = sim.Host.Counters.MediaFilesGenerated;
+        foreach (var clip in sim.Host.World.Clips.Where(c => !c.IsLegacy).Take(20))
+        {
+            using var response = await sim.Http.GetAsync(sim.Host.SignedMediaUrl(clip.Id));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(made, sim.Host.Counters.MediaFilesGenerated);
+    }
+
+    [Fact]
     public async Task UnsignedOrTamperedUrls_Are403()
     {
         await using var sim = await TestSim.StartAsync();

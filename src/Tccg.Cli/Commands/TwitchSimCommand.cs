@@ -57,7 +57,9 @@ internal static class TwitchSimCommand
             options.CdnFaults.ServerErrorRate = rate;
 
             await using var sim = await TwitchSimHost.StartAsync(options, ct);
-            await WriteBannerAsync(parse.InvocationConfiguration.Output, sim);
+            var output = parse.InvocationConfiguration.Output;
+            await WriteBannerAsync(output, sim);
+            _ = PrepareMediaAsync(sim, output, ct);
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);
@@ -70,6 +72,21 @@ internal static class TwitchSimCommand
             return TccgCli.ExitOk;
         });
         return command;
+    }
+
+    /// <summary>Encodes the served media in the background so the first downloads do not wait for ffmpeg.</summary>
+    private static async Task PrepareMediaAsync(TwitchSimHost sim, TextWriter output, CancellationToken ct)
+    {
+        try
+        {
+            var files = await sim.PrepareMediaAsync(ct);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Media ready ({files} files in {sim.Options.MediaCacheDir ?? Path.Combine(Path.GetTempPath(), "tccg-twitchsim-media")})."));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (!ct.IsCancellationRequested)
+                await output.WriteLineAsync($"Could not prepare media ahead of time ({e.Message}); it will be made on first request.");
+        }
     }
 
     private static async Task WriteBannerAsync(TextWriter output, TwitchSimHost sim)
