@@ -53,6 +53,27 @@ Report("GQL ShareClipRenderStatus", gql);
 Report("CDN signed small MP4 (cached file)", cdn);
 Console.WriteLine($"Helix requests {sim.Counters.HelixRequests}, GQL {sim.Counters.GqlOperations}, CDN {sim.Counters.CdnRequests}");
 
+if (args.Contains("--full-media"))
+{
+    // Cold encode of every full-size format into an empty cache, then one clip-length cut.
+    var cache = Path.Combine(Path.GetTempPath(), "tccg-sim-bench-" + Guid.NewGuid().ToString("N"));
+    await using var full = await TwitchSimHost.StartAsync(new TwitchSimOptions
+    {
+        Seed = 1, Anchor = anchor, MediaSize = MediaSize.Full, MediaCacheDir = cache, PortraitRate = 0.3,
+        Games = [new SimGameSpec("33214", "Fortnite", 200, TimeSpan.FromDays(7))],
+    });
+    watch.Restart();
+    var files = await full.PrepareMediaAsync();
+    var prepare = watch.Elapsed;
+    var shortClip = full.World.Clips.First(c => !c.IsLegacy && c.Duration < 20);
+    watch.Restart();
+    var bytes = (await http.GetByteArrayAsync(full.SignedMediaUrl(shortClip.Id))).Length;
+    var cut = watch.Elapsed;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"full-size media: {files} base files encoded in {prepare.TotalSeconds:F1} s; a {shortClip.Duration} s clip cut and served in {cut.TotalMilliseconds:F0} ms ({bytes / 1e6:F1} MB)"));
+    Directory.Delete(cache, recursive: true);
+}
+
 void Report(string name, TimeSpan perOp) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{name,-52} {perOp.TotalMilliseconds,9:F3} ms/op  {perOp / baseline,8:F1}x baseline"));

@@ -148,7 +148,7 @@ public sealed class TwitchSimHost : IAsyncDisposable
                 var (quality, fps) = MediaSpec.Qualities(profile)[0];
                 var spec = MediaSpec.For(profile, quality, fps, _state.Options.MediaSize, clip.Duration, clip.Id, _state.Options.FullSizeMaxSeconds);
                 // Full size: the longest file per format; shorter ones are quick cuts of it.
-                specs.Add(_state.Options.MediaSize == MediaSize.Full ? spec with { Seconds = Math.Max(1, _state.Options.FullSizeMaxSeconds) } : spec);
+                specs.Add(_state.Options.MediaSize == MediaSize.Full ? spec with { Deciseconds = MediaSpec.MaxDeciseconds(_state.Options.FullSizeMaxSeconds) } : spec);
             }
         }
 

@@ -23,16 +23,16 @@ internal sealed class MediaFactory(TwitchSimOptions options, SimCounters counter
     /// </summary>
     public Task<string> GetAsync(MediaSpec spec)
     {
-        var longest = Math.Max(1, options.FullSizeMaxSeconds);
-        if (options.MediaSize == MediaSize.Small || spec.Seconds >= longest)
+        var longest = MediaSpec.MaxDeciseconds(options.FullSizeMaxSeconds);
+        if (options.MediaSize == MediaSize.Small || spec.Deciseconds >= longest)
             return GetOrMake(spec.FileName, path => RunFfmpegAsync(VideoArguments(spec, path)));
         return GetOrMake(spec.FileName, async path =>
         {
-            var source = await GetAsync(spec with { Seconds = longest });
+            var source = await GetAsync(spec with { Deciseconds = longest });
             await RunFfmpegAsync(
             [
                 "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", source,
-                "-t", spec.Seconds.ToString(CultureInfo.InvariantCulture), "-map", "0", "-c", "copy",
+                "-t", spec.SecondsText, "-map", "0", "-c", "copy",
                 "-movflags", "+faststart", "-f", "mp4", path,
             ]);
         });
@@ -89,7 +89,7 @@ internal sealed class MediaFactory(TwitchSimOptions options, SimCounters counter
 
     private static List<string> VideoArguments(MediaSpec spec, string output)
     {
-        var seconds = spec.Seconds.ToString(CultureInfo.InvariantCulture);
+        var seconds = spec.SecondsText;
         var args = new List<string>
         {
             "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
