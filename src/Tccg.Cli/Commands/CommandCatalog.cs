@@ -7,6 +7,8 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return UserCommand.Create();
+        yield return TokenCommand.Create();
         yield return TwitchSimCommand.Create();
     }
 }
