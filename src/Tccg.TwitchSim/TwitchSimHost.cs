@@ -32,8 +32,11 @@ public sealed class TwitchSimHost : IAsyncDisposable
         _state = state;
     }
 
-    /// <summary><c>http://127.0.0.1:PORT</c> (no trailing slash).</summary>
+    /// <summary><c>http://127.0.0.1:PORT</c> (no trailing slash), or <see cref="TwitchSimOptions.PublicBaseUrl"/> when set.</summary>
     public string BaseUrl => _state.BaseUrl;
+
+    /// <summary>The address Kestrel is bound to, <c>http://127.0.0.1:PORT</c>, whatever <see cref="BaseUrl"/> says.</summary>
+    public string BoundUrl => _state.BoundUrl;
 
     /// <summary>What <c>Tccg:Twitch:AuthBaseUrl</c> should be (the token endpoint is <c>{AuthBaseUrl}/oauth2/token</c>).</summary>
     public string AuthBaseUrl => BaseUrl;
@@ -104,7 +107,9 @@ public sealed class TwitchSimHost : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.First();
-        state.BaseUrl = new Uri(address).GetLeftPart(UriPartial.Authority).Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
+        var bound = new Uri(address).GetLeftPart(UriPartial.Authority).Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
+        state.BoundUrl = bound;
+        state.BaseUrl = options.PublicBaseUrl?.TrimEnd('/') ?? bound;
         return new TwitchSimHost(app, state);
     }
 

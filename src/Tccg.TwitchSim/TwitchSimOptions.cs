@@ -60,6 +60,13 @@ public sealed class TwitchSimOptions
     /// <summary>Loopback port; 0 picks a free one (see <see cref="TwitchSimHost.BaseUrl"/>).</summary>
     public int Port { get; set; }
 
+    /// <summary>
+    /// The base URL clients reach the simulator at, when not the bound <c>http://127.0.0.1:PORT</c> (behind a
+    /// proxy path or a port mapping). Every URL the simulator hands out (thumbnails, CDN source URLs, the URLs
+    /// on <see cref="TwitchSimHost"/>) starts with it. Null: the bound address.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
     /// <summary>Helix application credentials the simulator accepts.</summary>
     public string ClientId { get; set; } = "tccgsimclient0000000000000000";
 

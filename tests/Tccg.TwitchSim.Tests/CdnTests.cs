@@ -162,6 +162,18 @@ public class CdnTests
     }
 
     [Fact]
+    public async Task HeadRequest_GivesTheLengthWithoutABody()
+    {
+        await using var sim = await TestSim.StartAsync();
+        var url = await DownloadUrlAsync(sim, sim.Host.World.Clips.First(c => !c.IsLegacy).Id);
+        using var request = new HttpRequestMessage(HttpMethod.Head, url);
+        using var response = await sim.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Content.Headers.ContentLength > 1000);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task RangeRequest_Is206WithContentRange()
     {
         await using var sim = await TestSim.StartAsync();

@@ -51,4 +51,15 @@ public class HostTests
         Assert.Contains(sim.Host.World.Clips, c => c.CreatedAt > now.AddDays(-1));
         Assert.All(sim.Host.World.Clips, c => Assert.True(c.CreatedAt < now));
     }
+
+    [Fact]
+    public async Task PublicBaseUrl_PrefixesEveryHandedOutUrl()
+    {
+        await using var sim = await TestSim.StartAsync(o => o.PublicBaseUrl = "http://127.0.0.1:9/twitch/");
+        Assert.Equal("http://127.0.0.1:9/twitch", sim.Host.BaseUrl);
+        Assert.Equal("http://127.0.0.1:9/twitch/helix", sim.Host.HelixBaseUrl);
+        Assert.StartsWith("http://127.0.0.1:", sim.Host.BoundUrl, StringComparison.Ordinal);
+        Assert.NotEqual(sim.Host.BaseUrl, sim.Host.BoundUrl);
+        Assert.StartsWith("http://127.0.0.1:9/twitch/cdn/", sim.Host.SignedMediaUrl(sim.Host.World.Clips[0].Id), StringComparison.Ordinal);
+    }
 }
