@@ -10,5 +10,6 @@ internal static class CommandCatalog
         yield return ServerCommand.Create();
         yield return UserCommand.Create();
         yield return TokenCommand.Create();
+        yield return TwitchSimCommand.Create();
     }
 }
