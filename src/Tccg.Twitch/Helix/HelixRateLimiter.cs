@@ -23,6 +23,7 @@ public sealed class HelixRateLimiter(TimeProvider time, ILogger<HelixRateLimiter
     private int? _limit;
     private int _remaining;
     private DateTimeOffset _reset = DateTimeOffset.MinValue;
+    private bool _assumedFull;
     private int _inFlight;
     private long _calls;
     private long _throttled;
@@ -55,11 +56,11 @@ public sealed class HelixRateLimiter(TimeProvider time, ILogger<HelixRateLimiter
                 }
                 else
                 {
-                    if (now >= _reset && _remaining < limit)
+                    if (now >= _reset && !_assumedFull)
                     {
-                        // The window has turned over: the bucket is full again until headers say otherwise.
+                        // The window has turned over: the bucket is full again until the next headers say otherwise.
                         _remaining = limit;
-                        _reset = now + TimeSpan.FromSeconds(1);
+                        _assumedFull = true;
                     }
                     if (_remaining - _inFlight > Math.Min(Reserve, limit - 1))
                     {
@@ -103,10 +104,9 @@ public sealed class HelixRateLimiter(TimeProvider time, ILogger<HelixRateLimiter
                 _throttled++;
                 _remaining = 0;
                 _limit ??= 1;
-                if (reset is { } r && r > _reset)
-                    _reset = r;
-                else if (reset is null)
-                    _reset = time.GetUtcNow() + TimeSpan.FromSeconds(1);
+                _assumedFull = false;
+                var now = time.GetUtcNow();
+                _reset = reset is { } r && r > now ? r : now + TimeSpan.FromSeconds(1);
                 logger.LogWarning("Helix answered 429 Too Many Requests; waiting until {Reset:O}", _reset);
                 return;
             }
@@ -116,8 +116,9 @@ public sealed class HelixRateLimiter(TimeProvider time, ILogger<HelixRateLimiter
             {
                 _reset = newReset;
                 _remaining = rem;
+                _assumedFull = false;
             }
-            else if (newReset == _reset)
+            else if (newReset == _reset && !_assumedFull)
             {
                 // Responses can arrive out of order: the lowest count is the newest.
                 _remaining = Math.Min(_remaining, rem);
