@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Tccg.Core.Configuration;
+using Tccg.Storage.Accounts;
+using Tccg.Storage.Clips;
+using Tccg.Storage.Database;
+using Tccg.Storage.Games;
+
+namespace Tccg.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the database (from <see cref="DatabaseOptions"/> and <see cref="StorageOptions"/>), the
+    /// <see cref="MigrationRunner"/> and every store as singletons. Hosts run
+    /// <c>services.GetRequiredService&lt;MigrationRunner&gt;().MigrateAsync(ct)</c> once at start.
+    /// </summary>
+    public static IServiceCollection AddTccgStorage(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(LockoutPolicy.Default);
+        services.TryAddSingleton(sp =>
+        {
+            var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new TccgDatabase(db.Provider, db.ResolveConnectionString(storage));
+        });
+        services.TryAddSingleton<MigrationRunner>();
+        services.TryAddSingleton<IClipStore, ClipStore>();
+        services.TryAddSingleton<IGameStore, GameStore>();
+        services.TryAddSingleton<IUserStore, UserStore>();
+        services.TryAddSingleton<ITokenStore, TokenStore>();
+        return services;
+    }
+}
