@@ -6,6 +6,8 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Timeout;
 using Tccg.Core.Configuration;
+using Tccg.Twitch.Downloads;
+using Tccg.Twitch.Finder;
 using Tccg.Twitch.Gql;
 using Tccg.Twitch.Helix;
 
@@ -18,7 +20,9 @@ public static class TwitchServiceCollectionExtensions
 
     /// <summary>
     /// The Twitch clients, configured from <see cref="TwitchOptions"/>: <see cref="HelixClient"/> (auth → pacing →
-    /// retries → observed per attempt), <see cref="ClipUrlResolver"/> (GQL, retried) and a media client for clip files.
+    /// retries → observed per attempt), <see cref="ClipUrlResolver"/> (GQL, retried) and a media client for clip files;
+    /// plus <see cref="ClipFinder"/>, <see cref="ClipDownloader"/> and <see cref="ClipBinMaintenance"/>, which need
+    /// <c>AddTccgStorage()</c> and <c>AddTccgMedia()</c>.
     /// </summary>
     public static IServiceCollection AddTccgTwitch(this IServiceCollection services)
     {
@@ -46,6 +50,12 @@ public static class TwitchServiceCollectionExtensions
 
         services.AddHttpClient<ClipUrlResolver>(http => http.Timeout = Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("twitch-gql", AddApiResilience);
+
+        services.TryAddTransient<ClipCollector>();
+        services.TryAddTransient<ClipFinder>();
+        services.TryAddTransient<ClipFileFetcher>();
+        services.TryAddTransient<ClipDownloader>();
+        services.TryAddTransient<ClipBinMaintenance>();
 
         // Clip files stream for as long as they need; only connecting is retried (by the downloader, per clip).
         services.AddHttpClient(MediaClient, http => http.Timeout = Timeout.InfiniteTimeSpan)
