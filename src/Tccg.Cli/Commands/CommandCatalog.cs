@@ -7,6 +7,9 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return GamesCommand.Create();
+        yield return FindCommand.Create();
+        yield return DownloadCommand.Create();
+        yield return ClipsCommand.Create();
     }
 }
