@@ -68,6 +68,7 @@ public sealed class ClipUrlParseTests
     [Theory]
     [InlineData("https://clips-media-assets2.twitch.tv/AT-cm%7C123456-preview-480x272.jpg", "https://clips-media-assets2.twitch.tv/AT-cm%7C123456.mp4")]
     [InlineData("https://clips-media-assets2.twitch.tv/26116234480-offset-3962-preview-480x272.jpg", "https://clips-media-assets2.twitch.tv/26116234480-offset-3962.mp4")]
+    [InlineData("http://127.0.0.1:5000/clips-media-assets2/123-offset-60-preview-480x272.jpg", "http://127.0.0.1:5000/clips-media-assets2/123-offset-60.mp4")]
     public void LegacyUrl_OldThumbnail_MapsToMp4(string thumbnail, string expected) =>
         Assert.Equal(expected, ClipUrlResolver.LegacyUrl(thumbnail)!.AbsoluteUri);
 

@@ -160,12 +160,16 @@ public sealed partial class ClipUrlResolver(HttpClient http, IOptions<TwitchOpti
         } : null;
 
     /// <summary>
-    /// Very old clips: <c>https://clips-media-assets2.twitch.tv/…-preview-480x272.jpg</c> → <c>….mp4</c>.
+    /// Very old clips: <c>https://clips-media-assets2.twitch.tv/…-preview-480x272.jpg</c> → <c>….mp4</c>. A proxy or
+    /// simulator that serves the host under a <c>/clips-media-assets2/</c> path is recognised too.
     /// </summary>
     public static Uri? LegacyUrl(string? thumbnailUrl)
     {
-        if (string.IsNullOrEmpty(thumbnailUrl) || !Uri.TryCreate(thumbnailUrl, UriKind.Absolute, out var uri)
-            || !uri.Host.StartsWith("clips-media-assets2.", StringComparison.OrdinalIgnoreCase))
+        if (string.IsNullOrEmpty(thumbnailUrl) || !Uri.TryCreate(thumbnailUrl, UriKind.Absolute, out var uri))
+            return null;
+        var onLegacyHost = uri.Host.StartsWith("clips-media-assets2.", StringComparison.OrdinalIgnoreCase)
+            || uri.AbsolutePath.StartsWith("/clips-media-assets2/", StringComparison.OrdinalIgnoreCase);
+        if (!onLegacyHost)
             return null;
         var match = LegacyPreview().Match(uri.AbsolutePath);
         return match.Success ? new UriBuilder(uri) { Path = match.Groups[1].Value + ".mp4", Query = "" }.Uri : null;
