@@ -36,13 +36,16 @@ internal static class TwitchCommandHost
     {
         var output = parse.InvocationConfiguration.Output;
         var terminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
             Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
         });
+        if (!terminal)
+            console.Profile.Width = 240; // a pipe or file has no width: keep table rows on one line for grep
+        return console;
     }
 
     /// <summary>The saved game with this name (case-insensitive) or Twitch id; a clean error listing the saved games otherwise.</summary>
