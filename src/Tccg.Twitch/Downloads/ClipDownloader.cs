@@ -147,6 +147,12 @@ public sealed partial class ClipDownloader(
             await clips.MarkDownloadedAsync(clip.Id, new DownloadedClipFile(relative.Replace('\\', '/'), bytes, ToStored(facts), lufs.IntegratedLufs), ct);
             return Outcome.Downloaded;
         }
+        catch (IllegalClipTransitionException e)
+        {
+            // Another run moved this clip meanwhile (e.g. the server's automation and `tccg download` at once).
+            logger.LogInformation("Clip {ClipId} changed under this run: {Message}", clip.TwitchClipId, e.Message);
+            return Outcome.NotReady;
+        }
         catch (ClipFileGoneException e)
         {
             await clips.MoveAsync(clip.Id, ClipStatus.Unavailable, ct, e.Message);

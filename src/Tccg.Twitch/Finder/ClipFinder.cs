@@ -117,8 +117,15 @@ public sealed class ClipFinder(
                 var loser = byTwitchId[duplicate.ClipId];
                 if (loser.Status is not (ClipStatus.Found or ClipStatus.Failed))
                     continue; // a clip already on disk or in a compilation stays as it is
-                await clips.MarkDuplicateAsync(loser.Id, byTwitchId[duplicate.DuplicateOfId].Id, ct);
-                marked++;
+                try
+                {
+                    await clips.MarkDuplicateAsync(loser.Id, byTwitchId[duplicate.DuplicateOfId].Id, ct);
+                    marked++;
+                }
+                catch (IllegalClipTransitionException)
+                {
+                    // Another run (or the downloader) moved the clip meanwhile; its new status stands.
+                }
             }
         }
         return marked;
