@@ -11,5 +11,9 @@ internal static class CommandCatalog
         yield return UserCommand.Create();
         yield return TokenCommand.Create();
         yield return TwitchSimCommand.Create();
+        yield return GamesCommand.Create();
+        yield return FindCommand.Create();
+        yield return DownloadCommand.Create();
+        yield return ClipsCommand.Create();
     }
 }
