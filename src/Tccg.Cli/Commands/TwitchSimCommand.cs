@@ -104,7 +104,7 @@ internal static class TwitchSimCommand
             "Games:",
         };
         lines.AddRange(sim.World.Games.Select(g => string.Create(CultureInfo.InvariantCulture,
-            $"  {g.Name} (id {g.Id}, {sim.World.ClipsByGame[g.Id].Length} clips)")));
+            $"  {g.Name} (id {g.Id}, {(sim.World.ClipsByGame.TryGetValue(g.Id, out var clips) ? clips.Length : 0)} clips)")));
         lines.Add("");
         lines.Add("Point tccg at it with these flags:");
         lines.Add("  " + string.Join(' ', sim.TccgConfiguration.Select(p => $"--set {p.Key}={p.Value}")));
