@@ -84,6 +84,12 @@ async Task<Result> RunAsync(string provider, TccgDatabase database)
 {
     var ct = CancellationToken.None;
     await new MigrationRunner(database).MigrateAsync(ct);
+    if (Environment.GetEnvironmentVariable("BENCH_DROP") is { Length: > 0 } drop)
+    {
+        await using var c = await database.OpenAsync(ct);
+        foreach (var stmt in drop.Split(';'))
+            await c.ExecuteAsync(stmt, commandType: System.Data.CommandType.Text);
+    }
     var store = new ClipStore(database, TimeProvider.System);
     var compilations = new CompilationStore(database, TimeProvider.System);
     var random = new Random(42);

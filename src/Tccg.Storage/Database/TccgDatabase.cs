@@ -43,7 +43,7 @@ public sealed class TccgDatabase
             if (Provider == DatabaseProvider.Sqlite)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -32768;",
+                    "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -131072; PRAGMA mmap_size = 1073741824;",
                     cancellationToken: ct));
             }
             return connection;
