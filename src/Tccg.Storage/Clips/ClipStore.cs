@@ -103,7 +103,8 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, 1000);
-        var sql = new StringBuilder(Select).Append(" WHERE 1 = 1");
+        // The page's ids come from the index alone (game, status, views, id, created_at); only the page's rows are read.
+        var sql = new StringBuilder("SELECT c.id FROM clips c WHERE 1 = 1");
         var p = new DynamicParameters();
         if (query.GameId is not null)
         {
@@ -152,10 +153,12 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             p.Add("CursorKey", keyValue);
             p.Add("CursorId", id);
         }
-        sql.Append(CultureInfo.InvariantCulture, $" ORDER BY {key} DESC, c.id DESC LIMIT {query.Limit + 1}");
+        var order = $" ORDER BY {key} DESC, c.id DESC";
+        sql.Append(order).Append(CultureInfo.InvariantCulture, $" LIMIT {query.Limit + 1}");
+        var page = $"SELECT c.* FROM ({sql}) k JOIN clips c ON c.id = k.id{order}";
 
         await using var connection = await database.OpenAsync(ct);
-        var rows = (await connection.QueryAsync<ClipRecord>(new CommandDefinition(sql.ToString(), p, cancellationToken: ct))).AsList();
+        var rows = (await connection.QueryAsync<ClipRecord>(new CommandDefinition(page, p, cancellationToken: ct))).AsList();
         if (rows.Count <= query.Limit)
             return new ClipPage(rows, null);
         rows.RemoveAt(rows.Count - 1);

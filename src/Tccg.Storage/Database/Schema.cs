@@ -232,6 +232,13 @@ internal static class Schema
             d.DropIndex("ix_clips_login", "clips"),
             "CREATE INDEX IF NOT EXISTS ix_clips_login_missing ON clips (broadcaster_login)",
         ]),
+        new(3, "clip paging by date sorts the game's index entries, not its rows", d =>
+        [
+            // Same key, created_at appended: paging newest-first reads only index entries of the game and
+            // status, and a new clip still costs one insertion into this index.
+            d.DropIndex("ix_clips_game_status_views", "clips"),
+            "CREATE INDEX IF NOT EXISTS ix_clips_game_status_views ON clips (game_id, status, view_count, id, created_at)",
+        ]),
     ];
 
     public static int Latest => Migrations[^1].Version;

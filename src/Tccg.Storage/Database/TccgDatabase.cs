@@ -55,6 +55,20 @@ public sealed class TccgDatabase
         }
     }
 
+    /// <summary>True when a connection opens and answers a trivial query (for readiness checks).</summary>
+    public async Task<bool> CanConnectAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: ct)) == 1;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Opens a connection and begins a transaction on it; dispose both.</summary>
     internal async Task<(DbConnection Connection, DbTransaction Transaction)> BeginAsync(CancellationToken ct, IsolationLevel level = IsolationLevel.Unspecified)
     {
