@@ -107,6 +107,19 @@ public sealed class RendererOutputTests(MediaFactory media) : IClassFixture<Medi
     }
 
     [Fact]
+    public async Task RenderAsync_MissingFile_FailsNamingTheItem()
+    {
+        using var world = new RenderWorld();
+        var doc = RenderWorld.Small();
+        doc.Items = [RenderWorld.Clip("clips/nope.mp4", "A", "a")];
+
+        var ex = await Assert.ThrowsAsync<TimelineValidationException>(() => world.RenderAsync(doc));
+
+        Assert.Contains("items[0] (clip): file clips/nope.mp4 is missing or not a media file", ex.Errors);
+        Assert.Contains(ex.Errors, e => e.Contains("does not exist", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RenderAsync_TrimPastTheEnd_FailsNamingItemAndField()
     {
         using var world = new RenderWorld();
