@@ -3,9 +3,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tccg.Core.Configuration;
 using Tccg.Storage.Accounts;
+using Tccg.Storage.Assets;
 using Tccg.Storage.Clips;
+using Tccg.Storage.Compilations;
 using Tccg.Storage.Database;
 using Tccg.Storage.Games;
+using Tccg.Storage.Renders;
 
 namespace Tccg.Storage;
 
@@ -31,6 +34,9 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IGameStore, GameStore>();
         services.TryAddSingleton<IUserStore, UserStore>();
         services.TryAddSingleton<ITokenStore, TokenStore>();
+        services.TryAddSingleton<IAssetStore, AssetStore>();
+        services.TryAddSingleton<ICompilationStore, CompilationStore>();
+        services.TryAddSingleton<IRenderJobStore, RenderJobStore>();
         return services;
     }
 }

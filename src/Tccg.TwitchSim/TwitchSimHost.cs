@@ -32,8 +32,11 @@ public sealed class TwitchSimHost : IAsyncDisposable
         _state = state;
     }
 
-    /// <summary><c>http://127.0.0.1:PORT</c> (no trailing slash).</summary>
+    /// <summary><c>http://127.0.0.1:PORT</c> (no trailing slash), or <see cref="TwitchSimOptions.PublicBaseUrl"/> when set.</summary>
     public string BaseUrl => _state.BaseUrl;
+
+    /// <summary>The address Kestrel is bound to, <c>http://127.0.0.1:PORT</c>, whatever <see cref="BaseUrl"/> says.</summary>
+    public string BoundUrl => _state.BoundUrl;
 
     /// <summary>What <c>Tccg:Twitch:AuthBaseUrl</c> should be (the token endpoint is <c>{AuthBaseUrl}/oauth2/token</c>).</summary>
     public string AuthBaseUrl => BaseUrl;
@@ -104,7 +107,9 @@ public sealed class TwitchSimHost : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.First();
-        state.BaseUrl = new Uri(address).GetLeftPart(UriPartial.Authority).Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
+        var bound = new Uri(address).GetLeftPart(UriPartial.Authority).Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
+        state.BoundUrl = bound;
+        state.BaseUrl = options.PublicBaseUrl?.TrimEnd('/') ?? bound;
         return new TwitchSimHost(app, state);
     }
 
@@ -130,6 +135,36 @@ public sealed class TwitchSimHost : IAsyncDisposable
 
     /// <summary>Refills every rate-limit bucket.</summary>
     public void ResetRateLimits() => _state.RateLimiter.Reset();
+
+    /// <summary>
+    /// Makes the media files the CDN will serve ahead of time (ffmpeg runs once per format), so the first
+    /// downloads are not slowed by encoding. Worth it for <see cref="MediaSize.Full"/> (about 30 s of encoding on
+    /// two cores); small media takes a few seconds at most. Returns the number of files made or found.
+    /// </summary>
+    public async Task<int> PrepareMediaAsync(CancellationToken cancellationToken = default)
+    {
+        var specs = new HashSet<MediaSpec>();
+        foreach (var clip in _state.World.Clips)
+        {
+            foreach (var (profile, portrait) in new[] { (clip.Profile, false), (MediaProfile.Vertical1080x1920, true) })
+            {
+                if (portrait && !clip.HasPortrait)
+                    continue;
+                var (quality, fps) = MediaSpec.Qualities(profile)[0];
+                var spec = MediaSpec.For(profile, quality, fps, _state.Options.MediaSize, clip.Duration, clip.Id, _state.Options.FullSizeMaxSeconds);
+                // Full size: the longest file per format; shorter ones are quick cuts of it.
+                specs.Add(_state.Options.MediaSize == MediaSize.Full ? spec with { Deciseconds = MediaSpec.MaxDeciseconds(_state.Options.FullSizeMaxSeconds) } : spec);
+            }
+        }
+
+        foreach (var spec in specs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await _state.Media.GetAsync(spec);
+        }
+
+        return specs.Count;
+    }
 
     /// <summary>A signed media URL for a clip's best landscape quality, as a client would build it from GQL.</summary>
     public string SignedMediaUrl(string clipId)

@@ -45,6 +45,9 @@ public sealed class SimFaultOptions
     /// <summary>Fraction of responses that announce their full Content-Length, send half the body, then drop the connection.</summary>
     public double TruncateRate { get; set; }
 
+    /// <summary>Fraction of responses that send half the body, stall for <see cref="Delay"/>, then send the rest.</summary>
+    public double StallRate { get; set; }
+
     internal SimFaultOptions Clone() => (SimFaultOptions)MemberwiseClone();
 }
 
@@ -56,6 +59,13 @@ public sealed class TwitchSimOptions
 
     /// <summary>Loopback port; 0 picks a free one (see <see cref="TwitchSimHost.BaseUrl"/>).</summary>
     public int Port { get; set; }
+
+    /// <summary>
+    /// The base URL clients reach the simulator at, when not the bound <c>http://127.0.0.1:PORT</c> (behind a
+    /// proxy path or a port mapping). Every URL the simulator hands out (thumbnails, CDN source URLs, the URLs
+    /// on <see cref="TwitchSimHost"/>) starts with it. Null: the bound address.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
 
     /// <summary>Helix application credentials the simulator accepts.</summary>
     public string ClientId { get; set; } = "tccgsimclient0000000000000000";

@@ -61,7 +61,7 @@ public abstract class ClipStoreTests(ITestDatabase provider) : StorageTestBase(p
         Assert.Equal(10, stored.VodOffset);
         Assert.Equal(clip.CreatedAt, stored.CreatedAt);
         Assert.Equal(Time.GetUtcNow(), stored.FoundAt);
-        Assert.Equal(1, Assert.Single(await Store.CountsAsync(Ct, game)).Count);
+        Assert.Equal(1, Assert.Single(await Store.CountsAsync(game, Ct)).Count);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public abstract class ClipStoreTests(ITestDatabase provider) : StorageTestBase(p
         var clips = Enumerable.Range(1, 1200).Select(i => Clip(game, i)).ToList();
         Assert.Equal(1200, await Store.UpsertFoundAsync(clips, Ct));
         Assert.Equal(1200, await Store.UpsertFoundAsync(clips, Ct));
-        Assert.Equal(1200, Assert.Single(await Store.CountsAsync(Ct, game)).Count);
+        Assert.Equal(1200, Assert.Single(await Store.CountsAsync(game, Ct)).Count);
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public abstract class ClipStoreTests(ITestDatabase provider) : StorageTestBase(p
         var missing = await Store.MoveAsync(a, ClipStatus.Missing, Ct);
         Assert.Null(missing.FilePath);
 
-        var counts = await Store.CountsAsync(Ct, game);
+        var counts = await Store.CountsAsync(game, Ct);
         Assert.Equal([(ClipStatus.Missing, 1L), (ClipStatus.Duplicate, 1L)],
             counts.Select(c => (c.Status, c.Count)).OrderBy(c => c.Status));
     }

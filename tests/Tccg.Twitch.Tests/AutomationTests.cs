@@ -34,14 +34,14 @@ public sealed class AutomationTests
         Assert.NotNull(status.LastRun);
         Assert.True(status.NextRun > status.LastRun);
         Assert.True(changes > 3);
-        var counts = await world.Clips.CountsAsync(CancellationToken.None, TwitchWorld.GameId);
+        var counts = await world.Clips.CountsAsync(TwitchWorld.GameId, CancellationToken.None);
         Assert.Equal(5, counts.Single(c => c.Status == ClipStatus.Downloaded).Count);
 
         // Not due again: a second pass neither searches nor downloads.
         var helixCalls = world.Sim.Counters.HelixRequests;
         await Service(world, state).RunOnceAsync(CancellationToken.None);
         Assert.Equal(helixCalls, world.Sim.Counters.HelixRequests);
-        Assert.Equal(5, (await world.Clips.CountsAsync(CancellationToken.None, TwitchWorld.GameId)).Single(c => c.Status == ClipStatus.Downloaded).Count);
+        Assert.Equal(5, (await world.Clips.CountsAsync(TwitchWorld.GameId, CancellationToken.None)).Single(c => c.Status == ClipStatus.Downloaded).Count);
     }
 
     [Fact]

@@ -92,6 +92,45 @@ public class CdnTests
     }
 
     [Fact]
+    public async Task FullSize_ShorterClips_AreCutFromOneEncode_AtTheirOwnLength()
+    {
+        await using var sim = await TestSim.StartAsync(o =>
+        {
+            o.MediaSize = MediaSize.Full;
+            o.FullSizeMaxSeconds = 8;
+        });
+        var clip = sim.Host.World.Clips.First(c => c.Profile != MediaProfile.Landscape1080p60 && !c.IsLegacy && c.Duration < 8 && c.Duration % 1 != 0);
+        var seconds = clip.Duration;
+        var file = await DownloadAsync(sim, await DownloadUrlAsync(sim, clip.Id));
+        try
+        {
+            var probe = await ProbeResult.RunAsync(file);
+            Assert.Equal((1280, 720), (probe.Width, probe.Height));
+            Assert.InRange(probe.Duration, seconds - 0.1, seconds + 0.1);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task PrepareMedia_MakesEveryFileAhead_SoDownloadsEncodeNothing()
+    {
+        await using var sim = await TestSim.StartAsync(o => o.PortraitRate = 0.3);
+        var files = await sim.Host.PrepareMediaAsync();
+        Assert.InRange(files, 5, 15);   // 4 landscape formats + portrait, in 2–4 s lengths
+        var made = sim.Host.Counters.MediaFilesGenerated;
+        foreach (var clip in sim.Host.World.Clips.Where(c => !c.IsLegacy).Take(20))
+        {
+            using var response = await sim.Http.GetAsync(sim.Host.SignedMediaUrl(clip.Id));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(made, sim.Host.Counters.MediaFilesGenerated);
+    }
+
+    [Fact]
     public async Task UnsignedOrTamperedUrls_Are403()
     {
         await using var sim = await TestSim.StartAsync();
@@ -123,6 +162,18 @@ public class CdnTests
     }
 
     [Fact]
+    public async Task HeadRequest_GivesTheLengthWithoutABody()
+    {
+        await using var sim = await TestSim.StartAsync();
+        var url = await DownloadUrlAsync(sim, sim.Host.World.Clips.First(c => !c.IsLegacy).Id);
+        using var request = new HttpRequestMessage(HttpMethod.Head, url);
+        using var response = await sim.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Content.Headers.ContentLength > 1000);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task RangeRequest_Is206WithContentRange()
     {
         await using var sim = await TestSim.StartAsync();
@@ -139,24 +190,47 @@ public class CdnTests
     }
 
     [Fact]
-    public async Task LegacyThumbnailMapping_ServesTheMp4()
+    public async Task LegacyThumbnailMapping_ServesTheMp4_ForBothLegacyNameForms()
     {
-        await using var sim = await TestSim.StartAsync();
-        var clip = sim.Host.World.Clips.First(c => c.IsLegacy);
-        var helix = await sim.HelixJsonAsync("/clips?id=" + clip.Id);
-        var thumbnail = helix.GetProperty("data")[0].GetProperty("thumbnail_url").GetString()!;
-        using (var jpeg = await sim.Http.GetAsync(thumbnail))
-            Assert.Equal("image/jpeg", jpeg.Content.Headers.ContentType?.MediaType);
-        var file = await DownloadAsync(sim, thumbnail.Replace("-preview-480x272.jpg", ".mp4", StringComparison.Ordinal));
-        try
+        await using var sim = await TestSim.StartAsync(o => o.LegacyClipsPerGame = 6);
+        var legacy = sim.Host.World.Clips.Where(c => c.IsLegacy).ToList();
+        var forms = legacy.GroupBy(c => c.LegacyMediaName!.StartsWith("AT-cm|", StringComparison.Ordinal)).Select(g => g.First()).ToList();
+        Assert.Equal(2, forms.Count);
+        foreach (var clip in forms)
         {
-            var probe = await ProbeResult.RunAsync(file);
-            Assert.Equal((320, 180), (probe.Width, probe.Height));
+            var helix = await sim.HelixJsonAsync("/clips?id=" + clip.Id);
+            var thumbnail = helix.GetProperty("data")[0].GetProperty("thumbnail_url").GetString()!;
+            using (var jpeg = await sim.Http.GetAsync(thumbnail))
+                Assert.Equal("image/jpeg", jpeg.Content.Headers.ContentType?.MediaType);
+            var file = await DownloadAsync(sim, thumbnail.Replace("-preview-480x272.jpg", ".mp4", StringComparison.Ordinal));
+            try
+            {
+                var probe = await ProbeResult.RunAsync(file);
+                Assert.Equal((320, 180), (probe.Width, probe.Height));
+            }
+            finally
+            {
+                File.Delete(file);
+            }
         }
-        finally
-        {
-            File.Delete(file);
-        }
+    }
+
+    [Fact]
+    public async Task CdnFaults_StallMidBody_ThenFinish()
+    {
+        await using var sim = await TestSim.StartAsync(o => o.CdnFaults.Delay = TimeSpan.FromMilliseconds(1500));
+        var url = await DownloadUrlAsync(sim, sim.Host.World.Clips.First(c => !c.IsLegacy).Id);
+        using (var warm = await sim.Http.GetAsync(url))
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);     // the file exists now: headers come at once
+        sim.Host.CdnFaults.StallRate = 1;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await sim.Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+        var headersAfter = watch.Elapsed;
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.True(headersAfter < TimeSpan.FromMilliseconds(1200), headersAfter.ToString());
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(1450), watch.Elapsed.ToString());
+        Assert.Equal(response.Content.Headers.ContentLength, body.Length);
+        Assert.Equal(1, sim.Host.Counters.StalledResponses);
     }
 
     [Fact]

@@ -122,7 +122,7 @@ public class GqlTests
         var json = await sim.GqlAsync(TestSim.GqlBody(clip.Id, sim.Host.ClipAccessHash));
         Assert.Equal(0, json.GetProperty("data").GetProperty("clip").GetProperty("assets").GetArrayLength());
         var helix = await sim.HelixJsonAsync("/clips?id=" + clip.Id);
-        Assert.Matches("/clips-media-assets2/\\d+-offset-\\d+-preview-480x272\\.jpg$", helix.GetProperty("data")[0].GetProperty("thumbnail_url").GetString());
+        Assert.Matches("/clips-media-assets2/(\\d+-offset-\\d+|AT-cm%7C\\d+)-preview-480x272\\.jpg$", helix.GetProperty("data")[0].GetProperty("thumbnail_url").GetString());
         Assert.Equal(MediaProfile.Landscape720p30, clip.Profile);
     }
 }

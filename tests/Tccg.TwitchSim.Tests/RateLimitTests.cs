@@ -23,6 +23,18 @@ public class RateLimitTests
     }
 
     [Fact]
+    public async Task Unauthorized_StillCarriesRateLimitHeaders_WithoutTakingAPoint()
+    {
+        await using var sim = await TestSim.StartAsync();
+        var token = await sim.TokenAsync();
+        using (var ok = await sim.HelixAsync("/games?id=21779", token))
+            Assert.Equal("799", Header(ok, "Ratelimit-Remaining"));
+        using var denied = await sim.HelixAsync("/games?id=21779", "abcdefghijklmnopqrstuvwxyz0123");
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        Assert.Equal("799", Header(denied, "Ratelimit-Remaining"));
+    }
+
+    [Fact]
     public async Task EmptyBucket_Is429WithTwitchShape_UntilTheWindowResets()
     {
         var clock = new FakeTimeProvider(TestSim.Anchor);

@@ -7,6 +7,10 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return ServerCommand.Create();
+        yield return UserCommand.Create();
+        yield return TokenCommand.Create();
+        yield return TwitchSimCommand.Create();
         yield return GamesCommand.Create();
         yield return FindCommand.Create();
         yield return DownloadCommand.Create();

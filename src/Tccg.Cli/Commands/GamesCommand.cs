@@ -51,7 +51,7 @@ internal static class GamesCommand
         {
             using var host = await TwitchCommandHost.StartAsync(parse, needsTwitch: false, ct);
             var games = await host.Services.GetRequiredService<IGameStore>().ListAsync(ct);
-            var counts = await host.Services.GetRequiredService<IClipStore>().CountsAsync(ct);
+            var counts = await host.Services.GetRequiredService<IClipStore>().CountsAsync(null, ct);
             var console = TwitchCommandHost.Console(parse);
             if (games.Count == 0)
             {

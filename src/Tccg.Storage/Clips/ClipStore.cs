@@ -52,15 +52,17 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             new { DuplicateOf = duplicateOfClipId }, ct);
     }
 
-    public Task<ClipRecord> MoveAsync(long clipId, ClipStatus to, CancellationToken ct, string? reason = null) => to switch
+    public Task<ClipRecord> MarkUnavailableAsync(long clipId, string reason, CancellationToken ct) =>
+        TransitionAsync(clipId, ClipStatus.Unavailable, "last_error = @Reason, next_retry_at = NULL", new { Reason = reason }, ct);
+
+    public Task<ClipRecord> MoveAsync(long clipId, ClipStatus to, CancellationToken ct) => to switch
     {
         ClipStatus.Used => TransitionAsync(clipId, to, "used_at = @Now", null, ct),
         ClipStatus.Missing => TransitionAsync(clipId, to, "file_path = NULL, file_size = NULL", null, ct),
         ClipStatus.Found => TransitionAsync(clipId, to,
             "file_path = NULL, file_size = NULL, next_retry_at = NULL, duplicate_of = NULL, attempts = 0, last_error = NULL", null, ct),
-        ClipStatus.Unavailable => TransitionAsync(clipId, to, "last_error = @Reason, next_retry_at = NULL", new { Reason = reason }, ct),
         _ => throw new ArgumentException(
-            $"Use {nameof(MarkDownloadedAsync)}, {nameof(MarkFailedAsync)} or {nameof(MarkDuplicateAsync)} to move a clip to {to}.", nameof(to)),
+            $"Use {nameof(MarkDownloadedAsync)}, {nameof(MarkFailedAsync)}, {nameof(MarkDuplicateAsync)} or {nameof(MarkUnavailableAsync)} to move a clip to {to}.", nameof(to)),
     };
 
     /// <summary>
@@ -175,7 +177,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         return page.Items;
     }
 
-    public async Task<IReadOnlyList<ClipCount>> CountsAsync(CancellationToken ct, string? gameId = null)
+    public async Task<IReadOnlyList<ClipCount>> CountsAsync(string? gameId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<CountRow>(new CommandDefinition(

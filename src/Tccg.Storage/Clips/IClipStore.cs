@@ -26,11 +26,11 @@ public interface IClipStore
     /// <summary>→ Duplicate of another clip (same VOD moment).</summary>
     Task<ClipRecord> MarkDuplicateAsync(long clipId, long duplicateOfClipId, CancellationToken ct);
 
-    /// <summary>
-    /// A move that carries no details: Used (stamps used_at), Missing and Found (forget the file),
-    /// Unavailable (keeps <paramref name="reason"/> as the last error).
-    /// </summary>
-    Task<ClipRecord> MoveAsync(long clipId, ClipStatus to, CancellationToken ct, string? reason = null);
+    /// <summary>→ Unavailable (deleted on Twitch), keeping <paramref name="reason"/> as the last error.</summary>
+    Task<ClipRecord> MarkUnavailableAsync(long clipId, string reason, CancellationToken ct);
+
+    /// <summary>A move that carries no details: Used (stamps used_at), Missing and Found (both forget the file).</summary>
+    Task<ClipRecord> MoveAsync(long clipId, ClipStatus to, CancellationToken ct);
 
     /// <summary>A page of clips filtered by game, status, views, creation date and review state, keyset-paged.</summary>
     Task<ClipPage> QueryAsync(ClipQuery query, CancellationToken ct);
@@ -38,8 +38,8 @@ public interface IClipStore
     /// <summary>The editor's next clips: downloaded clips of a game, most viewed first, not yet kept or skipped in the compilation.</summary>
     Task<IReadOnlyList<ClipRecord>> NextToReviewAsync(string gameId, long compilationId, int count, CancellationToken ct);
 
-    /// <summary>Clip counts per game and status (from a counter table, not a scan). Zero counts are left out.</summary>
-    Task<IReadOnlyList<ClipCount>> CountsAsync(CancellationToken ct, string? gameId = null);
+    /// <summary>Clip counts per game and status (from a counter table, not a scan), of one game or all. Zero counts are left out.</summary>
+    Task<IReadOnlyList<ClipCount>> CountsAsync(string? gameId, CancellationToken ct);
 
     /// <summary>Found clips (in the order found), then failed clips whose retry time has come; at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<ClipRecord>> DueForDownloadAsync(int limit, CancellationToken ct);

@@ -30,8 +30,6 @@ public abstract class SqlDialect
     /// <summary>The "on duplicate key" tail of an INSERT that updates <paramref name="columns"/> from the new row.</summary>
     internal abstract string UpsertTail(string conflictColumns, IEnumerable<string> columns);
 
-    /// <summary>The "on duplicate key" tail of an INSERT that keeps the existing row.</summary>
-    internal abstract string IgnoreTail(string conflictColumns);
 
     /// <summary>Statements that create the triggers keeping <c>clip_counts</c> in step with <c>clips</c>.</summary>
     internal abstract IReadOnlyList<string> ClipCountTriggers { get; }
@@ -54,8 +52,6 @@ public abstract class SqlDialect
 
         internal override string UpsertTail(string conflictColumns, IEnumerable<string> columns) =>
             $"ON CONFLICT({conflictColumns}) DO UPDATE SET " + string.Join(", ", columns.Select(c => $"{c} = excluded.{c}"));
-
-        internal override string IgnoreTail(string conflictColumns) => $"ON CONFLICT({conflictColumns}) DO NOTHING";
 
         internal override IReadOnlyList<string> ClipCountTriggers =>
         [
@@ -96,8 +92,6 @@ public abstract class SqlDialect
         internal override string UpsertTail(string conflictColumns, IEnumerable<string> columns) =>
             "ON DUPLICATE KEY UPDATE " + string.Join(", ", columns.Select(c => $"{c} = VALUES({c})"));
 
-        internal override string IgnoreTail(string conflictColumns) =>
-            "ON DUPLICATE KEY UPDATE " + conflictColumns.Split(',')[0].Trim() + " = " + conflictColumns.Split(',')[0].Trim();
 
         internal override IReadOnlyList<string> ClipCountTriggers =>
         [

@@ -43,7 +43,7 @@ public sealed class TccgDatabase
             if (Provider == DatabaseProvider.Sqlite)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;",
+                    "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -32768;",
                     cancellationToken: ct));
             }
             return connection;
@@ -88,11 +88,8 @@ public sealed class TccgDatabase
 
     private static string PrepareMySql(string connectionString)
     {
-        var builder = new MySqlConnectionStringBuilder(connectionString)
-        {
-            CharacterSet = "utf8mb4",
-        };
-        // Several statements per command are not needed; user variables are (none used); keep defaults otherwise.
+        // MySqlConnector always talks utf8mb4; the tables declare it too (SqlDialect.TableOptions).
+        var builder = new MySqlConnectionStringBuilder(connectionString);
         return builder.ConnectionString;
     }
 }

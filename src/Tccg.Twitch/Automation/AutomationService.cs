@@ -136,7 +136,7 @@ public sealed class AutomationService(
     }
 
     private static async Task<int> DownloadedCountAsync(IClipStore clips, Game game, CancellationToken ct) =>
-        (int)(await clips.CountsAsync(ct, game.TwitchGameId))
+        (int)(await clips.CountsAsync(game.TwitchGameId, ct))
             .Where(c => c.Status == ClipStatus.Downloaded)
             .Sum(c => c.Count);
 

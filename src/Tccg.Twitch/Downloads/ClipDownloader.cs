@@ -118,7 +118,7 @@ public sealed partial class ClipDownloader(
             switch (resolved)
             {
                 case ClipUrlResult.Deleted:
-                    await clips.MoveAsync(clip.Id, ClipStatus.Unavailable, ct, "deleted on Twitch");
+                    await clips.MarkUnavailableAsync(clip.Id, "deleted on Twitch", ct);
                     logger.LogInformation("Clip {ClipId} was deleted on Twitch", clip.TwitchClipId);
                     return Outcome.Unavailable;
                 case ClipUrlResult.NotReady notReady:
@@ -155,7 +155,7 @@ public sealed partial class ClipDownloader(
         }
         catch (ClipFileGoneException e)
         {
-            await clips.MoveAsync(clip.Id, ClipStatus.Unavailable, ct, e.Message);
+            await clips.MarkUnavailableAsync(clip.Id, e.Message, ct);
             return Outcome.Unavailable;
         }
         catch (Exception e) when (e is ClipTransferException or MediaProbeException or HttpRequestException

@@ -15,9 +15,10 @@ internal static class CdnEndpoints
 {
     public static void MapCdn(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/cdn/{slug}/{asset}/{file}", GetClipMediaAsync);
-        app.MapGet("/clips-media-assets2/{file}", GetLegacyAsync);
-        app.MapGet("/thumbs/{**rest}", GetThumbnailAsync);
+        string[] getAndHead = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/cdn/{slug}/{asset}/{file}", getAndHead, GetClipMediaAsync);
+        app.MapMethods("/clips-media-assets2/{file}", getAndHead, GetLegacyAsync);
+        app.MapMethods("/thumbs/{**rest}", getAndHead, GetThumbnailAsync);
     }
 
     /// <summary>The CDN path of one quality of a clip asset (without the signature query).</summary>

@@ -17,8 +17,26 @@ internal sealed class MediaFactory(TwitchSimOptions options, SimCounters counter
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _dir = options.ResolveMediaCacheDir();
 
-    public Task<string> GetAsync(MediaSpec spec) =>
-        GetOrMake(spec.FileName, path => RunFfmpegAsync(VideoArguments(spec, path)));
+    /// <summary>
+    /// The file for <paramref name="spec"/>. Full-size files shorter than <see cref="TwitchSimOptions.FullSizeMaxSeconds"/>
+    /// are cut (stream copy, fast) from one encoded file of the longest length, so many clip lengths cost one encode.
+    /// </summary>
+    public Task<string> GetAsync(MediaSpec spec)
+    {
+        var longest = MediaSpec.MaxDeciseconds(options.FullSizeMaxSeconds);
+        if (options.MediaSize == MediaSize.Small || spec.Deciseconds >= longest)
+            return GetOrMake(spec.FileName, path => RunFfmpegAsync(VideoArguments(spec, path)));
+        return GetOrMake(spec.FileName, async path =>
+        {
+            var source = await GetAsync(spec with { Deciseconds = longest });
+            await RunFfmpegAsync(
+            [
+                "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", source,
+                "-t", spec.SecondsText, "-map", "0", "-c", "copy",
+                "-movflags", "+faststart", "-f", "mp4", path,
+            ]);
+        });
+    }
 
     /// <summary>A 480x272 JPEG for every thumbnail, box art and profile image URL.</summary>
     public Task<string> GetThumbnailAsync() =>
@@ -71,7 +89,7 @@ internal sealed class MediaFactory(TwitchSimOptions options, SimCounters counter
 
     private static List<string> VideoArguments(MediaSpec spec, string output)
     {
-        var seconds = spec.Seconds.ToString(CultureInfo.InvariantCulture);
+        var seconds = spec.SecondsText;
         var args = new List<string>
         {
             "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
@@ -94,8 +112,9 @@ internal sealed class MediaFactory(TwitchSimOptions options, SimCounters counter
         args.AddRange(["-map", "0:v"]);
         if (spec.HasAudio)
             args.AddRange(["-map", "1:a"]);
-        args.AddRange(["-c:v", "libx264", "-preset", "ultrafast", "-crf", "30", "-pix_fmt", "yuv420p",
-            "-g", (spec.Fps * 2).ToString(CultureInfo.InvariantCulture)]);
+        // testsrc2 is busy: cap the rate near what Twitch serves so full-size files have realistic sizes.
+        args.AddRange(["-c:v", "libx264", "-preset", "ultrafast", "-crf", "30", "-maxrate", "6M", "-bufsize", "12M",
+            "-pix_fmt", "yuv420p", "-g", (spec.Fps * 2).ToString(CultureInfo.InvariantCulture)]);
         if (spec.HasAudio)
         {
             args.AddRange(["-c:a", "aac", "-b:a", spec.Channels == 1 ? "64k" : "128k",

@@ -4,12 +4,16 @@ using Tccg.TwitchSim.World;
 namespace Tccg.TwitchSim.Cdn;
 
 /// <summary>One MP4 the CDN can serve; files are cached by <see cref="FileName"/>, so equal specs share a file.</summary>
-internal sealed record MediaSpec(MediaProfile Profile, int Width, int Height, int Fps, int Seconds, int SampleRate, int Channels)
+/// <param name="Deciseconds">Length in tenths of a second (clip durations have one decimal).</param>
+internal sealed record MediaSpec(MediaProfile Profile, int Width, int Height, int Fps, int Deciseconds, int SampleRate, int Channels)
 {
     public bool HasAudio => Channels > 0;
 
+    /// <summary>Length in seconds as ffmpeg reads it ("18.3").</summary>
+    public string SecondsText => (Deciseconds / 10.0).ToString("0.0", CultureInfo.InvariantCulture);
+
     public string FileName => string.Create(CultureInfo.InvariantCulture,
-        $"{Profile}-{Width}x{Height}-{Fps}fps-{Seconds}s-{(HasAudio ? $"{SampleRate}hz{Channels}ch" : "noaudio")}-v1.mp4");
+        $"{Profile}-{Width}x{Height}-{Fps}fps-{SecondsText}s-{(HasAudio ? $"{SampleRate}hz{Channels}ch" : "noaudio")}-v2.mp4");
 
     /// <summary>The native format of a profile: (width, height, fps, sample rate, channels).</summary>
     public static (int Width, int Height, int Fps, int SampleRate, int Channels) Native(MediaProfile profile) => profile switch
@@ -44,13 +48,16 @@ internal sealed record MediaSpec(MediaProfile Profile, int Width, int Height, in
         {
             var seconds = 2 + (int)(WorldGenerator.StableHash(slug) % 3);
             var (w, h) = profile == MediaProfile.Vertical1080x1920 ? (180, 320) : (320, 180);
-            return new MediaSpec(profile, w, h, native.Fps, seconds, native.SampleRate, native.Channels);
+            return new MediaSpec(profile, w, h, native.Fps, seconds * 10, native.SampleRate, native.Channels);
         }
 
         var (width, height) = Dimensions(profile, quality);
-        var full = Math.Clamp((int)Math.Round(clipDuration, MidpointRounding.AwayFromZero), 1, Math.Max(1, maxSeconds));
+        var full = Math.Clamp((int)Math.Round(clipDuration * 10, MidpointRounding.AwayFromZero), 10, MaxDeciseconds(maxSeconds));
         return new MediaSpec(profile, width, height, Math.Min(qualityFps, native.Fps), full, native.SampleRate, native.Channels);
     }
+
+    /// <summary>The longest full-size file, of which shorter ones are cuts.</summary>
+    public static int MaxDeciseconds(int maxSeconds) => Math.Max(1, maxSeconds) * 10;
 
     private static int Even(double value) => ((int)Math.Round(value) + 1) / 2 * 2;
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tccg.TwitchSim.Cdn;
+using Tccg.TwitchSim.Helix;
 using Tccg.TwitchSim.Hosting;
 using Tccg.TwitchSim.World;
 
@@ -81,12 +82,34 @@ internal static class GqlEndpoint
             assets.Add(AssetNode(clip, portrait: false, state));
         }
 
+        var game = state.World.GamesById.GetValueOrDefault(clip.GameId);
+        var landscape = assets.Count > 0 ? assets[^1]!["videoQualities"]!.DeepClone() : new JsonArray();
         return new JsonObject
         {
             ["id"] = clip.AssetId,
             ["slug"] = clip.Id,
+            ["url"] = $"https://clips.twitch.tv/{clip.Id}",
+            ["embedURL"] = $"https://clips.twitch.tv/embed?clip={clip.Id}",
+            ["title"] = clip.Title,
+            ["viewCount"] = clip.ViewCount,
+            ["language"] = clip.Language.ToUpperInvariant(),
+            ["isFeatured"] = clip.IsFeatured,
+            ["isPublished"] = true,
+            ["createdAt"] = TwitchJson.Rfc3339(clip.CreatedAt),
+            ["thumbnailURL"] = HelixMapping.ThumbnailUrl(clip, state.BaseUrl),
             ["durationSeconds"] = (int)Math.Round(clip.Duration, MidpointRounding.AwayFromZero),
             ["videoOffsetSeconds"] = clip.VodOffset,
+            ["video"] = clip.VideoId.Length == 0 ? null : new JsonObject { ["id"] = clip.VideoId, ["__typename"] = "Video" },
+            ["broadcaster"] = UserNode(clip.Broadcaster, state, "User"),
+            ["curator"] = UserNode(clip.Creator, state, "User"),
+            ["game"] = game is null ? null : new JsonObject
+            {
+                ["id"] = game.Id,
+                ["name"] = game.Name,
+                ["displayName"] = game.Name,
+                ["boxArtURL"] = $"{state.BaseUrl}/thumbs/boxart/{game.Id}-52x72.jpg",
+                ["__typename"] = "Game",
+            },
             ["playbackAccessToken"] = new JsonObject
             {
                 ["signature"] = signature,
@@ -94,9 +117,19 @@ internal static class GqlEndpoint
                 ["__typename"] = "PlaybackAccessToken",
             },
             ["assets"] = assets,
+            ["videoQualities"] = landscape,
             ["__typename"] = "Clip",
         };
     }
+
+    private static JsonObject UserNode(SimUser user, SimState state, string typename) => new()
+    {
+        ["id"] = user.Id,
+        ["login"] = user.Login,
+        ["displayName"] = user.DisplayName,
+        ["profileImageURL"] = $"{state.BaseUrl}/thumbs/profile/{user.Id}-profile_image-70x70.jpg",
+        ["__typename"] = typename,
+    };
 
     private static JsonObject AssetNode(SimClip clip, bool portrait, SimState state)
     {
@@ -123,6 +156,8 @@ internal static class GqlEndpoint
             ["aspectRatio"] = portrait ? 9 / 16.0 : 16 / 9.0,
             ["type"] = portrait ? "RECOMPOSED" : "SOURCE",
             ["createdAt"] = TwitchJson.Rfc3339(clip.CreatedAt),
+            ["curator"] = UserNode(clip.Creator, state, "User"),
+            ["thumbnailURL"] = HelixMapping.ThumbnailUrl(clip, state.BaseUrl),
             ["creationState"] = creating ? "CREATING" : "CREATED",
             ["videoQualities"] = qualities,
             ["__typename"] = "ClipAsset",

@@ -20,11 +20,14 @@ internal readonly record struct ClipPage(IReadOnlyList<SimClip> Clips, int? Next
 internal sealed class ClipIndex(SimWorld world, TwitchSimOptions options)
 {
     private const int MaxCachedQueries = 512;
-    private readonly ConcurrentDictionary<ClipQuery, SimClip[]> _cache = new();
+    private readonly ConcurrentDictionary<(ClipQuery Query, int Version), SimClip[]> _cache = new();
+    private int _version;
 
     public SimClip[] Resolve(ClipQuery query)
     {
-        if (_cache.TryGetValue(query, out var cached))
+        // Results computed while a clip was being deleted carry the old version and are never read again.
+        var version = Volatile.Read(ref _version);
+        if (_cache.TryGetValue((query, version), out var cached))
             return cached;
         var source = (query.ByGame ? world.ClipsByGame : world.ClipsByBroadcaster).TryGetValue(query.Key, out var list)
             ? list
@@ -49,12 +52,16 @@ internal sealed class ClipIndex(SimWorld world, TwitchSimOptions options)
         var array = result.ToArray();
         if (_cache.Count >= MaxCachedQueries)
             _cache.Clear();
-        _cache[query] = array;
+        _cache[(query, version)] = array;
         return array;
     }
 
     /// <summary>Forget cached results (after a clip was deleted).</summary>
-    public void Invalidate() => _cache.Clear();
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _version);
+        _cache.Clear();
+    }
 
     /// <summary>
     /// Pages over <paramref name="results"/>. Past the cap, positions map back to the top of the list, so pages

@@ -75,6 +75,6 @@ internal static class HelixMapping
 
     /// <summary>Modern clips: a static-cdn style path; legacy clips: <c>…/clips-media-assets2/{name}-preview-480x272.jpg</c>.</summary>
     public static string ThumbnailUrl(SimClip clip, string baseUrl) => clip.LegacyMediaName is { } legacy
-        ? $"{baseUrl}/clips-media-assets2/{legacy}-preview-480x272.jpg"
+        ? $"{baseUrl}/clips-media-assets2/{Uri.EscapeDataString(legacy)}-preview-480x272.jpg"
         : $"{baseUrl}/thumbs/twitch-clips-thumbnails-prod/{clip.Id}/{clip.AssetId}/preview-480x272.jpg";
 }

@@ -1,7 +1,7 @@
 namespace Tccg.TwitchSim.Hosting;
 
 /// <summary>What happens to one request.</summary>
-internal readonly record struct FaultDecision(bool ServerError, bool Slow, bool Truncate);
+internal readonly record struct FaultDecision(bool ServerError, bool Slow, bool Truncate, bool Stall);
 
 /// <summary>Per-request fault decisions: the n-th request of a surface gets the same decision for the same seed.</summary>
 internal sealed class FaultInjector(int seed, int surface, SimFaultOptions faults)
@@ -17,7 +17,8 @@ internal sealed class FaultInjector(int seed, int surface, SimFaultOptions fault
         return new FaultDecision(
             Roll(n, 1) < faults.ServerErrorRate,
             Roll(n, 2) < faults.SlowRate,
-            Roll(n, 3) < faults.TruncateRate);
+            Roll(n, 3) < faults.TruncateRate,
+            Roll(n, 4) < faults.StallRate);
     }
 
     private double Roll(long n, int salt)

@@ -35,6 +35,18 @@ internal sealed class RateLimiter(TimeProvider time, int limit, TimeSpan window)
         }
     }
 
+    /// <summary>The bucket's state without taking a point (for answers that do not cost one, like 401s).</summary>
+    public (int Remaining, DateTimeOffset Reset) Peek(string clientId)
+    {
+        var now = time.GetUtcNow();
+        if (!_buckets.TryGetValue(clientId, out var bucket))
+            return (limit, now + window);
+        lock (bucket)
+        {
+            return bucket.WindowEnd <= now ? (limit, now + window) : (Math.Max(0, limit - bucket.Used), bucket.WindowEnd);
+        }
+    }
+
     public void Reset() => _buckets.Clear();
 
     private sealed class Bucket

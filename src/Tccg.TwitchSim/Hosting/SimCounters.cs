@@ -10,6 +10,7 @@ public sealed class SimCounters
     private long _serverErrors;
     private long _slowResponses;
     private long _truncatedResponses;
+    private long _stalledResponses;
     private long _gqlRequests;
     private long _gqlOperations;
     private long _cdnRequests;
@@ -32,6 +33,7 @@ public sealed class SimCounters
 
     public long SlowResponses => Interlocked.Read(ref _slowResponses);
     public long TruncatedResponses => Interlocked.Read(ref _truncatedResponses);
+    public long StalledResponses => Interlocked.Read(ref _stalledResponses);
     public long GqlRequests => Interlocked.Read(ref _gqlRequests);
 
     /// <summary>GQL operations (a batch request holds several).</summary>
@@ -52,6 +54,7 @@ public sealed class SimCounters
     internal void ServerErrorSent() => Interlocked.Increment(ref _serverErrors);
     internal void SlowResponse() => Interlocked.Increment(ref _slowResponses);
     internal void TruncatedResponse() => Interlocked.Increment(ref _truncatedResponses);
+    internal void StalledResponse() => Interlocked.Increment(ref _stalledResponses);
     internal void GqlRequest() => Interlocked.Increment(ref _gqlRequests);
     internal void GqlOperation() => Interlocked.Increment(ref _gqlOperations);
     internal void CdnRequest() => Interlocked.Increment(ref _cdnRequests);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
 namespace Tccg.TwitchSim.Hosting;
@@ -51,9 +52,9 @@ internal static class SimGate
             return;
         }
 
-        if (decision.Truncate)
+        if (decision.Truncate || decision.Stall)
         {
-            await TruncateAsync(context, next, state);
+            await SendInTwoHalvesAsync(context, next, state, decision.Truncate ? null : faults.Faults.Delay);
             return;
         }
 
@@ -82,16 +83,19 @@ internal static class SimGate
 
         if (failure is not null)
         {
+            if (clientId.Length > 0)
+            {
+                var (left, resetAt) = state.RateLimiter.Peek(clientId);
+                SetRateLimitHeaders(context, state, left, resetAt);
+            }
+
             state.Counters.UnauthorizedSent();
             await TwitchJson.WriteErrorAsync(context, 401, failure);
             return false;
         }
 
         var allowed = state.RateLimiter.TryTake(clientId, out var remaining, out var reset);
-        var headers = context.Response.Headers;
-        headers["Ratelimit-Limit"] = state.RateLimiter.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        headers["Ratelimit-Remaining"] = remaining.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        headers["Ratelimit-Reset"] = ((long)Math.Ceiling(reset.ToUnixTimeMilliseconds() / 1000.0)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        SetRateLimitHeaders(context, state, remaining, reset);
         if (allowed)
             return true;
         state.Counters.RateLimitHit();
@@ -99,8 +103,19 @@ internal static class SimGate
         return false;
     }
 
-    /// <summary>Announces the full Content-Length, sends half of the body, then drops the connection.</summary>
-    private static async Task TruncateAsync(HttpContext context, RequestDelegate next, SimState state)
+    private static void SetRateLimitHeaders(HttpContext context, SimState state, int remaining, DateTimeOffset reset)
+    {
+        var headers = context.Response.Headers;
+        headers["Ratelimit-Limit"] = state.RateLimiter.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["Ratelimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+        headers["Ratelimit-Reset"] = ((long)Math.Ceiling(reset.ToUnixTimeMilliseconds() / 1000.0)).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Announces the full Content-Length and sends half of the body; then either drops the connection
+    /// (<paramref name="stall"/> null: a truncated body) or waits <paramref name="stall"/> and sends the rest.
+    /// </summary>
+    private static async Task SendInTwoHalvesAsync(HttpContext context, RequestDelegate next, SimState state, TimeSpan? stall)
     {
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
@@ -114,11 +129,20 @@ internal static class SimGate
             context.Response.Body = original;
         }
 
-        state.Counters.TruncatedResponse();
         var length = (int)buffer.Length;
+        var half = length / 2;
         context.Response.ContentLength = length;
-        await original.WriteAsync(buffer.GetBuffer().AsMemory(0, length / 2), context.RequestAborted);
+        await original.WriteAsync(buffer.GetBuffer().AsMemory(0, half), context.RequestAborted);
         await original.FlushAsync(context.RequestAborted);
-        context.Abort();
+        if (stall is null)
+        {
+            state.Counters.TruncatedResponse();
+            context.Abort();
+            return;
+        }
+
+        state.Counters.StalledResponse();
+        await Task.Delay(stall.Value, context.RequestAborted);
+        await original.WriteAsync(buffer.GetBuffer().AsMemory(half, length - half), context.RequestAborted);
     }
 }

@@ -39,8 +39,11 @@ internal sealed class SimState
     public PlaybackSigner Signer { get; }
     public MediaFactory Media { get; }
 
-    /// <summary><c>http://127.0.0.1:PORT</c>, known once Kestrel is listening.</summary>
+    /// <summary>The URL handed out to clients (<see cref="TwitchSimOptions.PublicBaseUrl"/> or the bound address).</summary>
     public string BaseUrl { get; set; } = "";
+
+    /// <summary><c>http://127.0.0.1:PORT</c>, known once Kestrel is listening.</summary>
+    public string BoundUrl { get; set; } = "";
 
     public string ClipAccessHash
     {

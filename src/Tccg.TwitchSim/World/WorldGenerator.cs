@@ -29,7 +29,7 @@ internal static class WorldGenerator
             for (var i = 0; i < spec.ClipCount; i++)
             {
                 var clip = recent.Count > 0 && gameRandom.NextDouble() < options.DuplicateRate
-                    ? MakeDuplicate(gameRandom, options, recent[gameRandom.Next(recent.Count)], creators, usedIds)
+                    ? MakeDuplicate(gameRandom, options, recent[gameRandom.Next(recent.Count)], anchor, creators, usedIds)
                     : MakeClip(gameRandom, options, spec, g, anchor, broadcasters, creators, usedIds);
                 clips.Add(clip);
                 if (clip.VodOffset is not null)
@@ -79,7 +79,7 @@ internal static class WorldGenerator
     }
 
     /// <summary>Another clip of the same VOD moment: same channel and video, overlapping offsets, different id.</summary>
-    private static SimClip MakeDuplicate(Random random, TwitchSimOptions options, SimClip original,
+    private static SimClip MakeDuplicate(Random random, TwitchSimOptions options, SimClip original, DateTimeOffset anchor,
         List<SimUser> creators, HashSet<string> usedIds)
     {
         var duration = MakeDuration(random);
@@ -94,7 +94,7 @@ internal static class WorldGenerator
             Language = original.Language,
             Title = MakeTitle(random, original.Language),
             ViewCount = MakeViews(random),
-            CreatedAt = original.CreatedAt.AddSeconds(random.Next(5, 300)),
+            CreatedAt = Earliest(original.CreatedAt.AddSeconds(random.Next(5, 300)), anchor.AddSeconds(-1)),
             Duration = duration,
             IsFeatured = false,
             Profile = original.Profile,
@@ -111,7 +111,10 @@ internal static class WorldGenerator
         var broadcaster = PickBroadcaster(random, broadcasters, gameIndex);
         var createdAt = LegacyFrom.AddSeconds((long)(random.NextDouble() * (LegacyTo - LegacyFrom).TotalSeconds));
         var video = random.NextInt64(100_000_000L, 400_000_000L).ToString(CultureInfo.InvariantCulture);
-        var legacyName = string.Create(CultureInfo.InvariantCulture, $"{video}-offset-{random.Next(60, 20000)}");
+        // Both legacy forms Twitch used: "{video}-offset-{seconds}" and "AT-cm|{id}" (%7C in URLs).
+        var legacyName = random.Next(2) == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{video}-offset-{random.Next(60, 20000)}")
+            : string.Create(CultureInfo.InvariantCulture, $"AT-cm|{random.NextInt64(10_000_000L, 99_999_999_999L)}");
         return new SimClip
         {
             Id = MakeSlug(random, usedIds),
@@ -197,6 +200,8 @@ internal static class WorldGenerator
         var value = Math.Round(5 + (random.NextDouble() * 55), 1);
         return value % 1 == 0 ? Math.Round(value + 0.3, 1) : value;    // fractional, e.g. 29.7
     }
+
+    private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static int MakeViews(Random random) =>
         (int)Math.Min(3_000_000, Math.Floor(15 / Math.Pow(1 - random.NextDouble(), 1.3)));

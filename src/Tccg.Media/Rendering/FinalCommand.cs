@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using Tccg.Core.Timeline;
+
+namespace Tccg.Media.Rendering;
+
+/// <summary>A music track with its measured loudness.</summary>
+public sealed record MusicTrack(string Path, double Duration, double GainDb);
+
+/// <summary>
+/// Pure planner for the last step: stream-copy concat of the segment videos, the segment audio
+/// joined sample-exactly (concat of PCM WAVs) and mixed with the music (chained and repeated to
+/// cover the video, ducked under the clips), limited to the true-peak ceiling, encoded once to AAC,
+/// muxed with <c>+faststart</c>.
+/// </summary>
+public static class FinalCommand
+{
+    /// <summary>A concat-demuxer list file (<c>file '…'</c> lines, quotes escaped).</summary>
+    public static string ConcatList(IEnumerable<string> files)
+    {
+        var sb = new StringBuilder("ffconcat version 1.0\n");
+        foreach (var f in files)
+            sb.Append("file '").Append(f.Replace("'", "'\\''", StringComparison.Ordinal)).Append("'\n");
+        return sb.ToString();
+    }
+
+    public static List<string> Build(string videoList, string audioList, long totalSamples, IReadOnlyList<MusicTrack> music,
+        MusicSettings musicSettings, OutputSettings output, string outputFile)
+    {
+        var args = new List<string>
+        {
+            "-hide_banner", "-nostdin", "-v", "error", "-y", "-progress", "pipe:1", "-nostats",
+            "-f", "concat", "-safe", "0", "-i", videoList,
+            "-f", "concat", "-safe", "0", "-i", audioList,
+        };
+        var n = totalSamples.ToString(CultureInfo.InvariantCulture);
+        var sr = SegmentSpec.SampleRate.ToString(CultureInfo.InvariantCulture);
+        var fmt = $"aformat=sample_fmts=fltp:sample_rates={sr}:channel_layouts=stereo";
+        var limit = FilterEscaping.Num(Math.Pow(10, output.TruePeakDb / 20));
+        // Lookahead limiter with delay compensation (latency=1) keeps the sound where it was.
+        var limiter = $"alimiter=limit={limit}:attack=5:release=50:level=0:latency=1";
+        var graph = new List<string>();
+
+        var sequence = MusicSequence(music, (double)totalSamples / SegmentSpec.SampleRate);
+        if (sequence.Count == 0 || musicSettings.Volume <= 0)
+        {
+            graph.Add($"[1:a]{fmt},{limiter},apad=whole_len={n},atrim=end_sample={n}[aout]");
+        }
+        else
+        {
+            var labels = new StringBuilder();
+            for (var i = 0; i < sequence.Count; i++)
+            {
+                args.AddRange(["-i", sequence[i].Path]);
+                var gain = FilterEscaping.Num(Math.Round(sequence[i].GainDb + 20 * Math.Log10(musicSettings.Volume), 2));
+                graph.Add($"[{(i + 2).ToString(CultureInfo.InvariantCulture)}:a:0]aresample={sr},{fmt},volume={gain}dB[m{i.ToString(CultureInfo.InvariantCulture)}]");
+                labels.Append(CultureInfo.InvariantCulture, $"[m{i}]");
+            }
+            graph.Add($"{labels}concat=n={sequence.Count.ToString(CultureInfo.InvariantCulture)}:v=0:a=1,apad=whole_len={n},atrim=end_sample={n}[music]");
+            if (musicSettings.Duck)
+            {
+                graph.Add($"[1:a]{fmt},asplit=2[speech][key]");
+                graph.Add("[music][key]sidechaincompress=threshold=0.03:ratio=6:attack=20:release=400[ducked]");
+                graph.Add($"[speech][ducked]amix=inputs=2:duration=first:dropout_transition=0:normalize=0,{limiter},apad=whole_len={n},atrim=end_sample={n}[aout]");
+            }
+            else
+            {
+                graph.Add($"[1:a]{fmt}[speech]");
+                graph.Add($"[speech][music]amix=inputs=2:duration=first:dropout_transition=0:normalize=0,{limiter},apad=whole_len={n},atrim=end_sample={n}[aout]");
+            }
+        }
+
+        args.AddRange(["-filter_complex", string.Join(';', graph),
+            "-map", "0:v:0", "-map", "[aout]",
+            "-c:v", "copy",
+            "-c:a", "aac", "-b:a", $"{output.AudioBitrateKbps.ToString(CultureInfo.InvariantCulture)}k", "-ar", sr, "-ac", "2",
+            "-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", outputFile]);
+        return args;
+    }
+
+    /// <summary>The tracks in order, repeated until they cover <paramref name="seconds"/>.</summary>
+    public static List<MusicTrack> MusicSequence(IReadOnlyList<MusicTrack> tracks, double seconds)
+    {
+        var list = new List<MusicTrack>();
+        var usable = tracks.Where(t => t.Duration > 0.1).ToList();
+        if (usable.Count == 0)
+            return list;
+        var covered = 0.0;
+        while (covered < seconds)
+        {
+            foreach (var t in usable)
+            {
+                list.Add(t);
+                covered += t.Duration;
+                if (covered >= seconds)
+                    break;
+            }
+        }
+        return list;
+    }
+}

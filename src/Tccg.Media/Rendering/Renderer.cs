@@ -1,0 +1,248 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Tccg.Core.Configuration;
+using Tccg.Core.Timeline;
+using Tccg.Media.Loudness;
+using Tccg.Media.Processes;
+using Tccg.Media.Probing;
+
+namespace Tccg.Media.Rendering;
+
+/// <summary>
+/// Renders a timeline to an upload-ready MP4 and its description: every piece becomes a cached
+/// segment (encoded in parallel, reused while nothing that affects it changes), the video is a
+/// stream-copy concat of the segments, the audio is joined sample-exactly, mixed with music and
+/// encoded once.
+/// </summary>
+public sealed class Renderer(
+    MediaProcessRunner runner,
+    MediaProbe probe,
+    LoudnessMeter meter,
+    FontResolver fonts,
+    IOptions<GeneratorOptions> options,
+    TimeProvider time,
+    ILogger<Renderer>? logger = null)
+{
+    private const double MaxGainDb = 30;
+    private readonly ILogger _logger = logger ?? NullLogger<Renderer>.Instance;
+
+    public async Task<RenderResult> RenderAsync(RenderRequest request, IProgress<RenderProgress>? progress, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        var errors = TimelineLoader.Validate(request.Timeline);
+        if (errors.Count > 0)
+            throw new TimelineValidationException(errors);
+        var settings = TimelineSettings.Resolve(request.Timeline, options.Value, request.BaseDirectory);
+        var plan = RenderPlan.Expand(request.Timeline, request.BaseDirectory);
+        var parallelism = request.Parallelism ?? options.Value.Parallelism;
+        if (parallelism <= 0)
+            parallelism = Environment.ProcessorCount;
+        var cacheDir = Path.GetFullPath(request.SegmentCacheDir);
+        Directory.CreateDirectory(cacheDir);
+        var info = new MediaInfoCache(Path.Combine(cacheDir, "info"), probe, meter);
+        var tracker = new ProgressTracker(progress, time, started);
+
+        // 1. Probe every input (cached per file identity) and check the trims against the media.
+        tracker.Report(RenderStage.Probing, 0);
+        var files = plan.Select(p => p.FilePath).Concat(settings.Music.Tracks).Distinct(StringComparer.Ordinal).ToList();
+        var facts = new ConcurrentDictionary<string, MediaFacts>(StringComparer.Ordinal);
+        var probeErrors = new ConcurrentBag<string>();
+        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (f, token) =>
+        {
+            try
+            {
+                facts[f] = await info.FactsAsync(f, token);
+            }
+            catch (MediaProbeException ex)
+            {
+                probeErrors.Add(ex.Message);
+            }
+        });
+        errors = RenderPlan.CheckMedia(plan, f => facts.TryGetValue(f, out var m) ? m.Duration : null, request.BaseDirectory);
+        foreach (var track in settings.Music.Tracks.Where(t => !facts.TryGetValue(t, out var m) || !m.HasAudio))
+            errors.Add($"music: track {Path.GetRelativePath(request.BaseDirectory, track)} is missing or has no audio");
+        if (errors.Count > 0)
+            throw new TimelineValidationException([.. errors, .. probeErrors.Order(StringComparer.Ordinal)]);
+
+        // 2. Loudness of every input with sound (known from the clip bin, cached, or measured now).
+        tracker.Report(RenderStage.MeasuringLoudness, 2);
+        var loudness = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(files.Where(f => facts[f].HasAudio), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (f, token) =>
+        {
+            loudness[f] = request.KnownLoudness is { } known && known.TryGetValue(f, out var lufs)
+                ? lufs
+                : (await info.LoudnessAsync(f, token)).IntegratedLufs;
+        });
+
+        // 3. One segment per piece; identical pieces (the interval, repeated clips) share one.
+        var specs = new List<SegmentSpec>();
+        foreach (var e in plan)
+            specs.Add(await SpecAsync(e, facts[e.FilePath], loudness.GetValueOrDefault(e.FilePath, LoudnessMeasurement.SilenceLufs), settings, ct));
+        var jobs = PlanJobs(specs, plan.Select(e => $"{e.Label} {Path.GetFileName(e.FilePath)}").ToList(), cacheDir);
+        var reused = specs.Select(s => s.VideoKey).Distinct(StringComparer.Ordinal).Count() - jobs.Count(j => j.Video);
+        await EncodeSegmentsAsync(jobs, cacheDir, parallelism, tracker, ct);
+
+        // 4. Concat, mix, encode the audio once, mux, and write the description.
+        tracker.Report(RenderStage.Assembling, 90);
+        var totalSamples = specs.Sum(s => s.Samples);
+        var music = settings.Music.Tracks
+            .Select(t => new MusicTrack(t, facts[t].Duration, Gain(loudness.GetValueOrDefault(t, LoudnessMeasurement.SilenceLufs), settings.Output.LoudnessLufs)))
+            .ToList();
+        await AssembleAsync(request.OutputPath, specs, cacheDir, totalSamples, music, settings, tracker, ct);
+
+        var pieces = plan.Zip(specs, (e, s) => new DescribedPiece(e.Kind, e.StreamerName, e.StreamerLogin, e.Title, s.Seconds)).ToList();
+        var descriptionPath = Path.ChangeExtension(request.OutputPath, ".txt");
+        await AtomicFile.WriteTextAsync(descriptionPath, VideoDescription.Build(pieces), ct);
+
+        tracker.Report(RenderStage.Done, 100);
+        var result = new RenderResult(request.OutputPath, descriptionPath, (double)totalSamples / SegmentSpec.SampleRate,
+            jobs.Count(j => j.Video), jobs.Count(j => j.Audio), reused,
+            specs.Select(s => s.VideoKey).ToList(), time.GetElapsedTime(started));
+        _logger.LogInformation("Rendered {Output} ({Seconds} s): {Encoded} video segments encoded, {Audio} audio segments rendered, {Reused} reused in {Elapsed}",
+            result.OutputPath, Math.Round(result.DurationSeconds, 2), result.VideoSegmentsEncoded, result.AudioSegmentsRendered, result.SegmentsReused, result.Elapsed);
+        return result;
+    }
+
+    private async Task<SegmentSpec> SpecAsync(PlanEntry e, MediaFacts f, double lufs, TimelineSettings settings, CancellationToken ct)
+    {
+        var o = settings.Output;
+        var frames = RenderPlan.Frames(RenderPlan.TrimmedSeconds(e, f.Duration), o.Fps);
+        var samples = RenderPlan.Samples(frames, o.Fps, SegmentSpec.SampleRate);
+        var mute = e.Volume <= 0;
+        var gain = mute ? 0 : Gain(lufs, o.LoudnessLufs) + 20 * Math.Log10(e.Volume);
+        OverlaySpec? overlay = null;
+        var ov = settings.Overlay;
+        if (ov.Enabled && ov.Seconds > 0 && e.Kind == ItemKind.Clip && !string.IsNullOrWhiteSpace(e.StreamerName))
+        {
+            var font = await fonts.ResolveAsync(ov.Font, e.StreamerName.Trim(), ct);
+            overlay = new OverlaySpec(font.Text, font.FontFile, ov.Color, ov.OutlineColor, ov.Position, ov.Seconds);
+        }
+        return new SegmentSpec(FileIdentity.Of(e.FilePath), f.HasVideo, f.HasAudio, f.Width, f.Height, e.TrimStart,
+            frames, samples, gain, mute, overlay, o);
+    }
+
+    private static double Gain(double lufs, double target) =>
+        lufs <= LoudnessMeasurement.SilenceLufs ? 0 : Math.Clamp(target - lufs, -MaxGainDb, MaxGainDb);
+
+    internal sealed record SegmentJob(SegmentSpec Spec, string Label, bool Video, bool Audio);
+
+    internal static string VideoFile(string cacheDir, string key) => Path.Combine(cacheDir, "v-" + key + ".mp4");
+    internal static string AudioFile(string cacheDir, string key) => Path.Combine(cacheDir, "a-" + key + ".wav");
+
+    /// <summary>Which segments are missing from the cache; each missing file is made by exactly one job.</summary>
+    internal static List<SegmentJob> PlanJobs(IReadOnlyList<SegmentSpec> specs, IReadOnlyList<string> labels, string cacheDir)
+    {
+        var videos = new HashSet<string>(StringComparer.Ordinal);
+        var audios = new HashSet<string>(StringComparer.Ordinal);
+        var jobs = new List<SegmentJob>();
+        foreach (var (s, label) in specs.Zip(labels))
+        {
+            var v = !File.Exists(VideoFile(cacheDir, s.VideoKey)) && videos.Add(s.VideoKey);
+            var a = !File.Exists(AudioFile(cacheDir, s.AudioKey)) && audios.Add(s.AudioKey);
+            if (v || a)
+                jobs.Add(new SegmentJob(s, label, v, a));
+        }
+        return jobs.OrderByDescending(j => j.Video ? j.Spec.Frames : j.Spec.Frames / 20).ToList();
+    }
+
+    private async Task EncodeSegmentsAsync(List<SegmentJob> jobs, string cacheDir, int parallelism, ProgressTracker tracker, CancellationToken ct)
+    {
+        double Weight(SegmentJob j) => j.Video ? j.Spec.Frames : j.Spec.Frames / 20.0;
+        var total = Math.Max(1, jobs.Sum(Weight));
+        var done = new ConcurrentDictionary<SegmentJob, double>();
+        var finished = 0;
+        void Report() => tracker.Report(RenderStage.EncodingSegments, 5 + 85 * done.Values.Sum() / total, Volatile.Read(ref finished), jobs.Count);
+        Report();
+
+        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (job, token) =>
+        {
+            var s = job.Spec;
+            var tag = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
+            var videoTemp = job.Video ? Path.Combine(cacheDir, $"v-{s.VideoKey}.{tag}.tmp") : null;
+            var audioTemp = job.Audio ? Path.Combine(cacheDir, $"a-{s.AudioKey}.{tag}.tmp") : null;
+            string? textFile = null;
+            try
+            {
+                if (job.Video && s.Overlay is { } ov)
+                {
+                    textFile = Path.Combine(cacheDir, "t-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ov.Text)))[..24] + ".txt");
+                    if (!File.Exists(textFile))
+                        await AtomicFile.WriteTextAsync(textFile, ov.Text, token);
+                }
+                var parser = new FfmpegProgressParser();
+                var args = SegmentCommand.Build(s, videoTemp, audioTemp, textFile);
+                try
+                {
+                    await runner.FfmpegAsync(args, line =>
+                    {
+                        if (parser.Push(line) is { } p)
+                        {
+                            done[job] = Weight(job) * Math.Clamp(p.OutTime.TotalSeconds / s.Seconds, 0, 1);
+                            Report();
+                        }
+                    }, token);
+                }
+                catch (MediaToolException ex)
+                {
+                    throw new MediaToolException($"Rendering {job.Label} failed: {ex.Message}", ex.ExitCode, ex.StderrTail, ex.CommandLine);
+                }
+                if (audioTemp is not null)
+                    File.Move(audioTemp, AudioFile(cacheDir, s.AudioKey), overwrite: true);
+                if (videoTemp is not null)
+                    File.Move(videoTemp, VideoFile(cacheDir, s.VideoKey), overwrite: true);
+                done[job] = Weight(job);
+                Interlocked.Increment(ref finished);
+                Report();
+                _logger.LogInformation("Segment {Key} ({Input} from {Start} s, {Frames} frames) {What}",
+                    s.VideoKey, s.Input.Path, s.TrimStart, s.Frames, job.Video ? "encoded" : "audio rendered");
+            }
+            finally
+            {
+                AtomicFile.TryDelete(videoTemp);
+                AtomicFile.TryDelete(audioTemp);
+            }
+        });
+    }
+
+    private async Task AssembleAsync(string outputPath, List<SegmentSpec> specs, string cacheDir, long totalSamples,
+        List<MusicTrack> music, TimelineSettings settings, ProgressTracker tracker, CancellationToken ct)
+    {
+        var outDir = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
+        Directory.CreateDirectory(outDir);
+        var tag = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
+        var videoList = Path.Combine(outDir, $".{Path.GetFileName(outputPath)}.{tag}.video.txt");
+        var audioList = Path.Combine(outDir, $".{Path.GetFileName(outputPath)}.{tag}.audio.txt");
+        var temp = Path.Combine(outDir, $".{Path.GetFileName(outputPath)}.{tag}.tmp");
+        try
+        {
+            await File.WriteAllTextAsync(videoList, FinalCommand.ConcatList(specs.Select(s => VideoFile(cacheDir, s.VideoKey))), ct);
+            await File.WriteAllTextAsync(audioList, FinalCommand.ConcatList(specs.Select(s => AudioFile(cacheDir, s.AudioKey))), ct);
+            var seconds = (double)totalSamples / SegmentSpec.SampleRate;
+            var parser = new FfmpegProgressParser();
+            var args = FinalCommand.Build(videoList, audioList, totalSamples, music, settings.Music, settings.Output, temp);
+            await runner.FfmpegAsync(args, line =>
+            {
+                if (parser.Push(line) is { } p)
+                    tracker.Report(RenderStage.Assembling, 90 + 10 * Math.Clamp(p.OutTime.TotalSeconds / seconds, 0, 1));
+            }, ct);
+            File.Move(temp, outputPath, overwrite: true);
+        }
+        finally
+        {
+            AtomicFile.TryDelete(temp);
+            AtomicFile.TryDelete(videoList);
+            AtomicFile.TryDelete(audioList);
+        }
+        foreach (var s in specs)
+        {
+            // Last use, for a cache clean-up that removes segments unused for a while.
+            AtomicFile.Touch(VideoFile(cacheDir, s.VideoKey), time);
+            AtomicFile.Touch(AudioFile(cacheDir, s.AudioKey), time);
+        }
+    }
+}
