@@ -35,6 +35,8 @@ public sealed class AutomationService(
     TimeProvider time,
     ILogger<AutomationService> logger) : BackgroundService
 {
+    private readonly SemaphoreSlim _onePass = new(1, 1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!server.Value.Automation)
@@ -61,9 +63,13 @@ public sealed class AutomationService(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One pass over every saved game (what each tick does; tests and the server's "run now" call it).</summary>
+    /// <summary>
+    /// One pass over every saved game (what each tick does; tests and the server's "run now" call it).
+    /// Passes never overlap: a call while one runs waits for it.
+    /// </summary>
     public async Task RunOnceAsync(CancellationToken ct)
     {
+        await _onePass.WaitAsync(ct);
         state.SetRunning(true, time.GetUtcNow());
         try
         {
@@ -82,7 +88,14 @@ public sealed class AutomationService(
         finally
         {
             state.SetRunning(false, time.GetUtcNow());
+            _onePass.Release();
         }
+    }
+
+    public override void Dispose()
+    {
+        _onePass.Dispose();
+        base.Dispose();
     }
 
     private async Task RunGameAsync(IServiceProvider sp, Game game, CancellationToken ct)
