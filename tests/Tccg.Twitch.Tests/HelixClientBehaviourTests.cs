@@ -145,8 +145,8 @@ public sealed class HelixClientBehaviourTests
         clock.Stop();
         Assert.Equal(0, twitch.Throttled);
         Assert.Equal(100, twitch.HelixCalls);
-        // 100 calls at 25 per second need at least 3 window turns, and a paced client should not need many more.
-        Assert.InRange(clock.Elapsed.TotalSeconds, 2.5, 8);
+        // 100 calls at 25 per second need at least 3 window turns (the upper bound only guards against a stall).
+        Assert.InRange(clock.Elapsed.TotalSeconds, 2.5, 30);
     }
 
     [Fact]
