@@ -7,7 +7,9 @@ using Tccg.Server.Auth;
 using Tccg.Server.Features.Admin;
 using Tccg.Server.Features.Auth;
 using Tccg.Server.Features.Health;
+using Tccg.Media;
 using Tccg.Storage;
+using Tccg.Twitch;
 
 namespace Tccg.Server.Extensions;
 
@@ -19,8 +21,13 @@ internal static class ServerExtensions
         var services = builder.Services;
         services.AddProblemDetails();
         services.AddTccgStorage();
+        services.AddTccgMedia();
+        services.AddTccgTwitch();
         services.AddHostedService<MigrationHostedService>();
         services.AddServerAuth();
+
+        // Features: one line each (keep this list append-only so branches merge cleanly).
+
         services.AddOpenApi("v1");
         services.AddHttpLogging(o =>
         {
@@ -58,8 +65,10 @@ internal static class ServerExtensions
         var api = app.MapGroup("/api/v1");
         api.MapGet("/version", () => TypedResults.Ok(new VersionInfo(typeof(ServerApp).Assembly.GetName().Version?.ToString() ?? "0")))
             .WithName("GetVersion").WithSummary("Server version").WithTags("Server");
+        // Features: one line each (append-only).
         api.MapAuthApi();
         api.MapAdminApi();
+
     }
 }
 
