@@ -25,7 +25,8 @@ public sealed class AutomationOptions
 /// Automatic mode: on every tick, for each enabled saved game, runs the finder when its schedule says so, then
 /// the downloader until the game has its target number of downloaded clips waiting for review. One game's
 /// failure is recorded in <see cref="AutomationState"/> and does not stop the others; a rotated clip access
-/// hash blocks downloading for every game until the configuration is fixed.
+/// hash blocks downloading for every game until the configuration is fixed. Each pass ends with the retention
+/// of used clips' files (<c>Tccg:Downloader:KeepUsedDays</c>).
 /// </summary>
 public sealed class AutomationService(
     IServiceScopeFactory scopes,
@@ -83,6 +84,14 @@ public sealed class AutomationService(
             {
                 ct.ThrowIfCancellationRequested();
                 await RunGameAsync(sp, game, ct);
+            }
+            try
+            {
+                await sp.GetRequiredService<ClipBinMaintenance>().ApplyRetentionAsync(ct);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(e, "Retention could not delete a used clip's file");
             }
         }
         finally
