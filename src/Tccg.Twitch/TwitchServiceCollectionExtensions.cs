@@ -26,6 +26,10 @@ public static class TwitchServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTccgTwitch(this IServiceCollection services)
     {
+        // Idempotent: a second call would stack the message handlers (two auth handlers, two rate gates).
+        if (services.Any(d => d.ServiceType == typeof(TwitchServicesMarker)))
+            return services;
+        services.AddSingleton<TwitchServicesMarker>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<TwitchHttpOptions>();
         services.TryAddSingleton<HelixRateLimiter>();
@@ -105,3 +109,6 @@ public static class TwitchServiceCollectionExtensions
         return (wait < TimeSpan.Zero ? TimeSpan.Zero : wait) + TimeSpan.FromMilliseconds(100);
     }
 }
+
+/// <summary>Marks a service collection that already has the Twitch services.</summary>
+internal sealed class TwitchServicesMarker;

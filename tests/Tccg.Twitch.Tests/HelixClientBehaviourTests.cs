@@ -31,6 +31,27 @@ public sealed class HelixClientBehaviourTests
     }
 
     [Fact]
+    public async Task AddTccgTwitch_CalledTwice_StacksNoHandlers()
+    {
+        await using var twitch = await ScriptedTwitch.StartAsync();
+        var auths = new List<string>();
+        twitch.Helix = (ctx, _) =>
+        {
+            lock (auths)
+                auths.Add(ctx.Request.Headers.Authorization.ToString());
+            return Task.FromResult(ScriptedTwitch.Games("A"));
+        };
+        await using var sp = twitch.Services(extra: services => services.AddTccgTwitch());
+        var helix = sp.GetRequiredService<HelixClient>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await helix.GetGameByNameAsync("A", timeout.Token);
+        await helix.GetGameByNameAsync("A", timeout.Token);
+        Assert.Equal(2, twitch.HelixCalls);
+        Assert.Equal(2, sp.GetRequiredService<HelixRateLimiter>().Snapshot().Calls);
+        Assert.All(auths, a => Assert.Equal("Bearer token1", a));
+    }
+
+    [Fact]
     public async Task Unauthorized_FetchesANewTokenAndRetriesOnce()
     {
         await using var twitch = await ScriptedTwitch.StartAsync();
