@@ -26,10 +26,10 @@ public static class TwitchServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTccgTwitch(this IServiceCollection services)
     {
-        // Idempotent: a second call would stack the message handlers (two auth handlers, two rate gates).
-        if (services.Any(d => d.ServiceType == typeof(TwitchServicesMarker)))
+        // Idempotent: a second call would put every handler (and the rate-limit gate) into the pipelines twice.
+        if (services.Any(d => d.ServiceType == typeof(TwitchRegistrationMarker)))
             return services;
-        services.AddSingleton<TwitchServicesMarker>();
+        services.AddSingleton<TwitchRegistrationMarker>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<TwitchHttpOptions>();
         services.TryAddSingleton<HelixRateLimiter>();
@@ -110,5 +110,5 @@ public static class TwitchServiceCollectionExtensions
     }
 }
 
-/// <summary>Marks a service collection that already has the Twitch services.</summary>
-internal sealed class TwitchServicesMarker;
+/// <summary>Marks a service collection that already has the Twitch clients.</summary>
+internal sealed class TwitchRegistrationMarker;
