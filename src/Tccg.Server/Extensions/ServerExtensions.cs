@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tccg.Server.Auth;
 using Tccg.Server.Features.Admin;
+using Tccg.Server.Features.Assets;
 using Tccg.Server.Features.Auth;
+using Tccg.Server.Features.Compilations;
 using Tccg.Server.Features.Health;
 using Tccg.Media;
 using Tccg.Storage;
@@ -27,6 +29,8 @@ internal static class ServerExtensions
         services.AddServerAuth();
 
         // Features: one line each (keep this list append-only so branches merge cleanly).
+        services.AddAssetsFeature();
+        services.AddCompilationsFeature();
 
         services.AddOpenApi("v1");
         services.AddHttpLogging(o =>
@@ -68,6 +72,8 @@ internal static class ServerExtensions
         // Features: one line each (append-only).
         api.MapAuthApi();
         api.MapAdminApi();
+        api.MapAssetsApi();
+        api.MapCompilationsApi();
 
     }
 }
