@@ -93,6 +93,20 @@ public static class AssetMediaRules
         _ => "application/octet-stream",
     };
 
+    /// <summary>The image format a file starts like (PNG, JPEG, GIF, WebP, BMP), or null.</summary>
+    public static string? StillImageType(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47]))
+            return "PNG";
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]))
+            return "JPEG";
+        if (head.StartsWith("GIF8"u8))
+            return "GIF";
+        if (head.Length >= 12 && head.StartsWith("RIFF"u8) && head[8..12].SequenceEqual("WEBP"u8))
+            return "WebP";
+        return head.StartsWith("BM"u8) && head.Length >= 14 ? "BMP" : null;
+    }
+
     private static bool IsStillImage(MediaFacts facts) =>
         facts.Format.EndsWith("_pipe", StringComparison.Ordinal) || facts.Format is "image2" or "gif" or "webp"
         || facts.VideoCodec is "png" or "mjpeg" or "bmp" or "gif" or "webp" && !facts.HasAudio && facts.Duration < 0.2;

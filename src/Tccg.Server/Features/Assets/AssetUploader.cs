@@ -96,6 +96,9 @@ public sealed partial class AssetUploader(
 
     private async Task<UploadOutcome> StoreAsync(string temp, AssetKind kind, string displayName, long size, long? ownerId, CancellationToken ct)
     {
+        if (AssetMediaRules.StillImageType(await ReadHeadAsync(temp, ct)) is { } image)
+            return UploadOutcome.Fail(StatusCodes.Status400BadRequest,
+                $"\"{displayName}\" cannot be {AssetMediaRules.KindName(kind)}: the file is a still image ({image}), not {(kind == AssetKind.Music ? "audio" : "a video")}.");
         MediaFacts facts;
         try
         {
@@ -145,6 +148,14 @@ public sealed partial class AssetUploader(
             await file.WriteAsync(buffer.AsMemory(0, read), ct);
         }
         return total;
+    }
+
+    private static async Task<byte[]> ReadHeadAsync(string path, CancellationToken ct)
+    {
+        var head = new byte[16];
+        await using var file = File.OpenRead(path);
+        var read = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        return head[..read];
     }
 
     private static async Task<string> ReadSmallAsync(Stream body, CancellationToken ct)
