@@ -5,8 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tccg.Server.Auth;
 using Tccg.Server.Features.Admin;
+using Tccg.Server.Features.Assets;
 using Tccg.Server.Features.Auth;
 using Tccg.Server.Features.ClipBin;
+using Tccg.Server.Features.Compilations;
 using Tccg.Server.Features.Health;
 using Tccg.Media;
 using Tccg.Storage;
@@ -31,6 +33,8 @@ internal static class ServerExtensions
 
         // Features: one line each (keep this list append-only so branches merge cleanly).
         services.AddClipBinFeature(builder.Configuration);
+        services.AddAssetsFeature();
+        services.AddCompilationsFeature();
 
         services.AddOpenApi("v1");
         services.AddHttpLogging(o =>
@@ -73,6 +77,8 @@ internal static class ServerExtensions
         api.MapAuthApi();
         api.MapAdminApi();
         api.MapClipBinApi();
+        api.MapAssetsApi();
+        api.MapCompilationsApi();
 
     }
 }
