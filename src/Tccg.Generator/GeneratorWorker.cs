@@ -202,7 +202,7 @@ public sealed partial class GeneratorWorker(
         StatusChanged?.Invoke(new GeneratorStatus(jobId, stage, percent, eta, outcome, error));
 
     /// <summary>A file name from the compilation name: letters, digits, '-' and '_' only.</summary>
-    internal static string OutputName(string name)
+    public static string OutputName(string name)
     {
         var chars = name.Trim().Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray();
         var text = new string(chars).Trim('-');

@@ -95,7 +95,7 @@ public sealed class InputCache(GeneratorClient client, string root, ILogger logg
         }
     }
 
-    internal static void TryDelete(string path)
+    public static void TryDelete(string path)
     {
         try
         {

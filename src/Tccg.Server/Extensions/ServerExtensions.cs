@@ -7,6 +7,7 @@ using Tccg.Server.Auth;
 using Tccg.Server.Features.Admin;
 using Tccg.Server.Features.Auth;
 using Tccg.Server.Features.Health;
+using Tccg.Server.Features.Renders;
 using Tccg.Media;
 using Tccg.Storage;
 using Tccg.Twitch;
@@ -27,6 +28,7 @@ internal static class ServerExtensions
         services.AddServerAuth();
 
         // Features: one line each (keep this list append-only so branches merge cleanly).
+        services.AddRendersFeature(builder.Configuration);
 
         services.AddOpenApi("v1");
         services.AddHttpLogging(o =>
@@ -68,6 +70,7 @@ internal static class ServerExtensions
         // Features: one line each (append-only).
         api.MapAuthApi();
         api.MapAdminApi();
+        api.MapRendersApi();
 
     }
 }
