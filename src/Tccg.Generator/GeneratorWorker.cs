@@ -25,6 +25,9 @@ public sealed partial class GeneratorWorker(
 
     public InputCache Cache => _cache;
 
+    /// <summary>How the last leased job ended; null before the first.</summary>
+    public JobOutcome? LastOutcome { get; private set; }
+
     /// <summary>Works jobs until <paramref name="ct"/> is cancelled, or after one job when <paramref name="once"/>.</summary>
     public async Task RunAsync(bool once, CancellationToken ct)
     {
@@ -50,7 +53,7 @@ public sealed partial class GeneratorWorker(
 
             if (lease is null)
                 continue;
-            await ProcessAsync(lease, ct);
+            LastOutcome = await ProcessAsync(lease, ct);
             if (once)
                 break;
         }
