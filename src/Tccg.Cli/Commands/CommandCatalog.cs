@@ -16,5 +16,6 @@ internal static class CommandCatalog
         yield return DownloadCommand.Create();
         yield return ClipsCommand.Create();
         yield return RenderCommand.Create();
+        yield return GeneratorCommand.Create();
     }
 }

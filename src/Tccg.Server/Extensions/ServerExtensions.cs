@@ -10,6 +10,7 @@ using Tccg.Server.Features.Auth;
 using Tccg.Server.Features.ClipBin;
 using Tccg.Server.Features.Compilations;
 using Tccg.Server.Features.Health;
+using Tccg.Server.Features.Renders;
 using Tccg.Media;
 using Tccg.Storage;
 using Tccg.Twitch;
@@ -35,6 +36,7 @@ internal static class ServerExtensions
         services.AddClipBinFeature(builder.Configuration);
         services.AddAssetsFeature();
         services.AddCompilationsFeature();
+        services.AddRendersFeature(builder.Configuration);
 
         services.AddOpenApi("v1");
         services.AddHttpLogging(o =>
@@ -79,6 +81,7 @@ internal static class ServerExtensions
         api.MapClipBinApi();
         api.MapAssetsApi();
         api.MapCompilationsApi();
+        api.MapRendersApi();
 
     }
 }
