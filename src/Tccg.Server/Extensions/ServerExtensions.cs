@@ -27,6 +27,7 @@ internal static class ServerExtensions
         services.AddServerAuth();
 
         // Features: one line each (keep this list append-only so branches merge cleanly).
+        Tccg.Server.Features.Web.WebEditorFeature.AddWebEditorFeature(services);
 
         services.AddOpenApi("v1");
         services.AddHttpLogging(o =>
@@ -62,6 +63,7 @@ internal static class ServerExtensions
             Predicate = c => c.Tags.Contains("ready"),
             ResponseWriter = HealthResponseWriter.WriteAsync,
         }).AllowAnonymous();
+        Tccg.Server.Features.Web.WebEditorFeature.MapWebEditor(app);
         var api = app.MapGroup("/api/v1");
         api.MapGet("/version", () => TypedResults.Ok(new VersionInfo(typeof(ServerApp).Assembly.GetName().Version?.ToString() ?? "0")))
             .WithName("GetVersion").WithSummary("Server version").WithTags("Server");
