@@ -257,3 +257,27 @@ class Review {
 
   toast(message) { this.dotnet.invokeMethodAsync("Toast", message).catch(() => {}); }
 }
+
+// Timeline helpers.
+export function currentTime(video) { return video ? video.currentTime : 0; }
+
+export function seek(video, seconds) { if (video) { video.currentTime = seconds; } }
+
+// Uploads a file through the assets API (its validation with ffprobe applies); returns {ok, message}.
+export async function uploadAsset(input, kind) {
+  const file = input.files && input.files[0];
+  if (!file) return { ok: false, message: "Choose a file first." };
+  try {
+    const session = await fetch("/api/v1/auth/session", { credentials: "same-origin" }).then(r => r.json());
+    const form = new FormData();
+    form.append("kind", kind);
+    form.append("file", file, file.name);
+    const response = await fetch("/api/v1/assets", { method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRF-TOKEN": session.csrfToken } });
+    if (response.ok) { input.value = ""; const asset = await response.json(); return { ok: true, message: `Uploaded ${file.name}.`, id: asset.id ?? null }; }
+    let detail = `${response.status} ${response.statusText}`;
+    try { const problem = await response.json(); detail = [problem.title, problem.detail].filter(Boolean).join(" — ") || detail; } catch { }
+    return { ok: false, message: `Upload failed: ${detail}` };
+  } catch (e) {
+    return { ok: false, message: `Upload failed: ${e}` };
+  }
+}
