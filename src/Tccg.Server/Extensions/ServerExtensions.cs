@@ -6,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tccg.Server.Auth;
 using Tccg.Server.Features.Admin;
 using Tccg.Server.Features.Auth;
+using Tccg.Server.Features.ClipBin;
 using Tccg.Server.Features.Health;
 using Tccg.Media;
 using Tccg.Storage;
@@ -20,6 +21,8 @@ internal static class ServerExtensions
     {
         var services = builder.Services;
         services.AddProblemDetails();
+        // Enums travel as their names ("Downloaded", "Week"), in and out.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddTccgStorage();
         services.AddTccgMedia();
         services.AddTccgTwitch();
@@ -27,6 +30,7 @@ internal static class ServerExtensions
         services.AddServerAuth();
 
         // Features: one line each (keep this list append-only so branches merge cleanly).
+        services.AddClipBinFeature(builder.Configuration);
         Tccg.Server.Features.Web.WebEditorFeature.AddWebEditorFeature(services);
 
         services.AddOpenApi("v1");
@@ -70,6 +74,7 @@ internal static class ServerExtensions
         // Features: one line each (append-only).
         api.MapAuthApi();
         api.MapAdminApi();
+        api.MapClipBinApi();
 
     }
 }
