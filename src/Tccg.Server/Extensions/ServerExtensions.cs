@@ -37,6 +37,7 @@ internal static class ServerExtensions
         services.AddAssetsFeature();
         services.AddCompilationsFeature();
         services.AddRendersFeature(builder.Configuration);
+        Tccg.Server.Features.Web.WebEditorFeature.AddWebEditorFeature(services);
 
         services.AddOpenApi("v1");
         services.AddHttpLogging(o =>
@@ -72,6 +73,7 @@ internal static class ServerExtensions
             Predicate = c => c.Tags.Contains("ready"),
             ResponseWriter = HealthResponseWriter.WriteAsync,
         }).AllowAnonymous();
+        Tccg.Server.Features.Web.WebEditorFeature.MapWebEditor(app);
         var api = app.MapGroup("/api/v1");
         api.MapGet("/version", () => TypedResults.Ok(new VersionInfo(typeof(ServerApp).Assembly.GetName().Version?.ToString() ?? "0")))
             .WithName("GetVersion").WithSummary("Server version").WithTags("Server");
