@@ -82,7 +82,8 @@ public sealed class MariaDbTestDatabase : ITestDatabase, IAsyncLifetime
         await using var connection = new MySqlConnection(server.ConnectionString);
         await connection.OpenAsync();
         await connection.ExecuteAsync($"DROP DATABASE IF EXISTS `{name}`");
-        MySqlConnection.ClearAllPools();
+        await using var pooled = new MySqlConnection(database.ConnectionString);
+        MySqlConnection.ClearPool(pooled);
     }
 }
 
