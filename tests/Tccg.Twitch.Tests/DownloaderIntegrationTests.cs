@@ -90,6 +90,17 @@ public sealed class DownloaderIntegrationTests
     }
 
     [Fact]
+    public async Task Download_RejectedGqlClientId_StopsTheRunNamingThatKey()
+    {
+        await using var world = await FoundAsync(clips: 3, settings: new() { ["Tccg:Twitch:GqlClientId"] = "outdatedclientid" });
+        var e = await Assert.ThrowsAsync<GqlClientIdRejectedException>(
+            () => world.Downloader.DownloadAsync(new DownloadRequest(null, 100), null, CancellationToken.None));
+        Assert.Equal("Tccg:Twitch:GqlClientId", e.ConfigKey);
+        Assert.Contains("outdatedclientid", e.Message, StringComparison.Ordinal);
+        Assert.All(await world.AllClipsAsync(), c => Assert.Equal(0, c.Attempts));
+    }
+
+    [Fact]
     public async Task Download_TruncatedTransfer_FailsWithBackoffAndLeavesNoFile()
     {
         await using var world = await FoundAsync(clips: 4);

@@ -25,7 +25,7 @@ public sealed class AutomationOptions
 /// Automatic mode: on every tick, for each enabled saved game, runs the finder when its schedule says so, then
 /// the downloader until the game has its target number of downloaded clips waiting for review. One game's
 /// failure is recorded in <see cref="AutomationState"/> and does not stop the others; a rotated clip access
-/// hash blocks downloading for every game until the configuration is fixed. Each pass ends with the retention
+/// hash or GQL client id blocks downloading for every game until the configuration is fixed. Each pass ends with the retention
 /// of used clips' files (<c>Tccg:Downloader:KeepUsedDays</c>).
 /// </summary>
 public sealed class AutomationService(
@@ -145,7 +145,7 @@ public sealed class AutomationService(
                 Phase = AutomationPhase.Idle, LastDownloaded = total, Downloaded = downloaded, LastError = null, Detail = null,
             });
         }
-        catch (ClipAccessHashRotatedException e)
+        catch (DownloadsBlockedException e)
         {
             Set(game, s => s with { Phase = AutomationPhase.Blocked, LastError = e.Message, Detail = null });
             logger.LogError("Automation for {Game} is blocked: {Message}", game.Name, e.Message);
