@@ -44,6 +44,17 @@ public sealed class DownloaderIntegrationTests
     }
 
     [Fact]
+    public async Task Download_IntermittentGqlAndCdnErrors_AreRetriedWithinTheRun()
+    {
+        await using var world = await FoundAsync(clips: 10);
+        world.Sim.GqlFaults.ServerErrorRate = 0.2;
+        world.Sim.CdnFaults.ServerErrorRate = 0.2;
+        var result = await world.Downloader.DownloadAsync(new DownloadRequest(null, 100), null, CancellationToken.None);
+        Assert.True(world.Sim.Counters.ServerErrors > 0);
+        Assert.Equal(10, result.Downloaded);
+    }
+
+    [Fact]
     public async Task Download_DeletedClip_BecomesUnavailable()
     {
         await using var world = await FoundAsync();
