@@ -26,6 +26,10 @@ public static class TwitchServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTccgTwitch(this IServiceCollection services)
     {
+        // Idempotent: a second call would put every handler (and the rate-limit gate) into the pipelines twice.
+        if (services.Any(d => d.ServiceType == typeof(TwitchRegistrationMarker)))
+            return services;
+        services.AddSingleton<TwitchRegistrationMarker>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<TwitchHttpOptions>();
         services.TryAddSingleton<HelixRateLimiter>();
@@ -105,3 +109,6 @@ public static class TwitchServiceCollectionExtensions
         return (wait < TimeSpan.Zero ? TimeSpan.Zero : wait) + TimeSpan.FromMilliseconds(100);
     }
 }
+
+/// <summary>Marks a service collection that already has the Twitch clients.</summary>
+internal sealed class TwitchRegistrationMarker;

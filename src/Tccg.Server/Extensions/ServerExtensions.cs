@@ -7,8 +7,10 @@ using Tccg.Server.Auth;
 using Tccg.Server.Features.Admin;
 using Tccg.Server.Features.Assets;
 using Tccg.Server.Features.Auth;
+using Tccg.Server.Features.ClipBin;
 using Tccg.Server.Features.Compilations;
 using Tccg.Server.Features.Health;
+using Tccg.Server.Features.Renders;
 using Tccg.Media;
 using Tccg.Storage;
 using Tccg.Twitch;
@@ -22,6 +24,8 @@ internal static class ServerExtensions
     {
         var services = builder.Services;
         services.AddProblemDetails();
+        // Enums travel as their names ("Downloaded", "Week"), in and out.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddTccgStorage();
         services.AddTccgMedia();
         services.AddTccgTwitch();
@@ -29,8 +33,11 @@ internal static class ServerExtensions
         services.AddServerAuth();
 
         // Features: one line each (keep this list append-only so branches merge cleanly).
+        services.AddClipBinFeature(builder.Configuration);
         services.AddAssetsFeature();
         services.AddCompilationsFeature();
+        services.AddRendersFeature(builder.Configuration);
+        Tccg.Server.Features.Web.WebEditorFeature.AddWebEditorFeature(services);
 
         services.AddOpenApi("v1");
         services.AddHttpLogging(o =>
@@ -66,14 +73,17 @@ internal static class ServerExtensions
             Predicate = c => c.Tags.Contains("ready"),
             ResponseWriter = HealthResponseWriter.WriteAsync,
         }).AllowAnonymous();
+        Tccg.Server.Features.Web.WebEditorFeature.MapWebEditor(app);
         var api = app.MapGroup("/api/v1");
         api.MapGet("/version", () => TypedResults.Ok(new VersionInfo(typeof(ServerApp).Assembly.GetName().Version?.ToString() ?? "0")))
             .WithName("GetVersion").WithSummary("Server version").WithTags("Server");
         // Features: one line each (append-only).
         api.MapAuthApi();
         api.MapAdminApi();
+        api.MapClipBinApi();
         api.MapAssetsApi();
         api.MapCompilationsApi();
+        api.MapRendersApi();
 
     }
 }
