@@ -88,4 +88,24 @@ public class ReviewTests
         Assert.Equal(HttpStatusCode.Conflict, gameless.StatusCode);
         Assert.Contains("has no game", await gameless.ProblemAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Review_KeepWithTrims_StoresThemAndRefusesTrimsOutsideTheClip()
+    {
+        await using var server = await TestServer.StartAsync();
+        var editor = await server.LoginAsNewUserAsync("ed", UserRole.Editor);
+        var clip = await server.SeedClipAsync("a");
+        var id = (await editor.CreateCompilationAsync()).GetProperty("id").GetInt64();
+
+        using var outside = await editor.PostAsJsonAsync(new Uri($"/api/v1/compilations/{id}/review", UriKind.Relative),
+            new { clipId = clip, decision = "keep", trimStart = 0.5, trimEnd = 5.0 });
+        Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
+        Assert.Contains("items[0].trimEnd", await outside.ProblemAsync(), StringComparison.Ordinal);
+        Assert.Empty(await ItemIdsAsync(editor, id));
+
+        (await editor.PostAsJsonAsync(new Uri($"/api/v1/compilations/{id}/review", UriKind.Relative),
+            new { clipId = clip, decision = "keep", trimStart = 0.5, trimEnd = 1.5, volume = 0.7 })).EnsureSuccessStatusCode();
+        var item = Assert.Single((await editor.GetCompilationAsync(id)).GetProperty("items").EnumerateArray());
+        Assert.Equal((0.5, 1.5, 0.7), (item.GetProperty("trimStart").GetDouble(), item.GetProperty("trimEnd").GetDouble(), item.GetProperty("volume").GetDouble()));
+    }
 }
