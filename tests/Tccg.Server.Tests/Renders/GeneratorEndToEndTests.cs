@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Tccg.Core.Clips;
 using Tccg.Generator;
@@ -8,7 +9,7 @@ using Tccg.Storage.Renders;
 namespace Tccg.Server.Tests.Renders;
 
 /// <summary>Real generators (the worker <c>tccg generator</c> runs) against a real server, rendering with ffmpeg.</summary>
-public sealed class GeneratorEndToEndTests
+public sealed class GeneratorEndToEndTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task TwoGenerators_OneKilledMidRender_TheJobFinishesExactlyOnce()
@@ -90,8 +91,10 @@ public sealed class GeneratorEndToEndTests
         var job = await world.EnqueueAsync(null);
         var generator = await world.GeneratorAsync("g");
         var jobs = world.Jobs;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         generator.StatusChanged += s =>
         {
+            output.WriteLine($"{clock.ElapsedMilliseconds} {s}");
             if (s.Stage.StartsWith("Encoding", StringComparison.Ordinal))
                 _ = jobs.CancelAsync(job.Id, CancellationToken.None);
         };
