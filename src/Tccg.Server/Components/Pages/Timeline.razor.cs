@@ -121,7 +121,7 @@ public sealed partial class Timeline
     private static string Num(double? value) => value?.ToString("0.0##", CultureInfo.InvariantCulture) ?? "";
 
     internal static string Clock(double seconds) =>
-        TimeSpan.FromSeconds(Math.Max(0, seconds)).ToString(seconds >= 3600 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture);
+        TimeSpan.FromSeconds(Math.Max(0, seconds)).ToString(seconds >= 3600 ? @"h\:mm\:ss" : seconds >= 600 ? @"m\:ss" : @"m\:ss\.f", CultureInfo.InvariantCulture);
 
     private static string KindLabel(AssetKind kind) => kind switch
     {

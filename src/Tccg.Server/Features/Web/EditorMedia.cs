@@ -5,18 +5,17 @@ using Microsoft.Extensions.Options;
 using Tccg.Core.Configuration;
 using Tccg.Server.Auth;
 using Tccg.Storage.Assets;
-using Tccg.Storage.Clips;
 using Tccg.Storage.Renders;
 
 namespace Tccg.Server.Features.Web;
 
 /// <summary>
-/// Media for the editor's players, with Range support: downloaded clips, assets and finished renders.
+/// Media for the editor's players, with Range support: assets and finished renders (clips come from /api/v1/clips/{id}/media).
 /// Paths in the stores are relative to the storage root and never come from the request.
 /// </summary>
 internal static class EditorMedia
 {
-    public static string ClipUrl(long clipId) => $"/ui/media/clips/{clipId}";
+    public static string ClipUrl(long clipId) => $"/api/v1/clips/{clipId}/media";
 
     public static string AssetUrl(long assetId) => $"/ui/media/assets/{assetId}";
 
@@ -27,16 +26,9 @@ internal static class EditorMedia
     public static void MapEditorMedia(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/ui/media").RequireAuthorization(Policies.Editor).ExcludeFromDescription();
-        group.MapGet("/clips/{id:long}", ClipAsync);
         group.MapGet("/assets/{id:long}", AssetAsync);
         group.MapGet("/renders/{id:long}", RenderAsync);
         group.MapGet("/renders/{id:long}/credits", CreditsAsync);
-    }
-
-    private static async Task<IResult> ClipAsync(long id, IClipStore clips, IOptions<StorageOptions> storage, CancellationToken ct)
-    {
-        var clip = await clips.GetAsync(id, ct);
-        return FileOrNotFound(storage.Value, clip?.FilePath, "video/mp4", null);
     }
 
     private static async Task<IResult> AssetAsync(long id, IAssetStore assets, IOptions<StorageOptions> storage, CancellationToken ct)
