@@ -66,6 +66,8 @@ Row("counts per game and status p95 (ms)", r => r.Counts.P95, "F2");
 Row("one clip by Twitch id p50 (ms)", r => r.ById.P50, "F2");
 Row("one clip by Twitch id p95 (ms)", r => r.ById.P95, "F2");
 Row("page 3 by views p95 (ms)", r => r.Page.P95, "F2");
+Row("page 2 newest first p95 (ms)", r => r.Newest.P95, "F2");
+Row("10 clips due for download p95 (ms)", r => r.Due.P95, "F2");
 Console.WriteLine();
 Console.WriteLine("targets: upsert >= 20,000 clips/s on SQLite; every hot query p95 <= 20 ms on both");
 var sqlite = results[0];
@@ -100,7 +102,7 @@ async Task<Result> RunAsync(string provider, TccgDatabase database)
     if (upsertOnly)
     {
         Console.WriteLine();
-        return new Result(provider, insertRate, 0, new(0, 0), new(0, 0), new(0, 0), new(0, 0));
+        return new Result(provider, insertRate, 0, new(0, 0), new(0, 0), new(0, 0), new(0, 0), new(0, 0), new(0, 0));
     }
 
     var refresh = all.Take(Math.Min(clips, 100_000)).Select(c => c with { ViewCount = c.ViewCount + 1 }).ToList();
@@ -159,7 +161,16 @@ async Task<Result> RunAsync(string provider, TccgDatabase database)
         await store.QueryAsync(query with { After = p2.NextCursor }, ct);
         return watch.Elapsed.TotalMilliseconds;
     });
-    return new Result(provider, insertRate, refreshRate, review, counts, byId, page);
+    var newest = await MeasureTimedAsync(async i =>
+    {
+        var query = new ClipQuery { GameId = GameId(i % Games), Status = ClipStatus.Downloaded, Order = ClipOrder.NewestFirst, Limit = 50 };
+        var p1 = await store.QueryAsync(query, ct);
+        var watch = Stopwatch.StartNew();
+        await store.QueryAsync(query with { After = p1.NextCursor }, ct);
+        return watch.Elapsed.TotalMilliseconds;
+    });
+    var due = await MeasureAsync(async _ => await store.DueForDownloadAsync(10, ct));
+    return new Result(provider, insertRate, refreshRate, review, counts, byId, page, newest, due);
 }
 
 static async Task<Percentiles> MeasureAsync(Func<int, Task> run) => await MeasureTimedAsync(async i =>
@@ -205,4 +216,5 @@ static FoundClip MakeClip(int i, Random random) => new()
 
 internal sealed record Percentiles(double P50, double P95);
 
-internal sealed record Result(string Provider, double InsertRate, double RefreshRate, Percentiles Review, Percentiles Counts, Percentiles ById, Percentiles Page);
+internal sealed record Result(string Provider, double InsertRate, double RefreshRate, Percentiles Review, Percentiles Counts,
+    Percentiles ById, Percentiles Page, Percentiles Newest, Percentiles Due);

@@ -112,6 +112,19 @@ public abstract class RenderJobTests(ITestDatabase provider) : StorageTestBase(p
         Assert.False(await Jobs.HeartbeatAsync(job.Id, lease.LeaseId, Lease, Ct));
         Assert.Equal(CompleteResult.LeaseLost, await Jobs.CompleteAsync(job.Id, lease.LeaseId, RenderOutcome.Failure("x"), Ct));
     }
+
+    [Fact]
+    public async Task Delete_OnlyFinishedJobs_RemovesTheRow()
+    {
+        var job = await Jobs.EnqueueAsync(null, null, "{}", Ct);
+        Assert.False(await Jobs.DeleteAsync(job.Id, Ct));
+        var lease = (await LeaseOwnAsync("a", job.Id))!;
+        Assert.False(await Jobs.DeleteAsync(job.Id, Ct));
+        Assert.Equal(CompleteResult.Completed, await Jobs.CompleteAsync(job.Id, lease.LeaseId, RenderOutcome.Success("renders/a.mp4", null), Ct));
+        Assert.True(await Jobs.DeleteAsync(job.Id, Ct));
+        Assert.Null(await Jobs.GetAsync(job.Id, Ct));
+        Assert.False(await Jobs.DeleteAsync(job.Id, Ct));
+    }
 }
 
 public sealed class RenderJobSqliteTests() : RenderJobTests(new SqliteTestDatabase());

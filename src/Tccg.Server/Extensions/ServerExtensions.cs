@@ -5,9 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tccg.Server.Auth;
 using Tccg.Server.Features.Admin;
+using Tccg.Server.Features.Assets;
 using Tccg.Server.Features.Auth;
 using Tccg.Server.Features.ClipBin;
+using Tccg.Server.Features.Compilations;
 using Tccg.Server.Features.Health;
+using Tccg.Server.Features.Renders;
 using Tccg.Media;
 using Tccg.Storage;
 using Tccg.Twitch;
@@ -31,6 +34,9 @@ internal static class ServerExtensions
 
         // Features: one line each (keep this list append-only so branches merge cleanly).
         services.AddClipBinFeature(builder.Configuration);
+        services.AddAssetsFeature();
+        services.AddCompilationsFeature();
+        services.AddRendersFeature(builder.Configuration);
         Tccg.Server.Features.Web.WebEditorFeature.AddWebEditorFeature(services);
 
         services.AddOpenApi("v1");
@@ -75,6 +81,9 @@ internal static class ServerExtensions
         api.MapAuthApi();
         api.MapAdminApi();
         api.MapClipBinApi();
+        api.MapAssetsApi();
+        api.MapCompilationsApi();
+        api.MapRendersApi();
 
     }
 }

@@ -82,6 +82,9 @@ public interface IRenderJobStore
     /// <summary>Cancels a job that has not finished; false when it had.</summary>
     Task<bool> CancelAsync(long jobId, CancellationToken ct);
 
+    /// <summary>Removes a finished job's row (succeeded, failed or cancelled); false when it is unknown or not finished.</summary>
+    Task<bool> DeleteAsync(long jobId, CancellationToken ct);
+
     /// <summary>Puts jobs with expired leases back in the queue (or fails those out of attempts); returns how many moved.</summary>
     Task<int> RequeueExpiredAsync(int maxAttempts, CancellationToken ct);
 }

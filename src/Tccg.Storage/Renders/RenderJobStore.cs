@@ -118,6 +118,14 @@ public sealed class RenderJobStore(TccgDatabase database, TimeProvider time) : I
             new { jobId, Now = Db.Ms(time.GetUtcNow()) }, cancellationToken: ct)) == 1;
     }
 
+    public async Task<bool> DeleteAsync(long jobId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM render_jobs WHERE id = @jobId AND status IN ('succeeded', 'failed', 'cancelled')",
+            new { jobId }, cancellationToken: ct)) == 1;
+    }
+
     public async Task<int> RequeueExpiredAsync(int maxAttempts, CancellationToken ct)
     {
         var now = Db.Ms(time.GetUtcNow());

@@ -133,10 +133,21 @@ public sealed partial class ClipDownloader(
             Active[temp] = 0;
             var bytes = await fetcher.FetchAsync(ready.Url, temp, ct);
             counts.AddBytes(bytes);
-            var facts = await probe.ProbeAsync(temp, ct);
+            // Probe and loudness read the same finished file: run them side by side.
+            var probing = probe.ProbeAsync(temp, ct);
+            var measuring = loudness.MeasureAsync(temp, ct);
+            try
+            {
+                await Task.WhenAll(probing, measuring);
+            }
+            catch when (probing.IsFaulted)
+            {
+                await probing; // report the probe's verdict, the clearer one
+            }
+            var facts = await probing;
+            var lufs = await measuring;
             if (!facts.HasVideo)
                 throw new MediaProbeException(temp, "the file has no video stream.");
-            var lufs = await loudness.MeasureAsync(temp, ct);
 
             var relative = Path.Combine("clips", SafeName(clip.GameId), SafeName(clip.TwitchClipId) + ".mp4");
             var final = Path.Combine(storage.Value.Root, relative);
