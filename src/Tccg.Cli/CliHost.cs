@@ -64,12 +64,15 @@ internal static class CliHost
         return host;
     }
 
-    public static void ConfigureLogging(ILoggingBuilder logging, bool verbose)
+    /// <summary>Logs to stderr: warnings and errors, or everything informational with --verbose (and for servers).</summary>
+    public static void ConfigureLogging(ILoggingBuilder logging, bool verbose, bool server = false)
     {
         logging.ClearProviders();
-        logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning);
+        logging.SetMinimumLevel(verbose || server ? LogLevel.Information : LogLevel.Warning);
         logging.AddFilter("Microsoft", verbose ? LogLevel.Information : LogLevel.Warning);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        // A failed start is reported once, as the command's one-line error.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", verbose ? LogLevel.Information : LogLevel.None);
         logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Tccg.Cli.Commands;
 using Tccg.Core.Configuration;
 
@@ -39,17 +40,20 @@ public static class TccgCli
 
         var verbose = parse.GetValue(GlobalOptions.Verbose);
         using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        // Ctrl-C and SIGTERM cancel the running command, which cleans up (kills ffmpeg, removes temp files).
+        Action<PosixSignalContext> onSignal = context =>
         {
-            e.Cancel = true;
+            context.Cancel = true;
             cancel.Cancel();
         };
-        Console.CancelKeyPress += onCancel;
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, onSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, onSignal);
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration
             {
                 EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
                 Output = stdout,
                 Error = stderr,
             }, cancel.Token);
@@ -73,10 +77,6 @@ public static class TccgCli
             else if (e is not (CliException or InvalidConfigurationException or OptionsKeyMissingException))
                 await stderr.WriteLineAsync("(run with --verbose for details)");
             return ExitFailure;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 

@@ -45,6 +45,8 @@ public static class ConfigReference
         ["Tccg:Server:InProcessGenerator"] = "Run a video generator inside the server (one command is the whole system).",
         ["Tccg:Server:Automation"] = "Run the automatic finder and downloader for saved games.",
         ["Tccg:Server:MaxUploadMegabytes"] = "Largest asset upload accepted.",
+        ["Tccg:Server:RenderLeaseSeconds"] = "How long a generator holds a render job without a heartbeat before it goes back to the queue.",
+        ["Tccg:Server:RenderMaxAttempts"] = "Leases a render job may use up (generators that vanished) before it is marked failed.",
         ["Tccg:Generator:Width"] = "Output width in pixels.",
         ["Tccg:Generator:Height"] = "Output height in pixels.",
         ["Tccg:Generator:Fps"] = "Output frame rate.",

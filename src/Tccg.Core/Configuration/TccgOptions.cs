@@ -103,6 +103,12 @@ public sealed class ServerOptions
 
     [Range(1, 100_000, ErrorMessage = Section + ":MaxUploadMegabytes must be between 1 and 100000.")]
     public int MaxUploadMegabytes { get; set; } = 2048;
+
+    [Range(2, 3600, ErrorMessage = Section + ":RenderLeaseSeconds must be between 2 and 3600.")]
+    public int RenderLeaseSeconds { get; set; } = 60;
+
+    [Range(1, 100, ErrorMessage = Section + ":RenderMaxAttempts must be between 1 and 100.")]
+    public int RenderMaxAttempts { get; set; } = 3;
 }
 
 /// <summary><c>Tccg:Generator</c>: defaults for rendering when a timeline leaves a setting out.</summary>

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Tccg.Storage.Accounts;
+
+namespace Tccg.Cli.Commands;
+
+/// <summary><c>tccg token create|list|revoke</c>: bearer tokens for video generators and scripts.</summary>
+internal static class TokenCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("token", "Manage bearer tokens for video generators (workers) and scripts");
+        command.Add(CreateToken());
+        command.Add(List());
+        command.Add(Revoke());
+        return command;
+    }
+
+    private static Command CreateToken()
+    {
+        var worker = new Option<string?>("--worker") { Description = "Create a worker token for a video generator with this name", HelpName = "NAME" };
+        var script = new Option<string?>("--script") { Description = "Create a script token with this name", HelpName = "NAME" };
+        var command = new Command("create", "Create a token and print its secret once (it cannot be shown again)") { worker, script };
+        command.SetAction(async (parse, ct) =>
+        {
+            var (name, kind) = (parse.GetValue(worker), parse.GetValue(script)) switch
+            {
+                ({ } w, null) => (w, TokenKind.Worker),
+                (null, { } s) => (s, TokenKind.Script),
+                _ => throw new CliUsageException("Give exactly one of --worker NAME or --script NAME."),
+            };
+            if (string.IsNullOrWhiteSpace(name))
+                throw new CliUsageException("The token name must not be empty.");
+            using var host = await AccountsCli.StartAsync(parse, ct);
+            var created = await host.Services.GetRequiredService<ITokenStore>().CreateAsync(name, kind, null, ct);
+            var output = parse.InvocationConfiguration.Output;
+            await output.WriteLineAsync(created.Secret);
+            await parse.InvocationConfiguration.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Created {kind.ToString().ToLowerInvariant()} token {created.Token.Id} ({name}). Copy the secret above now: it is stored only as a hash and cannot be shown again."));
+            return TccgCli.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "List tokens (never their secrets)");
+        command.SetAction(async (parse, ct) =>
+        {
+            using var host = await AccountsCli.StartAsync(parse, ct);
+            var tokens = await host.Services.GetRequiredService<ITokenStore>().ListAsync(ct);
+            var output = parse.InvocationConfiguration.Output;
+            if (tokens.Count == 0)
+            {
+                await output.WriteLineAsync("No tokens yet. Create one with `tccg token create --worker NAME`.");
+                return TccgCli.ExitOk;
+            }
+            await output.WriteAsync(AccountsCli.Table(
+                ["ID", "NAME", "KIND", "CREATED (UTC)", "LAST USED (UTC)", "STATE"],
+                tokens.Select(t => new[]
+                {
+                    t.Id.ToString(CultureInfo.InvariantCulture), t.Name, t.Kind.ToString().ToLowerInvariant(), AccountsCli.Time(t.CreatedAt),
+                    t.LastUsedAt is { } used ? AccountsCli.Time(used) : "never",
+                    t.RevokedAt is { } revoked ? "revoked " + AccountsCli.Time(revoked) : "active",
+                })));
+            return TccgCli.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Revoke()
+    {
+        var id = new Argument<long>("id") { Description = "Token id (from `tccg token list`)" };
+        var command = new Command("revoke", "Revoke a token: requests with it are refused from now on") { id };
+        command.SetAction(async (parse, ct) =>
+        {
+            var tokenId = parse.GetValue(id);
+            using var host = await AccountsCli.StartAsync(parse, ct);
+            if (!await host.Services.GetRequiredService<ITokenStore>().RevokeAsync(tokenId, ct))
+                throw new CliException(string.Create(CultureInfo.InvariantCulture, $"No token with id {tokenId}."));
+            await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Revoked token {tokenId}."));
+            return TccgCli.ExitOk;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,47 @@
+using Tccg.Storage.Renders;
+
+namespace Tccg.Server.Features.Renders;
+
+/// <summary>A render job as editors see it.</summary>
+public sealed record RenderView(
+    long Id,
+    long? CompilationId,
+    long? OwnerId,
+    string Name,
+    string Status,
+    string? Stage,
+    double? Percent,
+    double? EtaSeconds,
+    string? Error,
+    int Attempts,
+    string? Worker,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    RenderOutputView? Output);
+
+/// <summary>The files of a succeeded render and where to download them.</summary>
+public sealed record RenderOutputView(long VideoBytes, long? CreditsBytes, double? DurationSeconds, string VideoUrl, string? CreditsUrl);
+
+internal static class RenderViews
+{
+    public static string StatusName(RenderJobStatus status) => status.ToString().ToLowerInvariant();
+
+    public static async Task<RenderView> ViewAsync(RenderJob job, RenderFiles files, bool withDuration, CancellationToken ct)
+    {
+        RenderOutputView? output = null;
+        if (job.Status == RenderJobStatus.Succeeded && files.Existing(job.OutputPath) is { } video)
+        {
+            var credits = files.Existing(job.CreditsPath);
+            output = new RenderOutputView(
+                new FileInfo(video).Length,
+                credits is null ? null : new FileInfo(credits).Length,
+                withDuration ? await files.DurationAsync(video, ct) : null,
+                $"/api/v1/renders/{job.Id}/video",
+                credits is null ? null : $"/api/v1/renders/{job.Id}/credits");
+        }
+
+        return new RenderView(job.Id, job.CompilationId, job.OwnerId, RenderFiles.TryTimeline(job)?.Name ?? "", StatusName(job.Status),
+            job.Stage, job.Percent, job.EtaSeconds, job.Error, job.Attempts, job.LeaseOwner, job.CreatedAt, job.StartedAt, job.FinishedAt, output);
+    }
+}

@@ -1,0 +1,282 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Tccg.Core.Clips;
+using Tccg.Storage.Database;
+
+namespace Tccg.Storage.Clips;
+
+/// <summary>Dapper implementation of <see cref="IClipStore"/> for SQLite and MariaDB.</summary>
+public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) : IClipStore
+{
+    private const string Select = "SELECT c.* FROM clips c";
+
+    public async Task<ClipRecord?> GetAsync(long clipId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<ClipRecord>(new CommandDefinition(
+            Select + " WHERE c.id = @clipId", new { clipId }, cancellationToken: ct));
+    }
+
+    public async Task<ClipRecord?> GetByTwitchIdAsync(string twitchClipId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<ClipRecord>(new CommandDefinition(
+            Select + " WHERE c.twitch_clip_id = @twitchClipId", new { twitchClipId }, cancellationToken: ct));
+    }
+
+    public Task<ClipRecord> MarkDownloadedAsync(long clipId, DownloadedClipFile file, CancellationToken ct) =>
+        TransitionAsync(clipId, ClipStatus.Downloaded, """
+            file_path = @Path, file_size = @Size, width = @Width, height = @Height, fps = @Fps,
+            video_codec = @VideoCodec, audio_codec = @AudioCodec, has_audio = @HasAudio, sample_rate = @SampleRate,
+            channels = @Channels, media_duration = @Duration, loudness_lufs = @LoudnessLufs,
+            last_error = NULL, next_retry_at = NULL, downloaded_at = @Now
+            """,
+            new
+            {
+                file.Path, file.Size, file.Media.Width, file.Media.Height, file.Media.Fps, file.Media.VideoCodec,
+                file.Media.AudioCodec, file.Media.HasAudio, file.Media.SampleRate, file.Media.Channels,
+                file.Media.Duration, file.LoudnessLufs,
+            }, ct);
+
+    public Task<ClipRecord> MarkFailedAsync(long clipId, string error, DateTimeOffset? nextRetryAt, CancellationToken ct) =>
+        TransitionAsync(clipId, ClipStatus.Failed,
+            "attempts = attempts + 1, last_error = @Error, next_retry_at = @NextRetryAt",
+            new { Error = error, NextRetryAt = Db.Ms(nextRetryAt) }, ct);
+
+    public Task<ClipRecord> MarkDuplicateAsync(long clipId, long duplicateOfClipId, CancellationToken ct)
+    {
+        if (clipId == duplicateOfClipId)
+            throw new ArgumentException("A clip cannot be a duplicate of itself.", nameof(duplicateOfClipId));
+        return TransitionAsync(clipId, ClipStatus.Duplicate, "duplicate_of = @DuplicateOf, next_retry_at = NULL",
+            new { DuplicateOf = duplicateOfClipId }, ct);
+    }
+
+    public Task<ClipRecord> MarkUnavailableAsync(long clipId, string reason, CancellationToken ct) =>
+        TransitionAsync(clipId, ClipStatus.Unavailable, "last_error = @Reason, next_retry_at = NULL", new { Reason = reason }, ct);
+
+    public Task<ClipRecord> MoveAsync(long clipId, ClipStatus to, CancellationToken ct) => to switch
+    {
+        ClipStatus.Used => TransitionAsync(clipId, to, "used_at = @Now", null, ct),
+        ClipStatus.Missing => TransitionAsync(clipId, to, "file_path = NULL, file_size = NULL", null, ct),
+        ClipStatus.Found => TransitionAsync(clipId, to,
+            "file_path = NULL, file_size = NULL, next_retry_at = NULL, duplicate_of = NULL, attempts = 0, last_error = NULL", null, ct),
+        _ => throw new ArgumentException(
+            $"Use {nameof(MarkDownloadedAsync)}, {nameof(MarkFailedAsync)}, {nameof(MarkDuplicateAsync)} or {nameof(MarkUnavailableAsync)} to move a clip to {to}.", nameof(to)),
+    };
+
+    /// <summary>
+    /// Reads the current status, checks the rule, then updates only if the status is still the one read
+    /// (a concurrent move makes the UPDATE match nothing, and the move is re-checked against the new status).
+    /// </summary>
+    private async Task<ClipRecord> TransitionAsync(long clipId, ClipStatus to, string set, object? details, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await connection.QuerySingleOrDefaultAsync<StatusRow>(new CommandDefinition(
+                "SELECT twitch_clip_id, status FROM clips WHERE id = @clipId", new { clipId }, cancellationToken: ct))
+                ?? throw new NotFoundInStoreException($"Clip {clipId.ToString(CultureInfo.InvariantCulture)}");
+            var from = Db.Parse<ClipStatus>(current.Status);
+            if (!ClipStatusRules.CanMove(from, to))
+                throw new IllegalClipTransitionException(current.TwitchClipId, from, to);
+
+            var parameters = new DynamicParameters(details);
+            parameters.Add("Id", clipId);
+            parameters.Add("From", Db.Name(from));
+            parameters.Add("To", Db.Name(to));
+            parameters.Add("Now", Db.Ms(time.GetUtcNow()));
+            var changed = await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE clips SET status = @To, updated_at = @Now, {set} WHERE id = @Id AND status = @From",
+                parameters, cancellationToken: ct));
+            if (changed == 1)
+            {
+                return await connection.QuerySingleAsync<ClipRecord>(new CommandDefinition(
+                    Select + " WHERE c.id = @clipId", new { clipId }, cancellationToken: ct));
+            }
+            if (attempt >= 10)
+                throw new InvalidOperationException($"Clip {current.TwitchClipId} kept changing status; gave up moving it to {to}.");
+        }
+    }
+
+    public async Task<ClipPage> QueryAsync(ClipQuery query, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, 1000);
+        // The page's ids come from the index alone (game, status, views, id, created_at); only the page's rows are read.
+        var sql = new StringBuilder("SELECT c.id FROM clips c WHERE 1 = 1");
+        var p = new DynamicParameters();
+        if (query.GameId is not null)
+        {
+            sql.Append(" AND c.game_id = @GameId");
+            p.Add("GameId", query.GameId);
+        }
+        if (query.Status is { } status)
+        {
+            sql.Append(" AND c.status = @Status");
+            p.Add("Status", Db.Name(status));
+        }
+        if (query.MinViews is { } minViews)
+        {
+            sql.Append(" AND c.view_count >= @MinViews");
+            p.Add("MinViews", minViews);
+        }
+        if (query.CreatedFrom is { } from)
+        {
+            sql.Append(" AND c.created_at >= @CreatedFrom");
+            p.Add("CreatedFrom", Db.Ms(from));
+        }
+        if (query.CreatedBefore is { } before)
+        {
+            sql.Append(" AND c.created_at < @CreatedBefore");
+            p.Add("CreatedBefore", Db.Ms(before));
+        }
+        if (query.Review is { } review)
+        {
+            p.Add("ReviewCompilation", review.CompilationId);
+            if (review.State == ReviewState.Undecided)
+            {
+                sql.Append(" AND NOT EXISTS (SELECT 1 FROM review_decisions d WHERE d.compilation_id = @ReviewCompilation AND d.clip_id = c.id)");
+            }
+            else
+            {
+                sql.Append(" AND EXISTS (SELECT 1 FROM review_decisions d WHERE d.compilation_id = @ReviewCompilation AND d.clip_id = c.id AND d.decision = @ReviewDecision)");
+                p.Add("ReviewDecision", review.State == ReviewState.Kept ? "keep" : "skip");
+            }
+        }
+
+        var key = query.Order == ClipOrder.ViewsDesc ? "c.view_count" : "c.created_at";
+        if (query.After is { } cursor)
+        {
+            var (keyValue, id) = ParseCursor(cursor, query.Order);
+            sql.Append(CultureInfo.InvariantCulture, $" AND {key} <= @CursorKey AND ({key} < @CursorKey OR c.id < @CursorId)");
+            p.Add("CursorKey", keyValue);
+            p.Add("CursorId", id);
+        }
+        var order = $" ORDER BY {key} DESC, c.id DESC";
+        sql.Append(order).Append(CultureInfo.InvariantCulture, $" LIMIT {query.Limit + 1}");
+        var page = $"SELECT c.* FROM ({sql}) k JOIN clips c ON c.id = k.id{order}";
+
+        await using var connection = await database.OpenAsync(ct);
+        var rows = (await connection.QueryAsync<ClipRecord>(new CommandDefinition(page, p, cancellationToken: ct))).AsList();
+        if (rows.Count <= query.Limit)
+            return new ClipPage(rows, null);
+        rows.RemoveAt(rows.Count - 1);
+        var last = rows[^1];
+        var lastKey = query.Order == ClipOrder.ViewsDesc ? last.ViewCount : Db.Ms(last.CreatedAt);
+        return new ClipPage(rows, MakeCursor(query.Order, lastKey, last.Id));
+    }
+
+    public async Task<IReadOnlyList<ClipRecord>> NextToReviewAsync(string gameId, long compilationId, int count, CancellationToken ct)
+    {
+        var page = await QueryAsync(new ClipQuery
+        {
+            GameId = gameId,
+            Status = ClipStatus.Downloaded,
+            Review = new ReviewFilter(compilationId, ReviewState.Undecided),
+            Order = ClipOrder.ViewsDesc,
+            Limit = count,
+        }, ct);
+        return page.Items;
+    }
+
+    public async Task<IReadOnlyList<ClipCount>> CountsAsync(string? gameId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<CountRow>(new CommandDefinition(
+            "SELECT game_id, status, n FROM clip_counts WHERE n > 0" + (gameId is null ? "" : " AND game_id = @gameId") +
+            " ORDER BY game_id, status", new { gameId }, cancellationToken: ct));
+        return [.. rows.Select(r => new ClipCount(r.GameId, Db.Parse<ClipStatus>(r.Status), r.N))];
+    }
+
+    public async Task<IReadOnlyList<ClipRecord>> DueForDownloadAsync(int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await database.OpenAsync(ct);
+        var found = (await connection.QueryAsync<ClipRecord>(new CommandDefinition(
+            Select + " WHERE c.status = 'found' AND c.next_retry_at IS NULL ORDER BY c.id LIMIT " + limit.ToString(CultureInfo.InvariantCulture),
+            cancellationToken: ct))).AsList();
+        if (found.Count < limit)
+        {
+            var retry = await connection.QueryAsync<ClipRecord>(new CommandDefinition(
+                Select + " WHERE c.status = 'failed' AND c.next_retry_at <= @Now ORDER BY c.next_retry_at LIMIT " +
+                (limit - found.Count).ToString(CultureInfo.InvariantCulture),
+                new { Now = Db.Ms(time.GetUtcNow()) }, cancellationToken: ct));
+            found.AddRange(retry);
+        }
+        return found;
+    }
+
+    public async Task<IReadOnlyList<ClipRecord>> ListByVideoAsync(string videoId, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(videoId))
+            return [];
+        await using var connection = await database.OpenAsync(ct);
+        return (await connection.QueryAsync<ClipRecord>(new CommandDefinition(
+            Select + " WHERE c.video_id = @videoId ORDER BY c.id", new { videoId }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<IReadOnlyList<string>> BroadcastersWithoutLoginAsync(int limit, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT broadcaster_id FROM clips WHERE broadcaster_login IS NULL LIMIT " + limit.ToString(CultureInfo.InvariantCulture),
+            cancellationToken: ct))).AsList();
+    }
+
+    public async Task<int> SetBroadcasterLoginsAsync(IReadOnlyDictionary<string, string> loginByBroadcasterId, CancellationToken ct)
+    {
+        if (loginByBroadcasterId.Count == 0)
+            return 0;
+        // One pass over the clips still without a login per 100 broadcasters (ix_clips_login_missing).
+        var changed = 0;
+        var now = Db.Ms(time.GetUtcNow());
+        await using var connection = await database.OpenAsync(ct);
+        foreach (var chunk in loginByBroadcasterId.Chunk(100))
+        {
+            var p = new DynamicParameters();
+            p.Add("Now", now);
+            var cases = new StringBuilder();
+            var ids = new List<string>();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var (id, login) = chunk[i];
+                p.Add($"Id{i}", id);
+                p.Add($"Login{i}", login);
+                cases.Append(CultureInfo.InvariantCulture, $" WHEN @Id{i} THEN @Login{i}");
+                ids.Add($"@Id{i}");
+            }
+            changed += await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE clips SET broadcaster_login = CASE broadcaster_id{cases} END, updated_at = @Now " +
+                $"WHERE broadcaster_login IS NULL AND broadcaster_id IN ({string.Join(", ", ids)})", p, cancellationToken: ct));
+        }
+        return changed;
+    }
+
+    private static string MakeCursor(ClipOrder order, long key, long id) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(order == ClipOrder.ViewsDesc ? 'v' : 'n')}{key}.{id}");
+
+    private static (long Key, long Id) ParseCursor(string cursor, ClipOrder order)
+    {
+        var expected = order == ClipOrder.ViewsDesc ? 'v' : 'n';
+        var dot = cursor.IndexOf('.', StringComparison.Ordinal);
+        if (cursor.Length < 3 || cursor[0] != expected || dot < 2
+            || !long.TryParse(cursor.AsSpan(1, dot - 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var key)
+            || !long.TryParse(cursor.AsSpan(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            throw new ArgumentException($"'{cursor}' is not a cursor of this query.", nameof(cursor));
+        return (key, id);
+    }
+
+    private sealed class StatusRow
+    {
+        public string TwitchClipId { get; init; } = "";
+        public string Status { get; init; } = "";
+    }
+
+    private sealed class CountRow
+    {
+        public string GameId { get; init; } = "";
+        public string Status { get; init; } = "";
+        public long N { get; init; }
+    }
+}

@@ -1,0 +1,62 @@
+namespace Tccg.Storage.Compilations;
+
+/// <summary>A compilation being edited: settings and music are JSON documents owned by the editor.</summary>
+public sealed record Compilation
+{
+    public long Id { get; init; }
+    public long? OwnerId { get; init; }
+    public required string Name { get; init; }
+    /// <summary>The Twitch game id whose clips are reviewed for it, if any.</summary>
+    public string? GameId { get; init; }
+    public string SettingsJson { get; init; } = "{}";
+    public long? IntroAssetId { get; init; }
+    public long? OutroAssetId { get; init; }
+    public long? IntervalAssetId { get; init; }
+    public long? FirstAssetId { get; init; }
+    public string MusicJson { get; init; } = "{}";
+    /// <summary>Visible to every editor, not only its owner.</summary>
+    public bool Shared { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>One clip on a compilation's timeline. Trims are seconds from the start of the file; null means untrimmed.</summary>
+public sealed record CompilationItem(long ClipId, double? TrimStart = null, double? TrimEnd = null, double Volume = 1.0);
+
+public enum ReviewDecision
+{
+    Keep,
+    Skip,
+}
+
+public sealed record ReviewEntry(long ClipId, ReviewDecision Decision, long? UserId, DateTimeOffset DecidedAt);
+
+public interface ICompilationStore
+{
+    Task<Compilation> CreateAsync(Compilation compilation, CancellationToken ct);
+
+    Task<Compilation?> GetAsync(long id, CancellationToken ct);
+
+    /// <summary>Compilations a user may see: their own plus shared ones (every one when <paramref name="userId"/> is null).</summary>
+    Task<IReadOnlyList<Compilation>> ListAsync(long? userId, CancellationToken ct);
+
+    /// <summary>Writes everything but owner and creation time; stamps <see cref="Compilation.UpdatedAt"/>.</summary>
+    Task<bool> UpdateAsync(Compilation compilation, CancellationToken ct);
+
+    Task<bool> DeleteAsync(long id, CancellationToken ct);
+
+    /// <summary>The timeline in order.</summary>
+    Task<IReadOnlyList<CompilationItem>> GetItemsAsync(long compilationId, CancellationToken ct);
+
+    /// <summary>Replaces the whole timeline in one transaction (positions follow the list order).</summary>
+    Task SetItemsAsync(long compilationId, IReadOnlyList<CompilationItem> items, CancellationToken ct);
+
+    /// <summary>Records (or changes) the keep/skip decision for a clip in this compilation.</summary>
+    Task DecideAsync(long compilationId, long clipId, long? userId, ReviewDecision decision, CancellationToken ct);
+
+    /// <summary>Forgets a decision (undo); false when there was none.</summary>
+    Task<bool> UndecideAsync(long compilationId, long clipId, CancellationToken ct);
+
+    /// <summary>Decisions in the order they were made.</summary>
+    Task<IReadOnlyList<ReviewEntry>> GetDecisionsAsync(long compilationId, CancellationToken ct);
+}

@@ -1,0 +1,130 @@
+using Dapper;
+using Tccg.Storage.Database;
+
+namespace Tccg.Storage.Compilations;
+
+public sealed class CompilationStore(TccgDatabase database, TimeProvider time) : ICompilationStore
+{
+    public async Task<Compilation> CreateAsync(Compilation compilation, CancellationToken ct)
+    {
+        var now = Db.Ms(time.GetUtcNow());
+        await using var connection = await database.OpenAsync(ct);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO compilations (owner_id, name, game_id, settings_json, intro_asset_id, outro_asset_id, interval_asset_id,
+              first_asset_id, music_json, shared, created_at, updated_at)
+            VALUES (@OwnerId, @Name, @GameId, @SettingsJson, @IntroAssetId, @OutroAssetId, @IntervalAssetId,
+              @FirstAssetId, @MusicJson, @Shared, @Now, @Now)
+            RETURNING id
+            """, Parameters(compilation, now), cancellationToken: ct));
+        return compilation with { Id = id, CreatedAt = Db.Time(now), UpdatedAt = Db.Time(now) };
+    }
+
+    public async Task<Compilation?> GetAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Compilation>(new CommandDefinition(
+            "SELECT * FROM compilations WHERE id = @id", new { id }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<Compilation>> ListAsync(long? userId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return (await connection.QueryAsync<Compilation>(new CommandDefinition(
+            "SELECT * FROM compilations" + (userId is null ? "" : " WHERE owner_id = @userId OR shared = @True") +
+            " ORDER BY updated_at DESC, id DESC", new { userId, True = true }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<bool> UpdateAsync(Compilation compilation, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE compilations SET name = @Name, game_id = @GameId, settings_json = @SettingsJson,
+              intro_asset_id = @IntroAssetId, outro_asset_id = @OutroAssetId, interval_asset_id = @IntervalAssetId,
+              first_asset_id = @FirstAssetId, music_json = @MusicJson, shared = @Shared, updated_at = @Now
+            WHERE id = @Id
+            """, Parameters(compilation, Db.Ms(time.GetUtcNow())), cancellationToken: ct)) == 1;
+    }
+
+    public async Task<bool> DeleteAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM compilations WHERE id = @id", new { id }, cancellationToken: ct)) == 1;
+    }
+
+    public async Task<IReadOnlyList<CompilationItem>> GetItemsAsync(long compilationId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
+            "SELECT clip_id, trim_start, trim_end, volume FROM compilation_items WHERE compilation_id = @compilationId ORDER BY position",
+            new { compilationId }, cancellationToken: ct));
+        return [.. rows.Select(r => new CompilationItem(r.ClipId, r.TrimStart, r.TrimEnd, r.Volume))];
+    }
+
+    public async Task SetItemsAsync(long compilationId, IReadOnlyList<CompilationItem> items, CancellationToken ct)
+    {
+        var (connection, tx) = await database.BeginAsync(ct);
+        await using (connection)
+        await using (tx)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM compilation_items WHERE compilation_id = @compilationId", new { compilationId }, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO compilation_items (compilation_id, position, clip_id, trim_start, trim_end, volume)
+                VALUES (@CompilationId, @Position, @ClipId, @TrimStart, @TrimEnd, @Volume)
+                """, items.Select((item, i) => new { CompilationId = compilationId, Position = i, item.ClipId, item.TrimStart, item.TrimEnd, item.Volume }),
+                tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE compilations SET updated_at = @Now WHERE id = @compilationId",
+                new { compilationId, Now = Db.Ms(time.GetUtcNow()) }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    public async Task DecideAsync(long compilationId, long clipId, long? userId, ReviewDecision decision, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO review_decisions (compilation_id, clip_id, user_id, decision, decided_at) VALUES (@compilationId, @clipId, @userId, @Decision, @Now) " +
+            database.Dialect.UpsertTail("compilation_id, clip_id", ["user_id", "decision", "decided_at"]),
+            new { compilationId, clipId, userId, Decision = Db.Name(decision), Now = Db.Ms(time.GetUtcNow()) }, cancellationToken: ct));
+    }
+
+    public async Task<bool> UndecideAsync(long compilationId, long clipId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM review_decisions WHERE compilation_id = @compilationId AND clip_id = @clipId",
+            new { compilationId, clipId }, cancellationToken: ct)) == 1;
+    }
+
+    public async Task<IReadOnlyList<ReviewEntry>> GetDecisionsAsync(long compilationId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<DecisionRow>(new CommandDefinition(
+            "SELECT clip_id, decision, user_id, decided_at FROM review_decisions WHERE compilation_id = @compilationId ORDER BY decided_at, id",
+            new { compilationId }, cancellationToken: ct));
+        return [.. rows.Select(r => new ReviewEntry(r.ClipId, Db.Parse<ReviewDecision>(r.Decision), r.UserId, r.DecidedAt))];
+    }
+
+    private static object Parameters(Compilation c, long now) => new
+    {
+        c.Id, c.OwnerId, c.Name, c.GameId, c.SettingsJson, c.IntroAssetId, c.OutroAssetId, c.IntervalAssetId,
+        c.FirstAssetId, c.MusicJson, c.Shared, Now = now,
+    };
+
+    private sealed class ItemRow
+    {
+        public long ClipId { get; init; }
+        public double? TrimStart { get; init; }
+        public double? TrimEnd { get; init; }
+        public double Volume { get; init; }
+    }
+
+    private sealed class DecisionRow
+    {
+        public long ClipId { get; init; }
+        public string Decision { get; init; } = "";
+        public long? UserId { get; init; }
+        public DateTimeOffset DecidedAt { get; init; }
+    }
+}

@@ -1,0 +1,245 @@
+namespace Tccg.Storage.Database;
+
+/// <summary>One schema change. Statements run in order; <c>{id}</c>, <c>{opts}</c> and <c>{longtext}</c> are expanded per dialect.</summary>
+internal sealed record Migration(int Version, string Name, Func<SqlDialect, IReadOnlyList<string>> Statements);
+
+/// <summary>
+/// The versioned schema. Never edit a migration that has shipped: add a new one at the end.
+/// Times are UTC milliseconds since the Unix epoch (BIGINT); enums are lower-case names.
+/// </summary>
+internal static class Schema
+{
+    private static readonly string[] Initial =
+    [
+        """
+        CREATE TABLE IF NOT EXISTS users (
+          id {id},
+          name VARCHAR(64) NOT NULL,
+          password_hash VARCHAR(255) NOT NULL,
+          role VARCHAR(16) NOT NULL,
+          created_at BIGINT NOT NULL,
+          failed_logins INT NOT NULL DEFAULT 0,
+          locked_until BIGINT NULL,
+          CONSTRAINT ux_users_name UNIQUE (name)
+        ) {opts}
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS api_tokens (
+          id {id},
+          name VARCHAR(128) NOT NULL,
+          secret_hash CHAR(64) NOT NULL,
+          kind VARCHAR(16) NOT NULL,
+          user_id BIGINT NULL,
+          created_at BIGINT NOT NULL,
+          last_used_at BIGINT NULL,
+          revoked_at BIGINT NULL,
+          CONSTRAINT ux_api_tokens_secret UNIQUE (secret_hash),
+          CONSTRAINT fk_api_tokens_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+        ) {opts}
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS games (
+          id {id},
+          twitch_game_id VARCHAR(64) NOT NULL,
+          name VARCHAR(255) NOT NULL,
+          box_art_url VARCHAR(1024) NOT NULL,
+          enabled BOOLEAN NOT NULL,
+          languages VARCHAR(1024) NOT NULL,
+          min_views INT NOT NULL,
+          min_duration DOUBLE NOT NULL,
+          max_duration DOUBLE NOT NULL,
+          blocked_broadcasters {longtext} NOT NULL,
+          per_broadcaster_cap INT NOT NULL,
+          search_period VARCHAR(16) NOT NULL,
+          interval_minutes INT NOT NULL,
+          target_unreviewed INT NOT NULL,
+          last_find_at BIGINT NULL,
+          next_find_at BIGINT NULL,
+          created_at BIGINT NOT NULL,
+          CONSTRAINT ux_games_twitch UNIQUE (twitch_game_id)
+        ) {opts}
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS clips (
+          id {id},
+          twitch_clip_id VARCHAR(128) NOT NULL,
+          url VARCHAR(1024) NOT NULL,
+          embed_url VARCHAR(1024) NOT NULL,
+          broadcaster_id VARCHAR(64) NOT NULL,
+          broadcaster_name VARCHAR(255) NOT NULL,
+          broadcaster_login VARCHAR(255) NULL,
+          creator_id VARCHAR(64) NOT NULL,
+          creator_name VARCHAR(255) NOT NULL,
+          video_id VARCHAR(64) NOT NULL,
+          game_id VARCHAR(64) NOT NULL,
+          language VARCHAR(16) NOT NULL,
+          title VARCHAR(1024) NOT NULL,
+          view_count INT NOT NULL,
+          created_at BIGINT NOT NULL,
+          thumbnail_url VARCHAR(1024) NOT NULL,
+          duration DOUBLE NOT NULL,
+          vod_offset INT NULL,
+          is_featured BOOLEAN NOT NULL,
+          status VARCHAR(16) NOT NULL,
+          file_path VARCHAR(1024) NULL,
+          file_size BIGINT NULL,
+          width INT NULL,
+          height INT NULL,
+          fps DOUBLE NULL,
+          video_codec VARCHAR(32) NULL,
+          audio_codec VARCHAR(32) NULL,
+          has_audio BOOLEAN NULL,
+          sample_rate INT NULL,
+          channels INT NULL,
+          media_duration DOUBLE NULL,
+          loudness_lufs DOUBLE NULL,
+          attempts INT NOT NULL DEFAULT 0,
+          last_error {longtext} NULL,
+          next_retry_at BIGINT NULL,
+          duplicate_of BIGINT NULL,
+          found_at BIGINT NOT NULL,
+          downloaded_at BIGINT NULL,
+          used_at BIGINT NULL,
+          updated_at BIGINT NOT NULL,
+          CONSTRAINT ux_clips_twitch UNIQUE (twitch_clip_id),
+          CONSTRAINT fk_clips_duplicate FOREIGN KEY (duplicate_of) REFERENCES clips (id) ON DELETE SET NULL
+        ) {opts}
+        """,
+        // The editor's query (game, status, by views) and paging by views; counts fall back to it too.
+        "CREATE INDEX IF NOT EXISTS ix_clips_game_status_views ON clips (game_id, status, view_count, id)",
+        "CREATE INDEX IF NOT EXISTS ix_clips_game_created ON clips (game_id, created_at, id)",
+        "CREATE INDEX IF NOT EXISTS ix_clips_status_retry ON clips (status, next_retry_at)",
+        "CREATE INDEX IF NOT EXISTS ix_clips_video ON clips (video_id)",
+        "CREATE INDEX IF NOT EXISTS ix_clips_login ON clips (broadcaster_login, broadcaster_id)",
+        // Kept in step with clips by triggers, so the dashboard's counts never scan the clip bin.
+        """
+        CREATE TABLE IF NOT EXISTS clip_counts (
+          game_id VARCHAR(64) NOT NULL,
+          status VARCHAR(16) NOT NULL,
+          n BIGINT NOT NULL,
+          PRIMARY KEY (game_id, status)
+        ) {opts}
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS assets (
+          id {id},
+          owner_id BIGINT NULL,
+          kind VARCHAR(16) NOT NULL,
+          original_name VARCHAR(512) NOT NULL,
+          stored_name VARCHAR(255) NOT NULL,
+          size BIGINT NOT NULL,
+          width INT NULL,
+          height INT NULL,
+          fps DOUBLE NULL,
+          video_codec VARCHAR(32) NULL,
+          audio_codec VARCHAR(32) NULL,
+          has_audio BOOLEAN NULL,
+          sample_rate INT NULL,
+          channels INT NULL,
+          media_duration DOUBLE NULL,
+          created_at BIGINT NOT NULL,
+          CONSTRAINT ux_assets_stored UNIQUE (stored_name),
+          CONSTRAINT fk_assets_owner FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL
+        ) {opts}
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS compilations (
+          id {id},
+          owner_id BIGINT NULL,
+          name VARCHAR(255) NOT NULL,
+          game_id VARCHAR(64) NULL,
+          settings_json {longtext} NOT NULL,
+          intro_asset_id BIGINT NULL,
+          outro_asset_id BIGINT NULL,
+          interval_asset_id BIGINT NULL,
+          first_asset_id BIGINT NULL,
+          music_json {longtext} NOT NULL,
+          shared BOOLEAN NOT NULL,
+          created_at BIGINT NOT NULL,
+          updated_at BIGINT NOT NULL,
+          CONSTRAINT fk_compilations_owner FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL,
+          CONSTRAINT fk_compilations_intro FOREIGN KEY (intro_asset_id) REFERENCES assets (id) ON DELETE SET NULL,
+          CONSTRAINT fk_compilations_outro FOREIGN KEY (outro_asset_id) REFERENCES assets (id) ON DELETE SET NULL,
+          CONSTRAINT fk_compilations_interval FOREIGN KEY (interval_asset_id) REFERENCES assets (id) ON DELETE SET NULL,
+          CONSTRAINT fk_compilations_first FOREIGN KEY (first_asset_id) REFERENCES assets (id) ON DELETE SET NULL
+        ) {opts}
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS compilation_items (
+          id {id},
+          compilation_id BIGINT NOT NULL,
+          position INT NOT NULL,
+          clip_id BIGINT NOT NULL,
+          trim_start DOUBLE NULL,
+          trim_end DOUBLE NULL,
+          volume DOUBLE NOT NULL,
+          CONSTRAINT fk_items_compilation FOREIGN KEY (compilation_id) REFERENCES compilations (id) ON DELETE CASCADE,
+          CONSTRAINT fk_items_clip FOREIGN KEY (clip_id) REFERENCES clips (id) ON DELETE CASCADE
+        ) {opts}
+        """,
+        "CREATE INDEX IF NOT EXISTS ix_items_compilation ON compilation_items (compilation_id, position)",
+        """
+        CREATE TABLE IF NOT EXISTS review_decisions (
+          id {id},
+          compilation_id BIGINT NOT NULL,
+          clip_id BIGINT NOT NULL,
+          user_id BIGINT NULL,
+          decision VARCHAR(8) NOT NULL,
+          decided_at BIGINT NOT NULL,
+          CONSTRAINT ux_review_compilation_clip UNIQUE (compilation_id, clip_id),
+          CONSTRAINT fk_review_compilation FOREIGN KEY (compilation_id) REFERENCES compilations (id) ON DELETE CASCADE,
+          CONSTRAINT fk_review_clip FOREIGN KEY (clip_id) REFERENCES clips (id) ON DELETE CASCADE,
+          CONSTRAINT fk_review_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE SET NULL
+        ) {opts}
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS render_jobs (
+          id {id},
+          compilation_id BIGINT NULL,
+          owner_id BIGINT NULL,
+          timeline_json {longtext} NOT NULL,
+          status VARCHAR(16) NOT NULL,
+          lease_owner VARCHAR(128) NULL,
+          lease_id VARCHAR(64) NULL,
+          lease_expires_at BIGINT NULL,
+          stage VARCHAR(64) NULL,
+          percent DOUBLE NULL,
+          eta_seconds DOUBLE NULL,
+          attempts INT NOT NULL DEFAULT 0,
+          output_path VARCHAR(1024) NULL,
+          credits_path VARCHAR(1024) NULL,
+          error {longtext} NULL,
+          created_at BIGINT NOT NULL,
+          started_at BIGINT NULL,
+          finished_at BIGINT NULL,
+          CONSTRAINT fk_jobs_compilation FOREIGN KEY (compilation_id) REFERENCES compilations (id) ON DELETE SET NULL,
+          CONSTRAINT fk_jobs_owner FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL
+        ) {opts}
+        """,
+        "CREATE INDEX IF NOT EXISTS ix_jobs_status ON render_jobs (status, lease_expires_at)",
+        "CREATE INDEX IF NOT EXISTS ix_jobs_compilation ON render_jobs (compilation_id)",
+    ];
+
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, "clip bin, accounts, assets, compilations, render jobs", d => [.. Initial, .. d.ClipCountTriggers]),
+        new(2, "faster bulk upsert: inserted clips counted in code on SQLite, leaner clip indexes", d =>
+        [
+            .. d.ClipCountTriggerFixes,
+            // Both were inserted into at random positions by every new clip and halved the bulk upsert rate.
+            // Paging by date now sorts one game's clips; filling logins walks the clips still without one.
+            d.DropIndex("ix_clips_game_created", "clips"),
+            d.DropIndex("ix_clips_login", "clips"),
+            "CREATE INDEX IF NOT EXISTS ix_clips_login_missing ON clips (broadcaster_login)",
+        ]),
+        new(3, "clip paging by date sorts the game's index entries, not its rows", d =>
+        [
+            // Same key, created_at appended: paging newest-first reads only index entries of the game and
+            // status, and a new clip still costs one insertion into this index.
+            d.DropIndex("ix_clips_game_status_views", "clips"),
+            "CREATE INDEX IF NOT EXISTS ix_clips_game_status_views ON clips (game_id, status, view_count, id, created_at)",
+        ]),
+    ];
+
+    public static int Latest => Migrations[^1].Version;
+}

@@ -1,0 +1,141 @@
+using Microsoft.Data.Sqlite;
+using MySqlConnector;
+using Tccg.Core.Configuration;
+
+namespace Tccg.Storage.Database;
+
+/// <summary>
+/// Everything that differs between SQLite and MariaDB/MySQL, kept in one place. All other SQL in
+/// this project is written once and runs on both.
+/// </summary>
+public abstract class SqlDialect
+{
+    public static readonly SqlDialect Sqlite = new SqliteDialect();
+    public static readonly SqlDialect MySql = new MySqlDialect();
+
+    public static SqlDialect For(DatabaseProvider provider) =>
+        provider == DatabaseProvider.MySql ? MySql : Sqlite;
+
+    public abstract DatabaseProvider Provider { get; }
+
+    /// <summary>Column definition of an auto-numbered 64-bit primary key.</summary>
+    internal abstract string AutoId { get; }
+
+    /// <summary>Appended to every CREATE TABLE.</summary>
+    internal abstract string TableOptions { get; }
+
+    /// <summary>Long text (JSON documents, error messages).</summary>
+    internal abstract string LongText { get; }
+
+    /// <summary>The "on duplicate key" tail of an INSERT that updates <paramref name="columns"/> from the new row.</summary>
+    internal abstract string UpsertTail(string conflictColumns, IEnumerable<string> columns);
+
+
+    /// <summary>Statements that create the triggers keeping <c>clip_counts</c> in step with <c>clips</c>.</summary>
+    internal abstract IReadOnlyList<string> ClipCountTriggers { get; }
+
+    /// <summary>
+    /// Migration 2. On SQLite the bulk upsert counts the clips it inserts (far cheaper than a trigger per row,
+    /// and exact because SQLite has one writer), so the insert trigger goes; MariaDB keeps its triggers.
+    /// </summary>
+    internal abstract IReadOnlyList<string> ClipCountTriggerFixes { get; }
+
+    internal abstract string DropIndex(string index, string table);
+
+    /// <summary>True when <paramref name="e"/> reports a UNIQUE constraint violation.</summary>
+    internal abstract bool IsUniqueViolation(Exception e);
+
+    /// <summary>Replaces <c>{id}</c>, <c>{opts}</c> and <c>{longtext}</c> in a schema statement.</summary>
+    internal string Expand(string ddl) => ddl
+        .Replace("{id}", AutoId, StringComparison.Ordinal)
+        .Replace("{opts}", TableOptions, StringComparison.Ordinal)
+        .Replace("{longtext}", LongText, StringComparison.Ordinal);
+
+    private sealed class SqliteDialect : SqlDialect
+    {
+        public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+        internal override string AutoId => "INTEGER PRIMARY KEY";
+        internal override string TableOptions => "";
+        internal override string LongText => "TEXT";
+
+        internal override string UpsertTail(string conflictColumns, IEnumerable<string> columns) =>
+            $"ON CONFLICT({conflictColumns}) DO UPDATE SET " + string.Join(", ", columns.Select(c => $"{c} = excluded.{c}"));
+
+        internal override IReadOnlyList<string> ClipCountTriggers =>
+        [
+            """
+            CREATE TRIGGER IF NOT EXISTS clips_count_insert AFTER INSERT ON clips BEGIN
+              INSERT INTO clip_counts (game_id, status, n) VALUES (NEW.game_id, NEW.status, 1)
+                ON CONFLICT(game_id, status) DO UPDATE SET n = n + 1;
+            END
+            """,
+            """
+            CREATE TRIGGER IF NOT EXISTS clips_count_update AFTER UPDATE OF status, game_id ON clips
+            WHEN OLD.status <> NEW.status OR OLD.game_id <> NEW.game_id BEGIN
+              UPDATE clip_counts SET n = n - 1 WHERE game_id = OLD.game_id AND status = OLD.status;
+              INSERT INTO clip_counts (game_id, status, n) VALUES (NEW.game_id, NEW.status, 1)
+                ON CONFLICT(game_id, status) DO UPDATE SET n = n + 1;
+            END
+            """,
+            """
+            CREATE TRIGGER IF NOT EXISTS clips_count_delete AFTER DELETE ON clips BEGIN
+              UPDATE clip_counts SET n = n - 1 WHERE game_id = OLD.game_id AND status = OLD.status;
+            END
+            """,
+        ];
+
+        internal override IReadOnlyList<string> ClipCountTriggerFixes => ["DROP TRIGGER IF EXISTS clips_count_insert"];
+
+        internal override string DropIndex(string index, string table) => $"DROP INDEX IF EXISTS {index}";
+
+        internal override bool IsUniqueViolation(Exception e) =>
+            e is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT (UNIQUE and PRIMARY KEY)
+    }
+
+    private sealed class MySqlDialect : SqlDialect
+    {
+        public override DatabaseProvider Provider => DatabaseProvider.MySql;
+        internal override string AutoId => "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY";
+
+        // Binary collation: identifiers such as Twitch clip slugs are case-sensitive, as on SQLite.
+        internal override string TableOptions => "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+        internal override string LongText => "LONGTEXT";
+
+        internal override string UpsertTail(string conflictColumns, IEnumerable<string> columns) =>
+            "ON DUPLICATE KEY UPDATE " + string.Join(", ", columns.Select(c => $"{c} = VALUES({c})"));
+
+
+        internal override IReadOnlyList<string> ClipCountTriggers =>
+        [
+            "DROP TRIGGER IF EXISTS clips_count_insert",
+            """
+            CREATE TRIGGER clips_count_insert AFTER INSERT ON clips FOR EACH ROW
+              INSERT INTO clip_counts (game_id, status, n) VALUES (NEW.game_id, NEW.status, 1)
+                ON DUPLICATE KEY UPDATE n = n + 1
+            """,
+            "DROP TRIGGER IF EXISTS clips_count_update",
+            """
+            CREATE TRIGGER clips_count_update AFTER UPDATE ON clips FOR EACH ROW
+            BEGIN
+              IF OLD.status <> NEW.status OR OLD.game_id <> NEW.game_id THEN
+                UPDATE clip_counts SET n = n - 1 WHERE game_id = OLD.game_id AND status = OLD.status;
+                INSERT INTO clip_counts (game_id, status, n) VALUES (NEW.game_id, NEW.status, 1)
+                  ON DUPLICATE KEY UPDATE n = n + 1;
+              END IF;
+            END
+            """,
+            "DROP TRIGGER IF EXISTS clips_count_delete",
+            """
+            CREATE TRIGGER clips_count_delete AFTER DELETE ON clips FOR EACH ROW
+              UPDATE clip_counts SET n = n - 1 WHERE game_id = OLD.game_id AND status = OLD.status
+            """,
+        ];
+
+        internal override IReadOnlyList<string> ClipCountTriggerFixes => [];
+
+        internal override string DropIndex(string index, string table) => $"DROP INDEX IF EXISTS {index} ON {table}";
+
+        internal override bool IsUniqueViolation(Exception e) =>
+            e is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };
+    }
+}

@@ -1,0 +1,173 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using MySqlConnector;
+using Tccg.Core.Configuration;
+
+namespace Tccg.Storage.Database;
+
+/// <summary>
+/// Opens connections to the clip-bin database (SQLite or MariaDB/MySQL). One instance per database;
+/// registered as a singleton by <c>AddTccgStorage()</c>. Every store opens a short-lived connection
+/// per call (both providers pool them).
+/// </summary>
+public sealed class TccgDatabase
+{
+    static TccgDatabase() => DapperSetup.Configure();
+
+    public TccgDatabase(DatabaseProvider provider, string connectionString)
+    {
+        Dialect = SqlDialect.For(provider);
+        ConnectionString = provider == DatabaseProvider.Sqlite
+            ? PrepareSqlite(connectionString)
+            : PrepareMySql(connectionString);
+    }
+
+    public SqlDialect Dialect { get; }
+
+    public DatabaseProvider Provider => Dialect.Provider;
+
+    public string ConnectionString { get; }
+
+    /// <summary>An open connection; SQLite connections get foreign keys on and a busy timeout.</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        DbConnection connection = Provider == DatabaseProvider.Sqlite
+            ? new SqliteConnection(ConnectionString)
+            : new MySqlConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            if (Provider == DatabaseProvider.Sqlite)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -131072; PRAGMA mmap_size = 1073741824;",
+                    cancellationToken: ct));
+            }
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>True when a connection opens and answers a trivial query (for readiness checks).</summary>
+    public async Task<bool> CanConnectAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: ct)) == 1;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Opens a connection and begins a transaction on it; dispose both.</summary>
+    internal async Task<(DbConnection Connection, DbTransaction Transaction)> BeginAsync(CancellationToken ct, IsolationLevel level = IsolationLevel.Unspecified)
+    {
+        var connection = await OpenAsync(ct);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(level, ct);
+            return (connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static string PrepareSqlite(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var file = builder.DataSource;
+        if (file.Length > 0 && file != ":memory:" && builder.Mode is not SqliteOpenMode.Memory)
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(file));
+            if (!string.IsNullOrEmpty(dir))
+                Directory.CreateDirectory(dir);
+        }
+        if (!connectionString.Contains("Default Timeout", StringComparison.OrdinalIgnoreCase))
+            builder.DefaultTimeout = 60;
+        return builder.ToString();
+    }
+
+    private static string PrepareMySql(string connectionString)
+    {
+        // MySqlConnector always talks utf8mb4; the tables declare it too (SqlDialect.TableOptions).
+        var builder = new MySqlConnectionStringBuilder(connectionString);
+        return builder.ConnectionString;
+    }
+}
+
+/// <summary>Time and enum conventions shared by every store.</summary>
+internal static class Db
+{
+    /// <summary>Every time is stored as UTC milliseconds since the Unix epoch in a 64-bit integer.</summary>
+    public static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+
+    public static long? Ms(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    /// <summary>Enums are stored as lower-case names ("downloaded", "admin", "queued").</summary>
+    public static string Name<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    public static T Parse<T>(string value) where T : struct, Enum => Enum.Parse<T>(value, ignoreCase: true);
+
+    public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Dapper settings for this project: snake_case columns map to PascalCase members; times read from integer ms.</summary>
+internal static class DapperSetup
+{
+    private static int configured;
+
+    public static void Configure()
+    {
+        if (Interlocked.Exchange(ref configured, 1) == 1)
+            return;
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new UnixMsHandler());
+        SqlMapper.AddTypeHandler(new NullableUnixMsHandler());
+    }
+
+    // Dapper uses these when reading. Parameters are always passed as long (Db.Ms): Dapper sends a
+    // DateTimeOffset parameter natively and would bypass the handler.
+    private sealed class UnixMsHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    {
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+        {
+            parameter.DbType = DbType.Int64;
+            parameter.Value = value.ToUnixTimeMilliseconds();
+        }
+
+        public override DateTimeOffset Parse(object value) => ToTime(value);
+    }
+
+    private sealed class NullableUnixMsHandler : SqlMapper.TypeHandler<DateTimeOffset?>
+    {
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset? value)
+        {
+            parameter.DbType = DbType.Int64;
+            parameter.Value = value is { } v ? v.ToUnixTimeMilliseconds() : DBNull.Value;
+        }
+
+        public override DateTimeOffset? Parse(object value) => value is null or DBNull ? null : ToTime(value);
+    }
+
+    private static DateTimeOffset ToTime(object value) => value switch
+    {
+        DateTimeOffset time => time,
+        DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+        _ => DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+    };
+}

@@ -1,0 +1,187 @@
+using Microsoft.Extensions.Logging;
+using Tccg.Core.Clips;
+using Tccg.Core.Twitch;
+using Tccg.Storage.Clips;
+using Tccg.Storage.Games;
+using Tccg.Twitch.Helix;
+
+namespace Tccg.Twitch.Finder;
+
+/// <summary>What one find run did for one game.</summary>
+public sealed record FindResult(
+    string Game, int Collected, int Accepted, int Duplicates, int Windows, int Splits, int Calls, RateBudget Budget);
+
+/// <summary>
+/// The clip finder for one saved game: collects the period's clips with the sliced collector, resolves
+/// broadcaster logins, applies the game's filters, upserts the survivors into the clip bin as Found and
+/// marks clips that show the same VOD moment as a more viewed one as Duplicate.
+/// </summary>
+public sealed class ClipFinder(
+    ClipCollector collector,
+    HelixClient helix,
+    IClipStore clips,
+    IGameStore games,
+    HelixRateLimiter limiter,
+    TimeProvider time,
+    ILogger<ClipFinder> logger)
+{
+    public async Task<FindResult> FindAsync(Game game, ClipPeriod period, IProgress<FinderProgress>? progress, CancellationToken ct)
+    {
+        var startedAt = time.GetUtcNow();
+        var range = ClipWindows.ForPeriod(period, startedAt);
+        logger.LogInformation("Finding {Period} clips of {Game} ({Range})", period, game.Name, range);
+        var collected = await collector.CollectAsync(game.TwitchGameId, game.Name, range, progress, ct);
+
+        Report(progress, game, "resolving logins", collected);
+        var logins = await ResolveLoginsAsync(collected.Clips, ct);
+        var candidates = collected.Clips.Select(c => ToCandidate(c, logins)).ToList();
+
+        var filters = ToFilters(game.Filters);
+        var alreadyKept = filters.PerBroadcasterCap is > 0
+            ? await CountKeptPerBroadcasterAsync(game.TwitchGameId, candidates, ct)
+            : null;
+        var accepted = filters.Apply(candidates, alreadyKept);
+        var acceptedIds = accepted.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+
+        Report(progress, game, "saving", collected);
+        var found = collected.Clips.Where(c => acceptedIds.Contains(c.Id)).Select(c => ToFound(c, game.TwitchGameId)).ToList();
+        foreach (var batch in found.Chunk(500))
+            await clips.UpsertFoundAsync(batch, ct);
+        var acceptedLogins = accepted.Where(c => c.BroadcasterLogin is not null)
+            .GroupBy(c => c.BroadcasterId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().BroadcasterLogin!, StringComparer.Ordinal);
+        if (acceptedLogins.Count > 0)
+            await clips.SetBroadcasterLoginsAsync(acceptedLogins, ct);
+
+        Report(progress, game, "checking duplicates", collected);
+        var duplicates = await MarkDuplicatesAsync(accepted, ct);
+
+        var next = game.Schedule.IntervalMinutes > 0 ? startedAt.AddMinutes(game.Schedule.IntervalMinutes) : (DateTimeOffset?)null;
+        await games.SetFindTimesAsync(game.Id, startedAt, next, ct);
+        var result = new FindResult(game.Name, collected.Clips.Count, accepted.Count, duplicates,
+            collected.Windows, collected.Splits, collected.Calls, limiter.Snapshot());
+        progress?.Report(new FinderProgress(game.Name, "done", collected.Windows, collected.Windows, collected.Clips.Count, result.Budget));
+        logger.LogInformation("Found {Collected} clips of {Game}; {Accepted} passed the filters, {Duplicates} duplicates",
+            result.Collected, game.Name, result.Accepted, result.Duplicates);
+        return result;
+    }
+
+    private void Report(IProgress<FinderProgress>? progress, Game game, string phase, CollectResult collected) =>
+        progress?.Report(new FinderProgress(game.Name, phase, collected.Windows, collected.Windows, collected.Clips.Count, limiter.Snapshot()));
+
+    private async Task<Dictionary<string, string>> ResolveLoginsAsync(IReadOnlyList<HelixClip> found, CancellationToken ct)
+    {
+        var ids = found.Select(c => c.BroadcasterId).Distinct(StringComparer.Ordinal).ToList();
+        var users = await helix.GetUsersByIdAsync(ids, ct);
+        return users.GroupBy(u => u.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Login, StringComparer.Ordinal);
+    }
+
+    /// <summary>Clips each broadcaster already has in the bin for this game that this run did not see again.</summary>
+    private async Task<Dictionary<string, int>> CountKeptPerBroadcasterAsync(
+        string gameId, IReadOnlyList<ClipCandidate> candidates, CancellationToken ct)
+    {
+        var seen = candidates.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        string? after = null;
+        do
+        {
+            var page = await clips.QueryAsync(new ClipQuery { GameId = gameId, Limit = 1000, After = after }, ct);
+            foreach (var clip in page.Items)
+            {
+                if (clip.Status is ClipStatus.Duplicate or ClipStatus.Unavailable || seen.Contains(clip.TwitchClipId))
+                    continue;
+                counts[clip.BroadcasterId] = counts.GetValueOrDefault(clip.BroadcasterId) + 1;
+            }
+            after = page.NextCursor;
+        }
+        while (after is not null);
+        return counts;
+    }
+
+    /// <summary>
+    /// Runs the overlap check over each VOD's clips (this run's and the bin's); marks the losers that are still waiting.
+    /// Only VODs this run found two or more clips of that overlap are looked up in the bin: clips of one moment are
+    /// made minutes apart, so they come back together (a VOD with one clip here needs no query).
+    /// </summary>
+    private async Task<int> MarkDuplicatesAsync(IReadOnlyList<ClipCandidate> accepted, CancellationToken ct)
+    {
+        var marked = 0;
+        var suspects = accepted.Where(c => c.VideoId is not null && c.VodOffsetSeconds is not null)
+            .GroupBy(c => c.VideoId!, StringComparer.Ordinal)
+            .Where(g => g.Skip(1).Any() && VodOverlap.FindDuplicates(g).Count > 0)
+            .Select(g => g.Key);
+        foreach (var videoId in suspects)
+        {
+            ct.ThrowIfCancellationRequested();
+            var records = (await clips.ListByVideoAsync(videoId, ct))
+                .Where(r => r.Status is not (ClipStatus.Duplicate or ClipStatus.Unavailable))
+                .ToList();
+            if (records.Count < 2)
+                continue;
+            var byTwitchId = records.ToDictionary(r => r.TwitchClipId, StringComparer.Ordinal);
+            foreach (var duplicate in VodOverlap.FindDuplicates(records.Select(FromRecord)))
+            {
+                var loser = byTwitchId[duplicate.ClipId];
+                if (loser.Status is not (ClipStatus.Found or ClipStatus.Failed))
+                    continue; // a clip already on disk or in a compilation stays as it is
+                try
+                {
+                    await clips.MarkDuplicateAsync(loser.Id, byTwitchId[duplicate.DuplicateOfId].Id, ct);
+                    marked++;
+                }
+                catch (IllegalClipTransitionException)
+                {
+                    // Another run (or the downloader) moved the clip meanwhile; its new status stands.
+                }
+            }
+        }
+        return marked;
+    }
+
+    public static ClipFilters ToFilters(GameFilters f) => new()
+    {
+        Languages = f.Languages,
+        MinViews = f.MinViews,
+        MinDurationSeconds = f.MinDuration > 0 ? f.MinDuration : null,
+        MaxDurationSeconds = f.MaxDuration > 0 ? f.MaxDuration : null,
+        BlockedBroadcasters = f.BlockedBroadcasters,
+        PerBroadcasterCap = f.PerBroadcasterCap > 0 ? f.PerBroadcasterCap : null,
+    };
+
+    public static ClipPeriod ToPeriod(SearchPeriod period) => period switch
+    {
+        SearchPeriod.Day => ClipPeriod.Day,
+        SearchPeriod.Month => ClipPeriod.Month,
+        SearchPeriod.All => ClipPeriod.All,
+        _ => ClipPeriod.Week,
+    };
+
+    private static ClipCandidate ToCandidate(HelixClip c, IReadOnlyDictionary<string, string> logins) =>
+        new(c.Id, c.BroadcasterId, c.BroadcasterName, logins.GetValueOrDefault(c.BroadcasterId), c.Language, c.ViewCount,
+            c.Duration, c.CreatedAt, c.VideoId, c.VodOffset);
+
+    private static ClipCandidate FromRecord(ClipRecord r) =>
+        new(r.TwitchClipId, r.BroadcasterId, r.BroadcasterName, r.BroadcasterLogin, r.Language, r.ViewCount,
+            r.Duration, r.CreatedAt, r.VideoId.Length > 0 ? r.VideoId : null, r.VodOffset);
+
+    private static FoundClip ToFound(HelixClip c, string gameId) => new()
+    {
+        TwitchClipId = c.Id,
+        Url = c.Url ?? $"https://clips.twitch.tv/{c.Id}",
+        EmbedUrl = c.EmbedUrl ?? "",
+        BroadcasterId = c.BroadcasterId,
+        BroadcasterName = c.BroadcasterName,
+        CreatorId = c.CreatorId ?? "",
+        CreatorName = c.CreatorName ?? "",
+        VideoId = c.VideoId ?? "",
+        GameId = gameId,
+        Language = c.Language,
+        Title = c.Title,
+        ViewCount = c.ViewCount,
+        CreatedAt = c.CreatedAt,
+        ThumbnailUrl = c.ThumbnailUrl ?? "",
+        Duration = c.Duration,
+        VodOffset = c.VodOffset,
+        IsFeatured = c.IsFeatured,
+    };
+}

@@ -1,0 +1,128 @@
+using Tccg.Storage.Accounts;
+
+namespace Tccg.Storage.Tests;
+
+public abstract class AccountTests(ITestDatabase provider) : StorageTestBase(provider)
+{
+    private UserStore Users => new(Database, Time, new LockoutPolicy(3, TimeSpan.FromMinutes(10)));
+    private TokenStore Tokens => new(Database, Time);
+
+    [Fact]
+    public async Task Verify_RightPassword_Succeeds_WrongPassword_Fails()
+    {
+        var name = Unique("ann");
+        await Users.AddAsync(name, "correct horse", UserRole.Editor, Ct);
+
+        var ok = await Users.VerifyAsync(name, "correct horse", Ct);
+        Assert.Equal(LoginResult.Ok, ok.Result);
+        Assert.Equal(UserRole.Editor, ok.User!.Role);
+        Assert.Equal(LoginResult.WrongPassword, (await Users.VerifyAsync(name, "Correct horse", Ct)).Result);
+        Assert.Equal(LoginResult.UnknownUser, (await Users.VerifyAsync(name + "x", "correct horse", Ct)).Result);
+    }
+
+    [Fact]
+    public async Task Verify_TooManyFailures_LocksOut_UntilTheWindowPasses()
+    {
+        var name = Unique("bob");
+        await Users.AddAsync(name, "secret password", UserRole.Admin, Ct);
+        Assert.Equal(LoginResult.WrongPassword, (await Users.VerifyAsync(name, "nope1", Ct)).Result);
+        Assert.Equal(LoginResult.WrongPassword, (await Users.VerifyAsync(name, "nope2", Ct)).Result);
+        var third = await Users.VerifyAsync(name, "nope3", Ct);
+        Assert.Equal(LoginResult.LockedOut, third.Result);
+        Assert.Equal(Time.GetUtcNow().AddMinutes(10), third.LockedUntil);
+
+        Assert.Equal(LoginResult.LockedOut, (await Users.VerifyAsync(name, "secret password", Ct)).Result);
+        Time.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal(LoginResult.Ok, (await Users.VerifyAsync(name, "secret password", Ct)).Result);
+        Assert.Equal(0, (await Users.GetByNameAsync(name, Ct))!.FailedLogins);
+    }
+
+    [Fact]
+    public async Task Verify_SuccessResetsFailureCount()
+    {
+        var name = Unique("cy");
+        await Users.AddAsync(name, "secret password", UserRole.Editor, Ct);
+        await Users.VerifyAsync(name, "wrong", Ct);
+        await Users.VerifyAsync(name, "wrong", Ct);
+        await Users.VerifyAsync(name, "secret password", Ct);
+        await Users.VerifyAsync(name, "wrong", Ct);
+        Assert.Equal(LoginResult.WrongPassword, (await Users.VerifyAsync(name, "wrong", Ct)).Result);
+    }
+
+    [Fact]
+    public async Task Users_AddDuplicate_Throws_AndPasswdRoleRemoveWork()
+    {
+        var name = Unique("東京😀");
+        await Users.AddAsync(name, "first password", UserRole.Editor, Ct);
+        await Assert.ThrowsAsync<DuplicateInStoreException>(() => Users.AddAsync(name, "other password", UserRole.Admin, Ct));
+
+        Assert.True(await Users.SetPasswordAsync(name, "second password", Ct));
+        Assert.Equal(LoginResult.WrongPassword, (await Users.VerifyAsync(name, "first password", Ct)).Result);
+        Assert.True((await Users.VerifyAsync(name, "second password", Ct)).Succeeded);
+        Assert.True(await Users.SetRoleAsync(name, UserRole.Admin, Ct));
+        Assert.Contains(await Users.ListAsync(Ct), u => u.Name == name && u.Role == UserRole.Admin);
+
+        Assert.True(await Users.RemoveAsync(name, Ct));
+        Assert.False(await Users.RemoveAsync(name, Ct));
+        Assert.Null(await Users.GetByNameAsync(name, Ct));
+    }
+
+    [Fact]
+    public async Task Users_ShortPassword_IsRefused()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Users.AddAsync(Unique("d"), "short", UserRole.Editor, Ct));
+    }
+
+    [Fact]
+    public async Task Tokens_VerifyByHash_RecordUse_AndStopWorkingWhenRevoked()
+    {
+        var created = await Tokens.CreateAsync("render-box-1", TokenKind.Worker, null, Ct);
+        Assert.StartsWith(TokenStore.Prefix, created.Secret, StringComparison.Ordinal);
+        Assert.True(created.Secret.Length >= 45);
+
+        var verified = await Tokens.VerifyAsync(created.Secret, Ct);
+        Assert.Equal(created.Token.Id, verified!.Id);
+        Assert.Equal(TokenKind.Worker, verified.Kind);
+        Assert.Null(await Tokens.VerifyAsync(created.Secret + "x", Ct));
+        Assert.Null(await Tokens.VerifyAsync("", Ct));
+        var listed = Assert.Single(await Tokens.ListAsync(Ct), t => t.Id == created.Token.Id);
+        Assert.Equal(Time.GetUtcNow(), listed.LastUsedAt);
+
+        Assert.True(await Tokens.RevokeAsync(created.Token.Id, Ct));
+        Assert.Null(await Tokens.VerifyAsync(created.Secret, Ct));
+        Assert.True(await Tokens.RevokeAsync(created.Token.Id, Ct));
+        Assert.False(await Tokens.RevokeAsync(created.Token.Id + 100_000, Ct));
+    }
+
+    [Fact]
+    public async Task Tokens_SecretIsNotStored()
+    {
+        var created = await Tokens.CreateAsync("script", TokenKind.Script, null, Ct);
+        await using var connection = await Database.OpenAsync(Ct);
+        var hash = await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection,
+            "SELECT secret_hash FROM api_tokens WHERE id = @Id", new { created.Token.Id });
+        Assert.Equal(TokenStore.HashOf(created.Secret), hash);
+        Assert.DoesNotContain(created.Secret[TokenStore.Prefix.Length..], hash, StringComparison.Ordinal);
+    }
+}
+
+public sealed class AccountSqliteTests() : AccountTests(new SqliteTestDatabase());
+
+public sealed class AccountMariaDbTests(MariaDbTestDatabase db) : AccountTests(db), IClassFixture<MariaDbTestDatabase>;
+
+public class PasswordHasherTests
+{
+    [Fact]
+    public void Hash_IsVersionedSaltedAndVerifies()
+    {
+        var a = PasswordHasher.Hash("pässwörd 🔑");
+        var b = PasswordHasher.Hash("pässwörd 🔑");
+        Assert.StartsWith("pbkdf2-sha256$1$310000$", a, StringComparison.Ordinal);
+        Assert.NotEqual(a, b);
+        Assert.True(PasswordHasher.Verify("pässwörd 🔑", a));
+        Assert.False(PasswordHasher.Verify("passwörd 🔑", a));
+        Assert.False(PasswordHasher.Verify("x", "garbage"));
+        Assert.False(PasswordHasher.NeedsRehash(a));
+        Assert.True(PasswordHasher.NeedsRehash(PasswordHasher.Hash("x", 100_000)));
+    }
+}

@@ -1,0 +1,129 @@
+using Tccg.Core.Clips;
+using Tccg.Storage.Clips;
+using Tccg.Storage.Compilations;
+
+namespace Tccg.Storage.Tests;
+
+public abstract class ClipQueryTests(ITestDatabase provider) : StorageTestBase(provider)
+{
+    private ClipStore Clips => new(Database, Time);
+    private CompilationStore Compilations => new(Database, Time);
+
+    /// <summary>A game with <paramref name="count"/> downloaded clips, views 1..count; returns clip ids by views.</summary>
+    private async Task<(string Game, Dictionary<int, long> IdByViews)> DownloadedGameAsync(int count)
+    {
+        var game = Unique("g");
+        var found = Enumerable.Range(1, count).Select(i => ClipStoreTests.Clip(game, i)).ToList();
+        await Clips.UpsertFoundAsync(found, Ct);
+        var ids = new Dictionary<int, long>();
+        foreach (var clip in found)
+        {
+            var id = (await Clips.GetByTwitchIdAsync(clip.TwitchClipId, Ct))!.Id;
+            await Clips.MarkDownloadedAsync(id, ClipStoreTests.File(clip.TwitchClipId), Ct);
+            ids[clip.ViewCount] = id;
+        }
+        return (game, ids);
+    }
+
+    [Fact]
+    public async Task Query_PagesByViews_WithoutGapsOrRepeats()
+    {
+        var (game, _) = await DownloadedGameAsync(25);
+        var seen = new List<int>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await Clips.QueryAsync(new ClipQuery { GameId = game, Limit = 10, After = cursor }, Ct);
+            seen.AddRange(page.Items.Select(c => c.ViewCount));
+            cursor = page.NextCursor;
+            pages++;
+        }
+        while (cursor is not null);
+        Assert.Equal(3, pages);
+        Assert.Equal(Enumerable.Range(1, 25).Reverse(), seen);
+    }
+
+    [Fact]
+    public async Task Query_PagesNewestFirst_AndFiltersByDateViewsAndStatus()
+    {
+        var (game, ids) = await DownloadedGameAsync(12);
+        await Clips.MoveAsync(ids[12], ClipStatus.Missing, Ct);
+        var from = new DateTimeOffset(2026, 11, 1, 10, 3, 0, TimeSpan.Zero); // created_at = 10:00 + views minutes
+
+        var first = await Clips.QueryAsync(new ClipQuery
+        {
+            GameId = game, Status = ClipStatus.Downloaded, MinViews = 2, CreatedFrom = from, Order = ClipOrder.NewestFirst, Limit = 4,
+        }, Ct);
+        var second = await Clips.QueryAsync(new ClipQuery
+        {
+            GameId = game, Status = ClipStatus.Downloaded, MinViews = 2, CreatedFrom = from, Order = ClipOrder.NewestFirst, Limit = 4, After = first.NextCursor,
+        }, Ct);
+        Assert.Equal([11, 10, 9, 8], first.Items.Select(c => c.ViewCount));
+        Assert.Equal([7, 6, 5, 4], second.Items.Select(c => c.ViewCount));
+        Assert.NotNull(second.NextCursor);
+        var before = await Clips.QueryAsync(new ClipQuery { GameId = game, CreatedBefore = from }, Ct);
+        Assert.Equal([2, 1], before.Items.Select(c => c.ViewCount));
+    }
+
+    [Fact]
+    public async Task Query_CursorOfOtherOrder_IsRejected()
+    {
+        var (game, _) = await DownloadedGameAsync(3);
+        var page = await Clips.QueryAsync(new ClipQuery { GameId = game, Limit = 1 }, Ct);
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Clips.QueryAsync(new ClipQuery { GameId = game, Order = ClipOrder.NewestFirst, After = page.NextCursor }, Ct));
+    }
+
+    [Fact]
+    public async Task NextToReview_SkipsClipsDecidedInThisCompilationOnly()
+    {
+        var (game, ids) = await DownloadedGameAsync(6);
+        var mine = await Compilations.CreateAsync(new Compilation { Name = "mine", GameId = game }, Ct);
+        var other = await Compilations.CreateAsync(new Compilation { Name = "other", GameId = game }, Ct);
+        await Compilations.DecideAsync(mine.Id, ids[6], null, ReviewDecision.Keep, Ct);
+        await Compilations.DecideAsync(mine.Id, ids[5], null, ReviewDecision.Skip, Ct);
+        await Compilations.DecideAsync(other.Id, ids[4], null, ReviewDecision.Skip, Ct);
+
+        var next = await Clips.NextToReviewAsync(game, mine.Id, 3, Ct);
+        Assert.Equal([4, 3, 2], next.Select(c => c.ViewCount));
+        Assert.Equal([6, 5, 3], (await Clips.NextToReviewAsync(game, other.Id, 3, Ct)).Select(c => c.ViewCount));
+
+        var kept = await Clips.QueryAsync(new ClipQuery { GameId = game, Review = new ReviewFilter(mine.Id, ReviewState.Kept) }, Ct);
+        Assert.Equal([6], kept.Items.Select(c => c.ViewCount));
+        var skipped = await Clips.QueryAsync(new ClipQuery { GameId = game, Review = new ReviewFilter(mine.Id, ReviewState.Skipped) }, Ct);
+        Assert.Equal([5], skipped.Items.Select(c => c.ViewCount));
+
+        Assert.True(await Compilations.UndecideAsync(mine.Id, ids[6], Ct));
+        Assert.Equal([6, 4, 3], (await Clips.NextToReviewAsync(game, mine.Id, 3, Ct)).Select(c => c.ViewCount));
+    }
+
+    [Fact]
+    public async Task NextToReview_LeavesOutClipsNotDownloaded()
+    {
+        var (game, ids) = await DownloadedGameAsync(3);
+        await Clips.UpsertFoundAsync([ClipStoreTests.Clip(game, 100)], Ct);
+        await Clips.MoveAsync(ids[3], ClipStatus.Used, Ct);
+        var compilation = await Compilations.CreateAsync(new Compilation { Name = "c" }, Ct);
+        Assert.Equal([2, 1], (await Clips.NextToReviewAsync(game, compilation.Id, 10, Ct)).Select(c => c.ViewCount));
+    }
+
+    [Fact]
+    public async Task Counts_PerGameAndStatus_FollowEveryMove()
+    {
+        var (game, ids) = await DownloadedGameAsync(4);
+        var otherGame = Unique("g");
+        await Clips.UpsertFoundAsync([ClipStoreTests.Clip(otherGame, 1), ClipStoreTests.Clip(otherGame, 2)], Ct);
+        await Clips.MoveAsync(ids[1], ClipStatus.Used, Ct);
+        await Clips.MarkUnavailableAsync(ids[2], "deleted on Twitch", Ct);
+
+        var all = await Clips.CountsAsync(null, Ct);
+        Assert.Equal([(ClipStatus.Downloaded, 2L), (ClipStatus.Used, 1L), (ClipStatus.Unavailable, 1L)],
+            all.Where(c => c.GameId == game).Select(c => (c.Status, c.Count)).OrderBy(c => c.Status));
+        Assert.Equal([(ClipStatus.Found, 2L)], all.Where(c => c.GameId == otherGame).Select(c => (c.Status, c.Count)));
+    }
+}
+
+public sealed class ClipQuerySqliteTests() : ClipQueryTests(new SqliteTestDatabase());
+
+public sealed class ClipQueryMariaDbTests(MariaDbTestDatabase db) : ClipQueryTests(db), IClassFixture<MariaDbTestDatabase>;
