@@ -34,14 +34,14 @@ public sealed class EditorServer : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<EditorServer> StartAsync(int clips = 0)
+    public static async Task<EditorServer> StartAsync(int clips = 0, bool generator = false)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "tccg-editor-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Tccg:Storage:Root"] = dataDir,
-            ["Tccg:Server:InProcessGenerator"] = "false",
+            ["Tccg:Server:InProcessGenerator"] = generator ? "true" : "false",
             ["Tccg:Server:Automation"] = "false",
         }).Build();
         var app = ServerApp.Build(config, urls: "http://127.0.0.1:0", logging: _ => { });

@@ -14,12 +14,16 @@ public abstract class EditorPage : ComponentBase, IDisposable
 
     protected EditorUser User { get; private set; } = new(null, "", false);
 
+    /// <summary>The caller as the API's services expect it.</summary>
+    protected System.Security.Claims.ClaimsPrincipal Principal { get; private set; } = new();
+
     /// <summary>Cancelled when the page goes away.</summary>
     protected CancellationToken Aborted => _disposed.Token;
 
     protected override async Task OnInitializedAsync()
     {
-        User = EditorUser.From((await AuthenticationState).User);
+        Principal = (await AuthenticationState).User;
+        User = EditorUser.From(Principal);
         await LoadAsync();
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Tccg.Server.Features.Web;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Compilations;
 
@@ -12,7 +11,7 @@ public sealed record ReviewClip(long Id, string Src, string Streamer, string Tit
 /// One review page's conversation with the stores: which clips were handed to the browser, and the decisions coming back.
 /// Decisions are applied one at a time in the order they arrive (the browser does not wait for them).
 /// </summary>
-public sealed class ReviewSession(IClipStore clips, ICompilationStore compilations) : IDisposable
+public sealed class ReviewSession(IClipStore clips, ICompilationStore compilations, Tccg.Server.Features.Compilations.CompilationWorkspace workspace) : IDisposable
 {
     private const int Batch = 8;
     private readonly HashSet<long> _sent = [];
@@ -69,6 +68,7 @@ public sealed class ReviewSession(IClipStore clips, ICompilationStore compilatio
         await _gate.WaitAsync(ct);
         try
         {
+            using var held = await workspace.LockAsync(compilation.Id, ct);
             await compilations.DecideAsync(compilation.Id, clipId, _user.Id, keep ? ReviewDecision.Keep : ReviewDecision.Skip, ct);
             var items = (await compilations.GetItemsAsync(compilation.Id, ct)).ToList();
             var removed = items.RemoveAll(i => i.ClipId == clipId);
@@ -89,6 +89,7 @@ public sealed class ReviewSession(IClipStore clips, ICompilationStore compilatio
         await _gate.WaitAsync(ct);
         try
         {
+            using var held = await workspace.LockAsync(compilation.Id, ct);
             await compilations.UndecideAsync(compilation.Id, clipId, ct);
             var items = (await compilations.GetItemsAsync(compilation.Id, ct)).ToList();
             if (items.RemoveAll(i => i.ClipId == clipId) > 0)
@@ -102,7 +103,7 @@ public sealed class ReviewSession(IClipStore clips, ICompilationStore compilatio
 
     private static ReviewClip ToReviewClip(ClipRecord c) => new(
         c.Id,
-        EditorMedia.ClipUrl(c.Id),
+        $"/api/v1/clips/{c.Id}/media",
         string.IsNullOrEmpty(c.BroadcasterLogin) || string.Equals(c.BroadcasterLogin, c.BroadcasterName, StringComparison.OrdinalIgnoreCase)
             ? c.BroadcasterName
             : $"{c.BroadcasterName} ({c.BroadcasterLogin})",

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
 using Tccg.Core.Configuration;
-using Tccg.Server.Features.Web;
 using Tccg.Storage.Assets;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Compilations;
@@ -39,7 +38,9 @@ public sealed partial class Timeline
 
     [Inject] private ICompilationStore Compilations { get; set; } = default!;
     [Inject] private IClipStore ClipStore { get; set; } = default!;
-    [Inject] private IAssetStore AssetStore { get; set; } = default!;
+    [Inject] private Tccg.Server.Features.Assets.AssetAccess AssetAccess { get; set; } = default!;
+    [Inject] private Tccg.Server.Features.Compilations.CompilationWorkspace Workspace { get; set; } = default!;
+    [Inject] private Tccg.Storage.Renders.IRenderJobStore Jobs { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private IServiceProvider Services { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -85,7 +86,7 @@ public sealed partial class Timeline
         }
 
         _compilation = compilation;
-        _assets = await AssetStore.ListAsync(null, Aborted);
+        _assets = await AssetAccess.ListVisibleAsync(Principal, null, Aborted);
         _music = JsonSerializer.Deserialize<MusicSettings>(string.IsNullOrWhiteSpace(compilation.MusicJson) ? "{}" : compilation.MusicJson, Json) ?? new();
         var overlay = JsonNode.Parse(string.IsNullOrWhiteSpace(compilation.SettingsJson) ? "{}" : compilation.SettingsJson)?["overlay"];
         _overlay = overlay?.Deserialize<OverlaySettings>(Json) ?? new();
@@ -107,7 +108,7 @@ public sealed partial class Timeline
         }
 
         _rows = rows;
-        Validate();
+        await ValidateAsync();
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -116,12 +117,12 @@ public sealed partial class Timeline
             _module = await JS.InvokeAsync<IJSObjectReference>("import", Aborted, "/ui/editor.js");
     }
 
-    private static string ClipUrl(long clipId) => EditorMedia.ClipUrl(clipId);
+    private static string ClipUrl(long clipId) => $"/api/v1/clips/{clipId}/media";
 
     private static string Num(double? value) => value?.ToString("0.0##", CultureInfo.InvariantCulture) ?? "";
 
     internal static string Clock(double seconds) =>
-        TimeSpan.FromSeconds(Math.Max(0, seconds)).ToString(seconds >= 3600 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture);
+        TimeSpan.FromSeconds(Math.Max(0, seconds)).ToString(seconds >= 3600 ? @"h\:mm\:ss" : seconds >= 600 ? @"m\:ss" : @"m\:ss\.f", CultureInfo.InvariantCulture);
 
     private static string KindLabel(AssetKind kind) => kind switch
     {
@@ -152,10 +153,15 @@ public sealed partial class Timeline
 
     private void Select(Row row) => _selected = row;
 
+    private List<CompilationItem> CurrentItems() => [.. _rows.Select(r => new CompilationItem(r.ClipId, r.TrimStart, r.TrimEnd, r.Volume))];
+
     private async Task SaveItemsAsync()
     {
-        await Compilations.SetItemsAsync(CompilationId, [.. _rows.Select(r => new CompilationItem(r.ClipId, r.TrimStart, r.TrimEnd, r.Volume))], Aborted);
-        Validate();
+        var items = CurrentItems();
+        await CheckEditAsync(_compilation!, items);
+        using (await Workspace.LockAsync(CompilationId, Aborted))
+            await Compilations.SetItemsAsync(CompilationId, items, Aborted);
+        await ValidateAsync();
     }
 
     private Task DropAsync(int target) => RunAsync(async () =>
@@ -272,9 +278,13 @@ public sealed partial class Timeline
             SettingsJson = settings.ToJsonString(),
             MusicJson = JsonSerializer.Serialize(_music, Json),
         };
-        if (!await Compilations.UpdateAsync(_compilation, Aborted))
+        await CheckEditAsync(_compilation, CurrentItems());
+        bool saved;
+        using (await Workspace.LockAsync(CompilationId, Aborted))
+            saved = await Compilations.UpdateAsync(_compilation, Aborted);
+        if (!saved)
             throw new InvalidOperationException("The compilation was deleted meanwhile.");
-        Validate();
+        await ValidateAsync();
     }
 
     private Task UploadAsync() => RunAsync(async () =>
@@ -287,7 +297,7 @@ public sealed partial class Timeline
             var result = await _module.InvokeAsync<UploadResult>("uploadAsset", Aborted, _file, _uploadKind.ToString().ToLowerInvariant());
             if (!result.Ok)
                 throw new InvalidOperationException(result.Message);
-            _assets = await AssetStore.ListAsync(null, Aborted);
+            _assets = await AssetAccess.ListVisibleAsync(Principal, null, Aborted);
             Toasts.Success(result.Message);
         }
         finally

@@ -24,7 +24,6 @@ public static class WebEditorFeature
         app.UseAntiforgery();
         app.MapWebAssets();
         app.MapAccountForms();
-        app.MapEditorMedia();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
