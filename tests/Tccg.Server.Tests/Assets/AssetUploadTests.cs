@@ -124,6 +124,20 @@ public class AssetUploadTests
     }
 
     [Fact]
+    public async Task Upload_DeclaringFarMoreThanTheLimit_Returns413WithoutReadingIt()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Tccg:Server:MaxUploadMegabytes"] = "1" });
+        var editor = await server.LoginAsNewUserAsync("ed", UserRole.Editor);
+
+        using var response = await editor.UploadAsync("intro", new byte[4_000_000], "huge.mp4");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(TestMedia.FilesUnder(Path.Combine(server.DataDir, "tmp")));
+        using var still = await editor.GetAsync(new Uri("/api/v1/assets", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, still.StatusCode);
+    }
+
+    [Fact]
     public async Task Upload_NotMultipart_Returns400()
     {
         await using var server = await TestServer.StartAsync();
