@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -55,8 +56,10 @@ public static partial class GeneratorApi
 
     public static async Task<Results<Ok<LeaseResponse>, NoContent>> LeaseAsync(
         LeaseRequest? request, int? wait, HttpContext http, IRenderJobStore jobs, RenderQueueSignal signal,
-        IOptions<ServerOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        IOptions<ServerOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILoggerFactory loggers, CancellationToken ct)
     {
+        // A server shutting down answers waiting generators at once instead of holding its stop for the wait.
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
         var name = $"{http.User.Identity?.Name ?? "worker"}/{request?.Worker ?? "?"}";
         var worker = name[..Math.Min(128, name.Length)];
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Clamp(wait ?? (int)GeneratorRoutes.MaxLeaseWait.TotalSeconds, 0, (int)GeneratorRoutes.MaxLeaseWait.TotalSeconds));
@@ -75,10 +78,10 @@ public static partial class GeneratorApi
             }
 
             var left = deadline - time.GetUtcNow();
-            if (left <= TimeSpan.Zero)
+            if (left <= TimeSpan.Zero || waiting.IsCancellationRequested)
                 return TypedResults.NoContent();
             // Woken at once by an enqueue; the periodic look also catches leases expiring elsewhere.
-            await Task.WhenAny(pulse, Task.Delay(left < TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2), time, ct));
+            await Task.WhenAny(pulse, Task.Delay(left < TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2), time, waiting.Token));
             ct.ThrowIfCancellationRequested();
         }
     }
