@@ -21,6 +21,7 @@ namespace Tccg.Server.Features.Renders;
 public static partial class GeneratorApi
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+    private static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(5);
 
     public static RouteGroupBuilder MapGeneratorApi(this RouteGroupBuilder api)
     {
@@ -80,8 +81,9 @@ public static partial class GeneratorApi
             var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero || waiting.IsCancellationRequested)
                 return TypedResults.NoContent();
-            // Woken at once by an enqueue; the periodic look also catches leases expiring elsewhere.
-            await Task.WhenAny(pulse, Task.Delay(left < TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2), time, waiting.Token));
+            // Woken at once by an enqueue or by the sweeper requeueing an expired lease; the slow periodic
+            // look is only a safety net (e.g. a job enqueued by another server process on the same database).
+            await Task.WhenAny(pulse, Task.Delay(left < RecheckEvery ? left : RecheckEvery, time, waiting.Token));
             ct.ThrowIfCancellationRequested();
         }
     }
