@@ -30,6 +30,7 @@ for (var i = 0; i < args.Length; i++)
 }
 
 const int Games = 50;
+const int BatchSize = 100_000; // clips per UpsertFoundAsync call (one transaction)
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"clip bin benchmark: {clips:N0} clips over {Games} games"));
 var results = new List<Result>();
 
@@ -66,6 +67,8 @@ Row("counts per game and status p95 (ms)", r => r.Counts.P95, "F2");
 Row("one clip by Twitch id p50 (ms)", r => r.ById.P50, "F2");
 Row("one clip by Twitch id p95 (ms)", r => r.ById.P95, "F2");
 Row("page 3 by views p95 (ms)", r => r.Page.P95, "F2");
+Row("page 2 newest first p95 (ms)", r => r.Newest.P95, "F2");
+Row("10 clips due for download p95 (ms)", r => r.Due.P95, "F2");
 Console.WriteLine();
 Console.WriteLine("targets: upsert >= 20,000 clips/s on SQLite; every hot query p95 <= 20 ms on both");
 var sqlite = results[0];
@@ -92,7 +95,7 @@ async Task<Result> RunAsync(string provider, TccgDatabase database)
     Console.Write($"{provider}: inserting… ");
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
-    foreach (var batch in all.Chunk(10_000))
+    foreach (var batch in all.Chunk(BatchSize))
         await store.UpsertFoundAsync(batch, ct);
     var insertRate = clips / watch.Elapsed.TotalSeconds;
     var insertCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
@@ -100,12 +103,12 @@ async Task<Result> RunAsync(string provider, TccgDatabase database)
     if (upsertOnly)
     {
         Console.WriteLine();
-        return new Result(provider, insertRate, 0, new(0, 0), new(0, 0), new(0, 0), new(0, 0));
+        return new Result(provider, insertRate, 0, new(0, 0), new(0, 0), new(0, 0), new(0, 0), new(0, 0), new(0, 0));
     }
 
     var refresh = all.Take(Math.Min(clips, 100_000)).Select(c => c with { ViewCount = c.ViewCount + 1 }).ToList();
     watch.Restart();
-    foreach (var batch in refresh.Chunk(10_000))
+    foreach (var batch in refresh.Chunk(BatchSize))
         await store.UpsertFoundAsync(batch, ct);
     var refreshRate = refresh.Count / watch.Elapsed.TotalSeconds;
     Console.Write(string.Create(CultureInfo.InvariantCulture, $"{refreshRate:N0}/s; marking 40% downloaded… "));
@@ -159,7 +162,16 @@ async Task<Result> RunAsync(string provider, TccgDatabase database)
         await store.QueryAsync(query with { After = p2.NextCursor }, ct);
         return watch.Elapsed.TotalMilliseconds;
     });
-    return new Result(provider, insertRate, refreshRate, review, counts, byId, page);
+    var newest = await MeasureTimedAsync(async i =>
+    {
+        var query = new ClipQuery { GameId = GameId(i % Games), Status = ClipStatus.Downloaded, Order = ClipOrder.NewestFirst, Limit = 50 };
+        var p1 = await store.QueryAsync(query, ct);
+        var watch = Stopwatch.StartNew();
+        await store.QueryAsync(query with { After = p1.NextCursor }, ct);
+        return watch.Elapsed.TotalMilliseconds;
+    });
+    var due = await MeasureAsync(async _ => await store.DueForDownloadAsync(10, ct));
+    return new Result(provider, insertRate, refreshRate, review, counts, byId, page, newest, due);
 }
 
 static async Task<Percentiles> MeasureAsync(Func<int, Task> run) => await MeasureTimedAsync(async i =>
@@ -184,14 +196,15 @@ static string GameId(int g) => (500_000 + g).ToString(CultureInfo.InvariantCultu
 
 static FoundClip MakeClip(int i, Random random) => new()
 {
-    TwitchClipId = $"BenchClip{i:D8}-{random.Next():x8}",
+    // Real clip slugs and VOD ids arrive in no particular order: random keys, as in the unique and video indexes.
+    TwitchClipId = $"{random.Next():x8}{random.Next():x8}-Bench{i}",
     Url = $"https://clips.twitch.tv/BenchClip{i}",
     EmbedUrl = $"https://clips.twitch.tv/embed?clip=BenchClip{i}",
     BroadcasterId = (1000 + (i % 5000)).ToString(CultureInfo.InvariantCulture),
     BroadcasterName = $"Streamer {(i % 5000)}",
     CreatorId = (2000 + (i % 20000)).ToString(CultureInfo.InvariantCulture),
     CreatorName = $"Clipper {i % 20000}",
-    VideoId = (9_000_000 + i / 10).ToString(CultureInfo.InvariantCulture),
+    VideoId = random.Next(1_000_000_000, 2_000_000_000).ToString(CultureInfo.InvariantCulture),
     GameId = GameId(i % Games),
     Language = i % 4 == 0 ? "de" : "en",
     Title = $"Clip number {i} — insane play",
@@ -205,4 +218,5 @@ static FoundClip MakeClip(int i, Random random) => new()
 
 internal sealed record Percentiles(double P50, double P95);
 
-internal sealed record Result(string Provider, double InsertRate, double RefreshRate, Percentiles Review, Percentiles Counts, Percentiles ById, Percentiles Page);
+internal sealed record Result(string Provider, double InsertRate, double RefreshRate, Percentiles Review, Percentiles Counts,
+    Percentiles ById, Percentiles Page, Percentiles Newest, Percentiles Due);

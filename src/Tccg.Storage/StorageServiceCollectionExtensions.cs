@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Tccg.Core.Configuration;
 using Tccg.Storage.Accounts;
@@ -38,5 +39,23 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ICompilationStore, CompilationStore>();
         services.TryAddSingleton<IRenderJobStore, RenderJobStore>();
         return services;
+    }
+
+    /// <summary>
+    /// Adds a hosted service that migrates the database when the host starts (before later hosted services
+    /// start, so register it first). For long-running hosts; CLI verbs call the runner themselves.
+    /// </summary>
+    public static IServiceCollection AddTccgStorageMigrationAtStart(this IServiceCollection services)
+    {
+        services.AddTccgStorage();
+        services.AddHostedService<MigrateAtStartService>();
+        return services;
+    }
+
+    private sealed class MigrateAtStartService(MigrationRunner runner) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => runner.MigrateAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -26,6 +26,10 @@ public static class TwitchServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTccgTwitch(this IServiceCollection services)
     {
+        // Idempotent: a second call would put every handler (and the rate-limit gate) into the pipelines twice.
+        if (services.Any(d => d.ServiceType == typeof(TwitchRegistrationMarker)))
+            return services;
+        services.AddSingleton<TwitchRegistrationMarker>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<TwitchHttpOptions>();
         services.TryAddSingleton<HelixRateLimiter>();
@@ -57,13 +61,28 @@ public static class TwitchServiceCollectionExtensions
         services.TryAddTransient<ClipDownloader>();
         services.TryAddTransient<ClipBinMaintenance>();
 
-        // Clip files stream for as long as they need; only connecting is retried (by the downloader, per clip).
+        // Clip files stream for as long as they need (the fetcher's stall timeout guards the body); getting the
+        // response headers is retried on 5xx and connection failures. A body cut short is not retried here:
+        // the clip fails and the downloader's back-off takes over.
         services.AddHttpClient(MediaClient, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AutomaticDecompression = DecompressionMethods.None,
                 ConnectTimeout = TimeSpan.FromSeconds(15),
                 MaxConnectionsPerServer = 64,
+            })
+            .AddResilienceHandler("twitch-media", (pipeline, context) =>
+            {
+                var tuning = context.ServiceProvider.GetRequiredService<IOptions<TwitchHttpOptions>>().Value;
+                pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = tuning.MaxRetries,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = tuning.RetryBaseDelay,
+                    ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                });
             });
         return services;
     }
@@ -105,3 +124,6 @@ public static class TwitchServiceCollectionExtensions
         return (wait < TimeSpan.Zero ? TimeSpan.Zero : wait) + TimeSpan.FromMilliseconds(100);
     }
 }
+
+/// <summary>Marks a service collection that already has the Twitch clients.</summary>
+internal sealed class TwitchRegistrationMarker;

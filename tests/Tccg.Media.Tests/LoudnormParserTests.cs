@@ -29,3 +29,27 @@ public sealed class LoudnormParserTests
     public void Parse_NoSummary_Throws() =>
         Assert.Throws<FormatException>(() => LoudnormParser.Parse("Input #0, lavfi\nsize=N/A\n"));
 }
+
+public sealed class Ebur128SummaryParserTests
+{
+    [Fact]
+    public void Parse_SegmentLog_ReadsTheFinalSummaryNotTheRunningValues()
+    {
+        var m = Ebur128SummaryParser.Parse(TestDataFiles.Read("segment-ebur128.stderr.txt"));
+
+        Assert.Equal((-21.8, -20.7), (m.IntegratedLufs, m.TruePeakDb));
+    }
+
+    [Fact]
+    public void Parse_Silence_ReturnsSilence()
+    {
+        var m = Ebur128SummaryParser.Parse(TestDataFiles.Read("segment-ebur128-silence.stderr.txt"));
+
+        Assert.True(m.IsSilent);
+        Assert.Equal(LoudnessMeasurement.SilenceDb, m.TruePeakDb);
+    }
+
+    [Fact]
+    public void Parse_NoSummary_Throws() =>
+        Assert.Throws<FormatException>(() => Ebur128SummaryParser.Parse("[Parsed_ebur128_0] t: 0.1 I: -20 LUFS"));
+}

@@ -28,6 +28,15 @@ public sealed class OverlayTests(MediaFactory media) : IClassFixture<MediaFactor
     }
 
     [Fact]
+    public async Task ResolveAsync_LatinNameWithEmojiNoFontHasBoth_KeepsTheConfiguredFont()
+    {
+        var resolved = await new FontResolver().ResolveAsync("DejaVu Sans", "Ninja🎮", CancellationToken.None);
+
+        Assert.Equal("DejaVuSans.ttf", Path.GetFileName(resolved.FontFile));
+        Assert.Equal("Ninja", resolved.Text);
+    }
+
+    [Fact]
     public void EscapeValue_FilterSpecials_AreEscapedForBothLevels() =>
         Assert.Equal(@"/a\\\'b\\:c\,d\[e\]\;f\\\\g", FilterEscaping.Value(@"/a'b:c,d[e];f\g"));
 

@@ -57,12 +57,14 @@ internal sealed class RenderWorld : IDisposable
         Title = title,
     };
 
-    public Task<RenderResult> RenderAsync(TimelineDocument doc, IProgress<RenderProgress>? progress = null, Renderer? renderer = null, CancellationToken ct = default)
+    public Task<RenderResult> RenderAsync(TimelineDocument doc, IProgress<RenderProgress>? progress = null, Renderer? renderer = null,
+        Func<RenderRequest, RenderRequest>? adjust = null, CancellationToken ct = default)
     {
         // Round-trip through JSON, as `tccg render` reads it.
         var json = TimelineLoader.Serialize(doc);
         File.WriteAllText(Path.Combine(Dir, "timeline.json"), json);
         var request = RenderRequest.FromFile(Path.Combine(Dir, "timeline.json"), Output, CacheDir);
+        request = adjust?.Invoke(request) ?? request;
         return (renderer ?? NewRenderer()).RenderAsync(request, progress, ct);
     }
 

@@ -44,6 +44,25 @@ public sealed class RendererOutputTests(MediaFactory media) : IClassFixture<Medi
     }
 
     [Fact]
+    public async Task RenderAsync_KnownLoudnessGiven_UsesItInsteadOfMeasuring()
+    {
+        using var world = new RenderWorld();
+        var clip = world.Add(await media.ClipAsync("o-known.mp4", 2.0, toneDb: -20), "known.mp4");
+        var doc = RenderWorld.Small();
+        doc.Output!.LoudnessLufs = -16;
+        doc.Items = [RenderWorld.Clip(clip, "K", "k")];
+
+        // Claimed 10 LU louder than the target: the clip is turned down by 6 dB from its true level.
+        var measured = await new Loudness.LoudnessMeter().MeasureAsync(Path.Combine(world.Dir, clip), CancellationToken.None);
+        await world.RenderAsync(doc, adjust: r => r with
+        {
+            KnownLoudness = new Dictionary<string, double> { [Path.Combine(world.Dir, clip)] = -10 },
+        });
+
+        Assert.InRange(await Analysis.LoudnessAsync(world.Output), measured.IntegratedLufs - 7, measured.IntegratedLufs - 5);
+    }
+
+    [Fact]
     public async Task RenderAsync_TimelineWithStreamers_WritesCreditsAndChaptersBesideTheVideo()
     {
         using var world = new RenderWorld();
@@ -104,6 +123,19 @@ public sealed class RendererOutputTests(MediaFactory media) : IClassFixture<Medi
         Assert.Contains(ex.Errors, e => e.StartsWith("items[1] (clip): file clips/bad.mp4", StringComparison.Ordinal));
         Assert.Contains(ex.Errors, e => e.Contains("truncated", StringComparison.Ordinal));
         Assert.False(File.Exists(world.Output));
+    }
+
+    [Fact]
+    public async Task RenderAsync_MissingFile_FailsNamingTheItem()
+    {
+        using var world = new RenderWorld();
+        var doc = RenderWorld.Small();
+        doc.Items = [RenderWorld.Clip("clips/nope.mp4", "A", "a")];
+
+        var ex = await Assert.ThrowsAsync<TimelineValidationException>(() => world.RenderAsync(doc));
+
+        Assert.Contains("items[0] (clip): file clips/nope.mp4 is missing or not a media file", ex.Errors);
+        Assert.Contains(ex.Errors, e => e.Contains("does not exist", StringComparison.Ordinal));
     }
 
     [Fact]

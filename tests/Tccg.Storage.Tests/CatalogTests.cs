@@ -118,6 +118,32 @@ public sealed class CatalogMariaDbTests(MariaDbTestDatabase db) : CatalogTests(d
 public class RegistrationTests
 {
     [Fact]
+    public async Task MigrateAtStart_HostStart_CreatesTheSchema()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "tccg-reg-" + Guid.NewGuid().ToString("N"));
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Tccg:Storage:Root"] = root });
+        builder.Services.AddTccgOptions().AddTccgStorageMigrationAtStart();
+        using var host = builder.Build();
+        await host.StartAsync();
+        Assert.Equal(MigrationRunner.LatestVersion, await host.Services.GetRequiredService<MigrationRunner>().CurrentVersionAsync(CancellationToken.None));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Migrate_DatabaseFromANewerBuild_IsRefused()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "tccg-newer-" + Guid.NewGuid().ToString("N") + ".db");
+        var database = new TccgDatabase(DatabaseProvider.Sqlite, $"Data Source={file};Pooling=False");
+        var runner = new MigrationRunner(database);
+        await runner.MigrateAsync(CancellationToken.None);
+        await using (var connection = await database.OpenAsync(CancellationToken.None))
+            await Dapper.SqlMapper.ExecuteAsync(connection, "INSERT INTO schema_version (version, name, applied_at) VALUES (999, 'future', 0)");
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => runner.MigrateAsync(CancellationToken.None));
+        Assert.Contains("newer", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddTccgStorage_WithDefaults_UsesSqliteUnderTheDataFolder()
     {
         var root = Path.Combine(Path.GetTempPath(), "tccg-reg-" + Guid.NewGuid().ToString("N"), "data");
@@ -130,6 +156,20 @@ public class RegistrationTests
         Assert.Equal(DatabaseProvider.Sqlite, provider.GetRequiredService<TccgDatabase>().Provider);
         Assert.True(File.Exists(Path.Combine(root, "tccg.db")));
         Assert.NotNull(provider.GetRequiredService<Renders.IRenderJobStore>());
+        Assert.True(await provider.GetRequiredService<TccgDatabase>().CanConnectAsync(CancellationToken.None));
         Assert.NotNull(provider.GetRequiredService<Accounts.IUserStore>());
+    }
+}
+
+public class MariaDbFixtureTests
+{
+    [Fact]
+    public async Task UnreachableServer_FailsWithAMessageSayingWhatToDo()
+    {
+        var fixture = MariaDbTestDatabase.ForServer("Server=127.0.0.1;Port=1;User ID=tccg;Password=tccg;Database=tccg_test");
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(fixture.InitializeAsync);
+        Assert.Contains("unreachable at 127.0.0.1:1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("TCCG_TEST_MYSQL", e.Message, StringComparison.Ordinal);
+        await fixture.DisposeAsync();
     }
 }

@@ -97,6 +97,17 @@ public abstract class ClipStoreTests(ITestDatabase provider) : StorageTestBase(p
     }
 
     [Fact]
+    public async Task UpsertFound_SameClipTwiceInOneBatch_StoresAndCountsItOnce()
+    {
+        var game = Unique("g");
+        var clip = Clip(game, 1);
+        await Store.UpsertFoundAsync([clip, clip with { ViewCount = 7 }, Clip(game, 2)], Ct);
+        Assert.Equal(7, (await Store.GetByTwitchIdAsync(clip.TwitchClipId, Ct))!.ViewCount);
+        Assert.Equal(2, Assert.Single(await Store.CountsAsync(game, Ct)).Count);
+        Assert.Equal(2, (await Store.QueryAsync(new ClipQuery { GameId = game }, Ct)).Items.Count);
+    }
+
+    [Fact]
     public async Task Names_WithEmojiAndCjk_RoundTrip()
     {
         var game = Unique("g");

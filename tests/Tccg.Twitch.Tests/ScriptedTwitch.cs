@@ -91,7 +91,8 @@ internal sealed class ScriptedTwitch : IAsyncDisposable
         }
     }
 
-    public ServiceProvider Services(Action<TwitchOptions>? configure = null, Action<TwitchHttpOptions>? tuning = null)
+    public ServiceProvider Services(Action<TwitchOptions>? configure = null, Action<TwitchHttpOptions>? tuning = null,
+        Action<IServiceCollection>? extra = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -111,6 +112,7 @@ internal sealed class ScriptedTwitch : IAsyncDisposable
             o.MaxRetries = 3;
             tuning?.Invoke(o);
         });
+        extra?.Invoke(services);
         return services.BuildServiceProvider();
     }
 

@@ -7,6 +7,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return DemoCommand.Create();
         yield return ServerCommand.Create();
         yield return UserCommand.Create();
         yield return TokenCommand.Create();
@@ -15,6 +16,7 @@ internal static class CommandCatalog
         yield return FindCommand.Create();
         yield return DownloadCommand.Create();
         yield return ClipsCommand.Create();
+        yield return RenderCommand.Create();
         yield return GeneratorCommand.Create();
     }
 }

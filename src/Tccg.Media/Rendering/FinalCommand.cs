@@ -4,6 +4,9 @@ using Tccg.Core.Timeline;
 
 namespace Tccg.Media.Rendering;
 
+/// <summary>A segment's audio file and the gain (loudness to target, times the item's volume) it is joined with.</summary>
+public sealed record AudioPart(string Path, double GainDb, bool Mute);
+
 /// <summary>A music track with its measured loudness.</summary>
 public sealed record MusicTrack(string Path, double Duration, double GainDb);
 
@@ -24,27 +27,37 @@ public static class FinalCommand
         return sb.ToString();
     }
 
-    public static List<string> Build(string videoList, string audioList, long totalSamples, IReadOnlyList<MusicTrack> music,
+    public static List<string> Build(string videoList, IReadOnlyList<AudioPart> audio, long totalSamples, IReadOnlyList<MusicTrack> music,
         MusicSettings musicSettings, OutputSettings output, string outputFile)
     {
         var args = new List<string>
         {
             "-hide_banner", "-nostdin", "-v", "error", "-y", "-progress", "pipe:1", "-nostats",
             "-f", "concat", "-safe", "0", "-i", videoList,
-            "-f", "concat", "-safe", "0", "-i", audioList,
         };
         var n = totalSamples.ToString(CultureInfo.InvariantCulture);
         var sr = SegmentSpec.SampleRate.ToString(CultureInfo.InvariantCulture);
         var fmt = $"aformat=sample_fmts=fltp:sample_rates={sr}:channel_layouts=stereo";
+        var graph = new List<string>();
+        var parts = new StringBuilder();
+        for (var i = 0; i < audio.Count; i++)
+        {
+            args.AddRange(["-i", audio[i].Path]);
+            var gain = audio[i].Mute ? "0" : FilterEscaping.Num(Math.Round(audio[i].GainDb, 2)) + "dB";
+            var label = $"s{i.ToString(CultureInfo.InvariantCulture)}";
+            graph.Add($"[{(i + 1).ToString(CultureInfo.InvariantCulture)}:a:0]{fmt},volume={gain}[{label}]");
+            parts.Append('[').Append(label).Append(']');
+        }
+        graph.Add($"{parts}concat=n={audio.Count.ToString(CultureInfo.InvariantCulture)}:v=0:a=1[speechcat]");
+        var first = audio.Count + 1;
         var limit = FilterEscaping.Num(Math.Pow(10, output.TruePeakDb / 20));
         // Lookahead limiter with delay compensation (latency=1) keeps the sound where it was.
         var limiter = $"alimiter=limit={limit}:attack=5:release=50:level=0:latency=1";
-        var graph = new List<string>();
 
         var sequence = MusicSequence(music, (double)totalSamples / SegmentSpec.SampleRate);
         if (sequence.Count == 0 || musicSettings.Volume <= 0)
         {
-            graph.Add($"[1:a]{fmt},{limiter},apad=whole_len={n},atrim=end_sample={n}[aout]");
+            graph.Add($"[speechcat]{fmt},{limiter},apad=whole_len={n},atrim=end_sample={n}[aout]");
         }
         else
         {
@@ -53,19 +66,19 @@ public static class FinalCommand
             {
                 args.AddRange(["-i", sequence[i].Path]);
                 var gain = FilterEscaping.Num(Math.Round(sequence[i].GainDb + 20 * Math.Log10(musicSettings.Volume), 2));
-                graph.Add($"[{(i + 2).ToString(CultureInfo.InvariantCulture)}:a:0]aresample={sr},{fmt},volume={gain}dB[m{i.ToString(CultureInfo.InvariantCulture)}]");
+                graph.Add($"[{(i + first).ToString(CultureInfo.InvariantCulture)}:a:0]aresample={sr},{fmt},volume={gain}dB[m{i.ToString(CultureInfo.InvariantCulture)}]");
                 labels.Append(CultureInfo.InvariantCulture, $"[m{i}]");
             }
             graph.Add($"{labels}concat=n={sequence.Count.ToString(CultureInfo.InvariantCulture)}:v=0:a=1,apad=whole_len={n},atrim=end_sample={n}[music]");
             if (musicSettings.Duck)
             {
-                graph.Add($"[1:a]{fmt},asplit=2[speech][key]");
+                graph.Add($"[speechcat]{fmt},asplit=2[speech][key]");
                 graph.Add("[music][key]sidechaincompress=threshold=0.03:ratio=6:attack=20:release=400[ducked]");
                 graph.Add($"[speech][ducked]amix=inputs=2:duration=first:dropout_transition=0:normalize=0,{limiter},apad=whole_len={n},atrim=end_sample={n}[aout]");
             }
             else
             {
-                graph.Add($"[1:a]{fmt}[speech]");
+                graph.Add($"[speechcat]{fmt}[speech]");
                 graph.Add($"[speech][music]amix=inputs=2:duration=first:dropout_transition=0:normalize=0,{limiter},apad=whole_len={n},atrim=end_sample={n}[aout]");
             }
         }

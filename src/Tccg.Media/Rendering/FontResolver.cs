@@ -58,8 +58,11 @@ public sealed class FontResolver(MediaProcessRunner runner, ILogger<FontResolver
         {
             var letters = drawable.Where(cp => cp < 0x2000 || (cp >= 0x2E80 && cp < 0xFE00)).ToList();
             var set = letters.Count > 0 ? letters : drawable;
-            var match = await ListAsync(set, ct);
-            file = match.Count > 0 ? Preferred(match) : await MatchFamilyAsync(FamilyOf(font) + ":charset=" + Charset(set) + ":color=false", ct);
+            if (!await CoversAsync(baseFile, set, ct))
+            {
+                var match = await ListAsync(set, ct);
+                file = match.Count > 0 ? Preferred(match) : await MatchFamilyAsync(FamilyOf(font) + ":charset=" + Charset(set) + ":color=false", ct);
+            }
         }
         var kept = new HashSet<int>();
         foreach (var cp in codepoints)

@@ -25,6 +25,8 @@ internal sealed class MediaInfoCache(string dir, MediaProbe probe, LoudnessMeter
 
     private async Task<T> CachedAsync<T>(string path, string kind, Func<Task<T>> compute, CancellationToken ct)
     {
+        if (!File.Exists(path))
+            return await compute();
         var id = FileIdentity.Of(path);
         var file = Path.Combine(dir, kind + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id.Key)))[..24] + ".json");
         if (File.Exists(file))

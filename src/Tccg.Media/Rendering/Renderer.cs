@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -69,20 +70,18 @@ public sealed class Renderer(
         if (errors.Count > 0)
             throw new TimelineValidationException([.. errors, .. probeErrors.Order(StringComparer.Ordinal)]);
 
-        // 2. Loudness of every input with sound (known from the clip bin, cached, or measured now).
+        // 2. Music loudness (cached per file); clips are measured while their segment audio renders.
         tracker.Report(RenderStage.MeasuringLoudness, 2);
-        var loudness = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(files.Where(f => facts[f].HasAudio), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (f, token) =>
+        var musicLoudness = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(settings.Music.Tracks.Distinct(StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (f, token) =>
         {
-            loudness[f] = request.KnownLoudness is { } known && known.TryGetValue(f, out var lufs)
-                ? lufs
-                : (await info.LoudnessAsync(f, token)).IntegratedLufs;
+            musicLoudness[f] = (await info.LoudnessAsync(f, token)).IntegratedLufs;
         });
 
         // 3. One segment per piece; identical pieces (the interval, repeated clips) share one.
         var specs = new List<SegmentSpec>();
         foreach (var e in plan)
-            specs.Add(await SpecAsync(e, facts[e.FilePath], loudness.GetValueOrDefault(e.FilePath, LoudnessMeasurement.SilenceLufs), settings, ct));
+            specs.Add(await SpecAsync(e, facts[e.FilePath], settings, ct));
         var jobs = PlanJobs(specs, plan.Select(e => $"{e.Label} {Path.GetFileName(e.FilePath)}").ToList(), cacheDir);
         var reused = specs.Select(s => s.VideoKey).Distinct(StringComparer.Ordinal).Count() - jobs.Count(j => j.Video);
         await EncodeSegmentsAsync(jobs, cacheDir, parallelism, tracker, ct);
@@ -91,9 +90,19 @@ public sealed class Renderer(
         tracker.Report(RenderStage.Assembling, 90);
         var totalSamples = specs.Sum(s => s.Samples);
         var music = settings.Music.Tracks
-            .Select(t => new MusicTrack(t, facts[t].Duration, Gain(loudness.GetValueOrDefault(t, LoudnessMeasurement.SilenceLufs), settings.Output.LoudnessLufs)))
+            .Select(t => new MusicTrack(t, facts[t].Duration, Gain(musicLoudness.GetValueOrDefault(t, LoudnessMeasurement.SilenceLufs), settings.Output.LoudnessLufs)))
             .ToList();
-        await AssembleAsync(request.OutputPath, specs, cacheDir, totalSamples, music, settings, tracker, ct);
+        var audio = new List<AudioPart>();
+        foreach (var (e, s) in plan.Zip(specs))
+        {
+            // The clip bin's measurement of the whole file when given, else this segment's own.
+            var lufs = request.KnownLoudness is { } known && known.TryGetValue(e.FilePath, out var k)
+                ? k
+                : (await ReadMeasurementAsync(cacheDir, s.AudioKey, ct)).IntegratedLufs;
+            var mute = e.Volume <= 0 || !s.HasAudio;
+            audio.Add(new AudioPart(AudioFile(cacheDir, s.AudioKey), mute ? 0 : Gain(lufs, settings.Output.LoudnessLufs) + 20 * Math.Log10(e.Volume), mute));
+        }
+        await AssembleAsync(request.OutputPath, specs, audio, cacheDir, totalSamples, music, settings, tracker, ct);
 
         var pieces = plan.Zip(specs, (e, s) => new DescribedPiece(e.Kind, e.StreamerName, e.StreamerLogin, e.Title, s.Seconds)).ToList();
         var descriptionPath = Path.ChangeExtension(request.OutputPath, ".txt");
@@ -108,13 +117,11 @@ public sealed class Renderer(
         return result;
     }
 
-    private async Task<SegmentSpec> SpecAsync(PlanEntry e, MediaFacts f, double lufs, TimelineSettings settings, CancellationToken ct)
+    private async Task<SegmentSpec> SpecAsync(PlanEntry e, MediaFacts f, TimelineSettings settings, CancellationToken ct)
     {
         var o = settings.Output;
         var frames = RenderPlan.Frames(RenderPlan.TrimmedSeconds(e, f.Duration), o.Fps);
         var samples = RenderPlan.Samples(frames, o.Fps, SegmentSpec.SampleRate);
-        var mute = e.Volume <= 0;
-        var gain = mute ? 0 : Gain(lufs, o.LoudnessLufs) + 20 * Math.Log10(e.Volume);
         OverlaySpec? overlay = null;
         var ov = settings.Overlay;
         if (ov.Enabled && ov.Seconds > 0 && e.Kind == ItemKind.Clip && !string.IsNullOrWhiteSpace(e.StreamerName))
@@ -123,7 +130,7 @@ public sealed class Renderer(
             overlay = new OverlaySpec(font.Text, font.FontFile, ov.Color, ov.OutlineColor, ov.Position, ov.Seconds);
         }
         return new SegmentSpec(FileIdentity.Of(e.FilePath), f.HasVideo, f.HasAudio, f.Width, f.Height, e.TrimStart,
-            frames, samples, gain, mute, overlay, o);
+            frames, samples, overlay, o);
     }
 
     private static double Gain(double lufs, double target) =>
@@ -133,6 +140,13 @@ public sealed class Renderer(
 
     internal static string VideoFile(string cacheDir, string key) => Path.Combine(cacheDir, "v-" + key + ".mp4");
     internal static string AudioFile(string cacheDir, string key) => Path.Combine(cacheDir, "a-" + key + ".wav");
+    internal static string MeasurementFile(string cacheDir, string key) => Path.Combine(cacheDir, "a-" + key + ".loudness.json");
+
+    private static async Task<LoudnessMeasurement> ReadMeasurementAsync(string cacheDir, string key, CancellationToken ct)
+    {
+        var json = await File.ReadAllTextAsync(MeasurementFile(cacheDir, key), ct);
+        return JsonSerializer.Deserialize<LoudnessMeasurement>(json) ?? LoudnessMeasurement.Silence;
+    }
 
     /// <summary>Which segments are missing from the cache; each missing file is made by exactly one job.</summary>
     internal static List<SegmentJob> PlanJobs(IReadOnlyList<SegmentSpec> specs, IReadOnlyList<string> labels, string cacheDir)
@@ -143,7 +157,7 @@ public sealed class Renderer(
         foreach (var (s, label) in specs.Zip(labels))
         {
             var v = !File.Exists(VideoFile(cacheDir, s.VideoKey)) && videos.Add(s.VideoKey);
-            var a = !File.Exists(AudioFile(cacheDir, s.AudioKey)) && audios.Add(s.AudioKey);
+            var a = !(File.Exists(AudioFile(cacheDir, s.AudioKey)) && File.Exists(MeasurementFile(cacheDir, s.AudioKey))) && audios.Add(s.AudioKey);
             if (v || a)
                 jobs.Add(new SegmentJob(s, label, v, a));
         }
@@ -176,9 +190,10 @@ public sealed class Renderer(
                 }
                 var parser = new FfmpegProgressParser();
                 var args = SegmentCommand.Build(s, videoTemp, audioTemp, textFile);
+                ProcessResult run;
                 try
                 {
-                    await runner.FfmpegAsync(args, line =>
+                    run = await runner.FfmpegAsync(args, line =>
                     {
                         if (parser.Push(line) is { } p)
                         {
@@ -192,7 +207,11 @@ public sealed class Renderer(
                     throw new MediaToolException($"Rendering {job.Label} failed: {ex.Message}", ex.ExitCode, ex.StderrTail, ex.CommandLine);
                 }
                 if (audioTemp is not null)
+                {
+                    var measured = Ebur128SummaryParser.Parse(run.StderrTail);
+                    await AtomicFile.WriteTextAsync(MeasurementFile(cacheDir, s.AudioKey), JsonSerializer.Serialize(measured), token);
                     File.Move(audioTemp, AudioFile(cacheDir, s.AudioKey), overwrite: true);
+                }
                 if (videoTemp is not null)
                     File.Move(videoTemp, VideoFile(cacheDir, s.VideoKey), overwrite: true);
                 done[job] = Weight(job);
@@ -209,22 +228,20 @@ public sealed class Renderer(
         });
     }
 
-    private async Task AssembleAsync(string outputPath, List<SegmentSpec> specs, string cacheDir, long totalSamples,
+    private async Task AssembleAsync(string outputPath, List<SegmentSpec> specs, List<AudioPart> audio, string cacheDir, long totalSamples,
         List<MusicTrack> music, TimelineSettings settings, ProgressTracker tracker, CancellationToken ct)
     {
         var outDir = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
         Directory.CreateDirectory(outDir);
         var tag = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
         var videoList = Path.Combine(outDir, $".{Path.GetFileName(outputPath)}.{tag}.video.txt");
-        var audioList = Path.Combine(outDir, $".{Path.GetFileName(outputPath)}.{tag}.audio.txt");
         var temp = Path.Combine(outDir, $".{Path.GetFileName(outputPath)}.{tag}.tmp");
         try
         {
             await File.WriteAllTextAsync(videoList, FinalCommand.ConcatList(specs.Select(s => VideoFile(cacheDir, s.VideoKey))), ct);
-            await File.WriteAllTextAsync(audioList, FinalCommand.ConcatList(specs.Select(s => AudioFile(cacheDir, s.AudioKey))), ct);
             var seconds = (double)totalSamples / SegmentSpec.SampleRate;
             var parser = new FfmpegProgressParser();
-            var args = FinalCommand.Build(videoList, audioList, totalSamples, music, settings.Music, settings.Output, temp);
+            var args = FinalCommand.Build(videoList, audio, totalSamples, music, settings.Music, settings.Output, temp);
             await runner.FfmpegAsync(args, line =>
             {
                 if (parser.Push(line) is { } p)
@@ -236,7 +253,6 @@ public sealed class Renderer(
         {
             AtomicFile.TryDelete(temp);
             AtomicFile.TryDelete(videoList);
-            AtomicFile.TryDelete(audioList);
         }
         foreach (var s in specs)
         {

@@ -7,6 +7,8 @@ namespace Tccg.Media.Rendering;
 /// Pure planner: the ffmpeg arguments that render one segment to an H.264 video file (exactly
 /// <see cref="SegmentSpec.Frames"/> frames) and/or a 48 kHz stereo float WAV (exactly
 /// <see cref="SegmentSpec.Samples"/> samples), so audio and video last equally long to the sample.
+/// The audio is measured on the way (ebur128 with sample peak, summary on stderr at info level) so no separate
+/// loudness pass is needed.
 /// </summary>
 public static class SegmentCommand
 {
@@ -15,11 +17,11 @@ public static class SegmentCommand
         if (videoOut is null && audioOut is null)
             throw new ArgumentException("Nothing to render.", nameof(videoOut));
         var o = s.Output;
-        var args = new List<string> { "-hide_banner", "-nostdin", "-v", "error", "-y", "-progress", "pipe:1", "-nostats" };
+        var args = new List<string> { "-hide_banner", "-nostdin", "-v", audioOut is null ? "error" : "info", "-y", "-progress", "pipe:1", "-nostats" };
 
         // Input 0: the media, seeked (frame-accurately: ffmpeg decodes from the keyframe and drops
         // what comes before) and read a little past the end so padding is rarely needed.
-        var readFor = s.Seconds + 0.5;
+        var readFor = s.Seconds + 0.1;
         if (s.HasVideo || s.HasAudio)
             args.AddRange(["-ss", Num(s.TrimStart), "-t", Num(readFor), "-i", s.Input.Path]);
         var videoInput = "0:v:0";
@@ -30,7 +32,7 @@ public static class SegmentCommand
             args.AddRange(["-f", "lavfi", "-i", $"color=c=black:s={o.Width}x{o.Height}:r={o.Fps}"]);
             videoInput = $"{next++}:v:0";
         }
-        if (audioOut is not null && (!s.HasAudio || s.Mute))
+        if (audioOut is not null && !s.HasAudio)
         {
             args.AddRange(["-f", "lavfi", "-i", $"anullsrc=r={SegmentSpec.SampleRate}:cl=stereo"]);
             audioInput = $"{next}:a:0";
@@ -113,12 +115,12 @@ public static class SegmentCommand
             + $":x='{x}':y='{y}':enable='lt(t,{Num(ov.Seconds)})'";
     }
 
-    /// <summary>48 kHz stereo, loudness gain and volume, then exactly Samples samples (silence-padded).</summary>
-    internal static string AudioChain(SegmentSpec s, string input)
+    /// <summary>48 kHz stereo, exactly Samples samples (silence-padded), measured by ebur128 on a side branch.</summary>
+    internal static string AudioChain(SegmentSpec s, string input, bool measure = true)
     {
-        var gain = s.Mute || !s.HasAudio ? "" : $",volume={Num(Math.Round(s.GainDb, 2))}dB";
         var n = s.Samples.ToString(CultureInfo.InvariantCulture);
-        return $"[{input}]aresample={SegmentSpec.SampleRate}:async=1:first_pts=0,aformat=sample_fmts=fltp:sample_rates={SegmentSpec.SampleRate}:channel_layouts=stereo{gain},apad=whole_len={n},atrim=end_sample={n},asetpts=N/SR/TB[a]";
+        var chain = $"[{input}]aresample={SegmentSpec.SampleRate}:async=1:first_pts=0,aformat=sample_fmts=fltp:sample_rates={SegmentSpec.SampleRate}:channel_layouts=stereo,apad=whole_len={n},atrim=end_sample={n},asetpts=N/SR/TB";
+        return measure ? chain + ",asplit=2[a][meter];[meter]ebur128=peak=sample,anullsink" : chain + "[a]";
     }
 
     /// <summary>An H.264 level that fits the output, fixed per format so segments concatenate cleanly.</summary>

@@ -21,8 +21,8 @@ public sealed record FileIdentity(string Path, long Size, long MtimeTicks)
 public sealed record OverlaySpec(string Text, string FontFile, string Color, string OutlineColor, OverlayPosition Position, double Seconds);
 
 /// <summary>
-/// Everything that decides one segment's pictures and sound. The video key leaves out the audio
-/// gain so a volume or loudness change re-renders only the segment's audio (cheap PCM), never its video.
+/// Everything that decides one segment's pictures and sound. Loudness gain and volume are not part
+/// of it: they are applied when the segments' audio is joined, so changing them re-renders nothing.
 /// </summary>
 public sealed record SegmentSpec(
     FileIdentity Input,
@@ -33,13 +33,11 @@ public sealed record SegmentSpec(
     double TrimStart,
     int Frames,
     long Samples,
-    double GainDb,
-    bool Mute,
     OverlaySpec? Overlay,
     OutputSettings Output)
 {
     /// <summary>Bump when the segment commands change in a way that changes their output.</summary>
-    public const int RendererVersion = 1;
+    public const int RendererVersion = 2;
     public const int SampleRate = 48000;
 
     public double Seconds => (double)Frames / Output.Fps;
@@ -55,7 +53,7 @@ public sealed record SegmentSpec(
 
     public string AudioKey => Hash(string.Join('\n',
         "audio", RendererVersion.ToString(CultureInfo.InvariantCulture), Input.Key, Bool(HasAudio), N(TrimStart),
-        I(Frames), I(Output.Fps), Samples.ToString(CultureInfo.InvariantCulture), N(Math.Round(GainDb, 2)), Bool(Mute)));
+        I(Frames), I(Output.Fps), Samples.ToString(CultureInfo.InvariantCulture)));
 
     private static string Hash(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];

@@ -64,6 +64,7 @@ internal static class AuthSetup
     {
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
             && !HttpMethods.IsOptions(context.Request.Method)
+            && !context.Request.Path.StartsWithSegments("/_blazor", StringComparison.Ordinal) // the editor's SignalR circuit (its own origin checks)
             && context.User.Identity is { IsAuthenticated: true, AuthenticationType: CookieAuthenticationDefaults.AuthenticationScheme })
         {
             var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();

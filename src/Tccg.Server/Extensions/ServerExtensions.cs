@@ -5,7 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tccg.Server.Auth;
 using Tccg.Server.Features.Admin;
+using Tccg.Server.Features.Assets;
 using Tccg.Server.Features.Auth;
+using Tccg.Server.Features.ClipBin;
+using Tccg.Server.Features.Compilations;
 using Tccg.Server.Features.Health;
 using Tccg.Server.Features.Renders;
 using Tccg.Media;
@@ -21,6 +24,8 @@ internal static class ServerExtensions
     {
         var services = builder.Services;
         services.AddProblemDetails();
+        // Enums travel as their names ("Downloaded", "Week"), in and out.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddTccgStorage();
         services.AddTccgMedia();
         services.AddTccgTwitch();
@@ -28,7 +33,11 @@ internal static class ServerExtensions
         services.AddServerAuth();
 
         // Features: one line each (keep this list append-only so branches merge cleanly).
+        services.AddClipBinFeature(builder.Configuration);
+        services.AddAssetsFeature();
+        services.AddCompilationsFeature();
         services.AddRendersFeature(builder.Configuration);
+        Tccg.Server.Features.Web.WebEditorFeature.AddWebEditorFeature(services);
 
         services.AddOpenApi("v1");
         services.AddHttpLogging(o =>
@@ -64,12 +73,16 @@ internal static class ServerExtensions
             Predicate = c => c.Tags.Contains("ready"),
             ResponseWriter = HealthResponseWriter.WriteAsync,
         }).AllowAnonymous();
+        Tccg.Server.Features.Web.WebEditorFeature.MapWebEditor(app);
         var api = app.MapGroup("/api/v1");
         api.MapGet("/version", () => TypedResults.Ok(new VersionInfo(typeof(ServerApp).Assembly.GetName().Version?.ToString() ?? "0")))
             .WithName("GetVersion").WithSummary("Server version").WithTags("Server");
         // Features: one line each (append-only).
         api.MapAuthApi();
         api.MapAdminApi();
+        api.MapClipBinApi();
+        api.MapAssetsApi();
+        api.MapCompilationsApi();
         api.MapRendersApi();
 
     }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text;
+using Dapper;
 using Tccg.Core.Clips;
 using Tccg.Core.Configuration;
 using Tccg.Storage.Database;
@@ -45,24 +46,51 @@ public sealed partial class ClipStore
         return clips.Count;
     }
 
+    // SQLite holds the write lock for the whole transaction, so "insert, else update" is exact here, and
+    // counting the inserts in code is much cheaper than an insert trigger (which MariaDB keeps).
     private async Task UpsertOneByOneAsync(DbConnection connection, DbTransaction tx, IReadOnlyCollection<FoundClip> clips, long now, CancellationToken ct)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = InsertSql(1);
-        var parameters = new DbParameter[InsertColumns.Length];
-        for (var i = 0; i < InsertColumns.Length; i++)
-        {
-            parameters[i] = command.CreateParameter();
-            parameters[i].ParameterName = $"@p0_{i}";
-            command.Parameters.Add(parameters[i]);
-        }
-        await command.PrepareAsync(ct);
+        await using var insert = Prepare(connection, tx, "INSERT INTO clips (" + string.Join(", ", InsertColumns) + ") VALUES ("
+            + string.Join(", ", InsertColumns.Select((_, i) => $"@p{i}")) + ") ON CONFLICT(twitch_clip_id) DO NOTHING", InsertColumns.Length);
+        await using var update = Prepare(connection, tx, "UPDATE clips SET "
+            + string.Join(", ", RefreshedColumns.Select(c => $"{c} = @p{Array.IndexOf(InsertColumns, c)}"))
+            + " WHERE twitch_clip_id = @p0", InsertColumns.Length);
+        await insert.PrepareAsync(ct);
+        await update.PrepareAsync(ct);
+
+        var inserted = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var clip in clips)
         {
-            Fill(clip, now, (i, value) => parameters[i].Value = value);
-            await command.ExecuteNonQueryAsync(ct);
+            Fill(clip, now, (i, value) => insert.Parameters[i].Value = value);
+            if (await insert.ExecuteNonQueryAsync(ct) == 1)
+            {
+                inserted[clip.GameId] = inserted.GetValueOrDefault(clip.GameId) + 1;
+                continue;
+            }
+            Fill(clip, now, (i, value) => update.Parameters[i].Value = value);
+            await update.ExecuteNonQueryAsync(ct);
         }
+
+        foreach (var (gameId, n) in inserted)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO clip_counts (game_id, status, n) VALUES (@gameId, @Status, @n) ON CONFLICT(game_id, status) DO UPDATE SET n = n + excluded.n",
+                new { gameId, Status = Db.Name(ClipStatus.Found), n }, tx, cancellationToken: ct));
+        }
+    }
+
+    private static DbCommand Prepare(DbConnection connection, DbTransaction tx, string sql, int parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        for (var i = 0; i < parameters; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = $"@p{i}";
+            command.Parameters.Add(parameter);
+        }
+        return command;
     }
 
     private async Task UpsertBatchedAsync(DbConnection connection, DbTransaction tx, IReadOnlyCollection<FoundClip> clips, long now, CancellationToken ct)

@@ -103,7 +103,8 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, 1000);
-        var sql = new StringBuilder(Select).Append(" WHERE 1 = 1");
+        // The page's ids come from the index alone (game, status, views, id, created_at); only the page's rows are read.
+        var sql = new StringBuilder("SELECT c.id FROM clips c WHERE 1 = 1");
         var p = new DynamicParameters();
         if (query.GameId is not null)
         {
@@ -152,10 +153,12 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             p.Add("CursorKey", keyValue);
             p.Add("CursorId", id);
         }
-        sql.Append(CultureInfo.InvariantCulture, $" ORDER BY {key} DESC, c.id DESC LIMIT {query.Limit + 1}");
+        var order = $" ORDER BY {key} DESC, c.id DESC";
+        sql.Append(order).Append(CultureInfo.InvariantCulture, $" LIMIT {query.Limit + 1}");
+        var page = $"SELECT c.* FROM ({sql}) k JOIN clips c ON c.id = k.id{order}";
 
         await using var connection = await database.OpenAsync(ct);
-        var rows = (await connection.QueryAsync<ClipRecord>(new CommandDefinition(sql.ToString(), p, cancellationToken: ct))).AsList();
+        var rows = (await connection.QueryAsync<ClipRecord>(new CommandDefinition(page, p, cancellationToken: ct))).AsList();
         if (rows.Count <= query.Limit)
             return new ClipPage(rows, null);
         rows.RemoveAt(rows.Count - 1);
@@ -223,21 +226,31 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
 
     public async Task<int> SetBroadcasterLoginsAsync(IReadOnlyDictionary<string, string> loginByBroadcasterId, CancellationToken ct)
     {
-        var (connection, tx) = await database.BeginAsync(ct);
-        await using (connection)
-        await using (tx)
+        if (loginByBroadcasterId.Count == 0)
+            return 0;
+        // One pass over the clips still without a login per 100 broadcasters (ix_clips_login_missing).
+        var changed = 0;
+        var now = Db.Ms(time.GetUtcNow());
+        await using var connection = await database.OpenAsync(ct);
+        foreach (var chunk in loginByBroadcasterId.Chunk(100))
         {
-            var changed = 0;
-            var now = Db.Ms(time.GetUtcNow());
-            foreach (var (id, login) in loginByBroadcasterId)
+            var p = new DynamicParameters();
+            p.Add("Now", now);
+            var cases = new StringBuilder();
+            var ids = new List<string>();
+            for (var i = 0; i < chunk.Length; i++)
             {
-                changed += await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE clips SET broadcaster_login = @login, updated_at = @now WHERE broadcaster_id = @id AND (broadcaster_login IS NULL OR broadcaster_login <> @login)",
-                    new { id, login, now }, tx, cancellationToken: ct));
+                var (id, login) = chunk[i];
+                p.Add($"Id{i}", id);
+                p.Add($"Login{i}", login);
+                cases.Append(CultureInfo.InvariantCulture, $" WHEN @Id{i} THEN @Login{i}");
+                ids.Add($"@Id{i}");
             }
-            await tx.CommitAsync(ct);
-            return changed;
+            changed += await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE clips SET broadcaster_login = CASE broadcaster_id{cases} END, updated_at = @Now " +
+                $"WHERE broadcaster_login IS NULL AND broadcaster_id IN ({string.Join(", ", ids)})", p, cancellationToken: ct));
         }
+        return changed;
     }
 
     private static string MakeCursor(ClipOrder order, long key, long id) =>

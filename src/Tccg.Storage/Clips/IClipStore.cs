@@ -50,6 +50,6 @@ public interface IClipStore
     /// <summary>Broadcaster ids that still have clips without a login, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<string>> BroadcastersWithoutLoginAsync(int limit, CancellationToken ct);
 
-    /// <summary>Fills <c>broadcaster_login</c> for every clip of each broadcaster id; returns clips updated.</summary>
+    /// <summary>Fills the missing <c>broadcaster_login</c> of every clip of each broadcaster id; returns clips updated.</summary>
     Task<int> SetBroadcasterLoginsAsync(IReadOnlyDictionary<string, string> loginByBroadcasterId, CancellationToken ct);
 }

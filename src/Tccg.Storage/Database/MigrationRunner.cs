@@ -46,6 +46,14 @@ public sealed class MigrationRunner(TccgDatabase database, ILogger<MigrationRunn
                 ) {opts}
                 """), cancellationToken: ct));
 
+            var current = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
+                "SELECT MAX(version) FROM schema_version", cancellationToken: ct)) ?? 0;
+            if (current > Schema.Latest)
+            {
+                throw new InvalidOperationException(
+                    $"The database is at schema version {current}, newer than this build of tccg understands ({Schema.Latest}). Upgrade tccg.");
+            }
+
             var applied = 0;
             foreach (var migration in Schema.Migrations)
             {

@@ -34,6 +34,14 @@ public abstract class SqlDialect
     /// <summary>Statements that create the triggers keeping <c>clip_counts</c> in step with <c>clips</c>.</summary>
     internal abstract IReadOnlyList<string> ClipCountTriggers { get; }
 
+    /// <summary>
+    /// Migration 2. On SQLite the bulk upsert counts the clips it inserts (far cheaper than a trigger per row,
+    /// and exact because SQLite has one writer), so the insert trigger goes; MariaDB keeps its triggers.
+    /// </summary>
+    internal abstract IReadOnlyList<string> ClipCountTriggerFixes { get; }
+
+    internal abstract string DropIndex(string index, string table);
+
     /// <summary>True when <paramref name="e"/> reports a UNIQUE constraint violation.</summary>
     internal abstract bool IsUniqueViolation(Exception e);
 
@@ -75,6 +83,10 @@ public abstract class SqlDialect
             END
             """,
         ];
+
+        internal override IReadOnlyList<string> ClipCountTriggerFixes => ["DROP TRIGGER IF EXISTS clips_count_insert"];
+
+        internal override string DropIndex(string index, string table) => $"DROP INDEX IF EXISTS {index}";
 
         internal override bool IsUniqueViolation(Exception e) =>
             e is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT (UNIQUE and PRIMARY KEY)
@@ -118,6 +130,10 @@ public abstract class SqlDialect
               UPDATE clip_counts SET n = n - 1 WHERE game_id = OLD.game_id AND status = OLD.status
             """,
         ];
+
+        internal override IReadOnlyList<string> ClipCountTriggerFixes => [];
+
+        internal override string DropIndex(string index, string table) => $"DROP INDEX IF EXISTS {index} ON {table}";
 
         internal override bool IsUniqueViolation(Exception e) =>
             e is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };

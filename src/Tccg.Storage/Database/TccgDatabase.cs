@@ -43,7 +43,7 @@ public sealed class TccgDatabase
             if (Provider == DatabaseProvider.Sqlite)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -32768;",
+                    "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -131072; PRAGMA mmap_size = 1073741824;",
                     cancellationToken: ct));
             }
             return connection;
@@ -52,6 +52,20 @@ public sealed class TccgDatabase
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>True when a connection opens and answers a trivial query (for readiness checks).</summary>
+    public async Task<bool> CanConnectAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: ct)) == 1;
+        }
+        catch (DbException)
+        {
+            return false;
         }
     }
 

@@ -22,10 +22,12 @@ public sealed class AutomationOptions
 }
 
 /// <summary>
-/// Automatic mode: on every tick, for each enabled saved game, runs the finder when its schedule says so, then
-/// the downloader until the game has its target number of downloaded clips waiting for review. One game's
+/// Automatic mode: on every tick, for each enabled saved game, runs the finder when its schedule says so (keeping
+/// views and new clips current), then the downloader until the game has its target number of downloaded clips
+/// waiting for review. One game's
 /// failure is recorded in <see cref="AutomationState"/> and does not stop the others; a rotated clip access
-/// hash blocks downloading for every game until the configuration is fixed.
+/// hash or GQL client id blocks downloading for every game until the configuration is fixed. Each pass ends with the retention
+/// of used clips' files (<c>Tccg:Downloader:KeepUsedDays</c>).
 /// </summary>
 public sealed class AutomationService(
     IServiceScopeFactory scopes,
@@ -35,6 +37,8 @@ public sealed class AutomationService(
     TimeProvider time,
     ILogger<AutomationService> logger) : BackgroundService
 {
+    private readonly SemaphoreSlim _onePass = new(1, 1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!server.Value.Automation)
@@ -61,9 +65,13 @@ public sealed class AutomationService(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One pass over every saved game (what each tick does; tests and the server's "run now" call it).</summary>
+    /// <summary>
+    /// One pass over every saved game (what each tick does; tests and the server's "run now" call it).
+    /// Passes never overlap: a call while one runs waits for it.
+    /// </summary>
     public async Task RunOnceAsync(CancellationToken ct)
     {
+        await _onePass.WaitAsync(ct);
         state.SetRunning(true, time.GetUtcNow());
         try
         {
@@ -78,11 +86,26 @@ public sealed class AutomationService(
                 ct.ThrowIfCancellationRequested();
                 await RunGameAsync(sp, game, ct);
             }
+            try
+            {
+                await sp.GetRequiredService<ClipBinMaintenance>().ApplyRetentionAsync(ct);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(e, "Retention could not delete a used clip's file");
+            }
         }
         finally
         {
             state.SetRunning(false, time.GetUtcNow());
+            _onePass.Release();
         }
+    }
+
+    public override void Dispose()
+    {
+        _onePass.Dispose();
+        base.Dispose();
     }
 
     private async Task RunGameAsync(IServiceProvider sp, Game game, CancellationToken ct)
@@ -93,7 +116,7 @@ public sealed class AutomationService(
         try
         {
             var downloaded = await DownloadedCountAsync(clips, game, ct);
-            if (downloaded < game.Schedule.TargetUnreviewed && (game.NextFindAt is null || game.NextFindAt <= now))
+            if (game.NextFindAt is null || game.NextFindAt <= now)
             {
                 Set(game, s => s with { Phase = AutomationPhase.Finding, Detail = "collecting clips" });
                 var finder = sp.GetRequiredService<ClipFinder>();
@@ -123,7 +146,7 @@ public sealed class AutomationService(
                 Phase = AutomationPhase.Idle, LastDownloaded = total, Downloaded = downloaded, LastError = null, Detail = null,
             });
         }
-        catch (ClipAccessHashRotatedException e)
+        catch (DownloadsBlockedException e)
         {
             Set(game, s => s with { Phase = AutomationPhase.Blocked, LastError = e.Message, Detail = null });
             logger.LogError("Automation for {Game} is blocked: {Message}", game.Name, e.Message);

@@ -98,12 +98,19 @@ public sealed class ClipFinder(
         return counts;
     }
 
-    /// <summary>Runs the overlap check over each VOD's clips (this run's and the bin's); marks the losers that are still waiting.</summary>
+    /// <summary>
+    /// Runs the overlap check over each VOD's clips (this run's and the bin's); marks the losers that are still waiting.
+    /// Only VODs this run found two or more clips of that overlap are looked up in the bin: clips of one moment are
+    /// made minutes apart, so they come back together (a VOD with one clip here needs no query).
+    /// </summary>
     private async Task<int> MarkDuplicatesAsync(IReadOnlyList<ClipCandidate> accepted, CancellationToken ct)
     {
         var marked = 0;
-        foreach (var videoId in accepted.Where(c => c.VideoId is not null && c.VodOffsetSeconds is not null)
-                     .Select(c => c.VideoId!).Distinct(StringComparer.Ordinal))
+        var suspects = accepted.Where(c => c.VideoId is not null && c.VodOffsetSeconds is not null)
+            .GroupBy(c => c.VideoId!, StringComparer.Ordinal)
+            .Where(g => g.Skip(1).Any() && VodOverlap.FindDuplicates(g).Count > 0)
+            .Select(g => g.Key);
+        foreach (var videoId in suspects)
         {
             ct.ThrowIfCancellationRequested();
             var records = (await clips.ListByVideoAsync(videoId, ct))

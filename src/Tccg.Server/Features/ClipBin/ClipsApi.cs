@@ -1,0 +1,137 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Tccg.Core.Clips;
+using Tccg.Core.Configuration;
+using Tccg.Server.Auth;
+using Tccg.Storage.Clips;
+using Tccg.Twitch.Downloads;
+
+namespace Tccg.Server.Features.ClipBin;
+
+/// <summary>A clip as the editor sees it (no server paths).</summary>
+public sealed record ClipView(
+    long Id,
+    string TwitchClipId,
+    string Url,
+    string BroadcasterName,
+    string? BroadcasterLogin,
+    string GameId,
+    string Language,
+    string Title,
+    int ViewCount,
+    DateTimeOffset CreatedAt,
+    string ThumbnailUrl,
+    double Duration,
+    string Status,
+    double? MediaDuration,
+    int? Width,
+    int? Height,
+    double? LoudnessLufs,
+    string? LastError,
+    string? MediaUrl)
+{
+    public static ClipView From(ClipRecord c) => new(
+        c.Id, c.TwitchClipId, c.Url, c.BroadcasterName, c.BroadcasterLogin, c.GameId, c.Language, c.Title, c.ViewCount,
+        c.CreatedAt, c.ThumbnailUrl, c.Duration, c.Status.ToString(), c.MediaDuration, c.Width, c.Height, c.LoudnessLufs,
+        c.LastError, c.FilePath is null ? null : $"/api/v1/clips/{c.Id}/media");
+}
+
+public sealed record ClipPageView(IReadOnlyList<ClipView> Items, string? NextCursor);
+
+public sealed record MissingCheckResult(int MarkedMissing);
+
+/// <summary>The clip bin: paged queries, one clip, its media (with Range) and the missing-files check.</summary>
+public static class ClipsApi
+{
+    public static RouteGroupBuilder MapClipsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/clips").WithTags("Clips");
+        group.MapGet("/", QueryAsync).RequireAuthorization(Policies.Editor)
+            .WithName("QueryClips").WithSummary("Clips by game, status, views and date; keyset-paged with ?after=cursor");
+        group.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.Editor)
+            .WithName("GetClip").WithSummary("One clip");
+        group.MapGet("/{id:long}/media", MediaAsync).RequireAuthorization(Policies.Editor)
+            .WithName("GetClipMedia").WithSummary("The clip's MP4, with Range support for seeking");
+        group.MapPost("/check-missing", CheckMissingAsync).RequireAuthorization(Policies.Admin)
+            .WithName("CheckMissingClips").WithSummary("Mark downloaded clips whose file vanished as Missing");
+        return api;
+    }
+
+    public static async Task<Results<Ok<ClipPageView>, ProblemHttpResult>> QueryAsync(
+        IClipStore clips, CancellationToken ct,
+        string? game = null, string? status = null, int? minViews = null, DateTimeOffset? from = null,
+        DateTimeOffset? before = null, string? order = null, int limit = 50, string? after = null,
+        long? compilation = null, string? review = null)
+    {
+        if (limit is < 1 or > 500)
+            return TypedResults.Problem(statusCode: 400, title: "limit must be between 1 and 500.");
+        ClipStatus? parsedStatus = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<ClipStatus>(status, ignoreCase: true, out var s) || !Enum.IsDefined(s))
+                return TypedResults.Problem(statusCode: 400, title: $"Unknown status \"{status}\".",
+                    detail: "Use one of " + string.Join(", ", Enum.GetNames<ClipStatus>()) + ".");
+            parsedStatus = s;
+        }
+
+        var clipOrder = ClipOrder.ViewsDesc;
+        if (order is not null && !Enum.TryParse(order, ignoreCase: true, out clipOrder))
+            return TypedResults.Problem(statusCode: 400, title: "order must be ViewsDesc or NewestFirst.");
+
+        ReviewFilter? reviewFilter = null;
+        if (review is not null)
+        {
+            if (compilation is null || !Enum.TryParse<ReviewState>(review, ignoreCase: true, out var state))
+                return TypedResults.Problem(statusCode: 400, title: "review needs compilation=ID and one of Undecided, Kept, Skipped.");
+            reviewFilter = new ReviewFilter(compilation.Value, state);
+        }
+
+        try
+        {
+            var page = await clips.QueryAsync(new ClipQuery
+            {
+                GameId = game,
+                Status = parsedStatus,
+                MinViews = minViews,
+                CreatedFrom = from,
+                CreatedBefore = before,
+                Order = clipOrder,
+                Limit = limit,
+                After = after,
+                Review = reviewFilter,
+            }, ct);
+            return TypedResults.Ok(new ClipPageView(page.Items.Select(ClipView.From).ToList(), page.NextCursor));
+        }
+        catch (ArgumentException e)
+        {
+            return TypedResults.Problem(statusCode: 400, title: "Invalid clip query", detail: e.Message);
+        }
+    }
+
+    public static async Task<Results<Ok<ClipView>, ProblemHttpResult>> GetAsync(long id, IClipStore clips, CancellationToken ct) =>
+        await clips.GetAsync(id, ct) is { } clip
+            ? TypedResults.Ok(ClipView.From(clip))
+            : TypedResults.Problem(statusCode: 404, title: $"No clip {id}.");
+
+    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> MediaAsync(
+        long id, IClipStore clips, IOptions<StorageOptions> storage, CancellationToken ct)
+    {
+        if (await clips.GetAsync(id, ct) is not { } clip)
+            return TypedResults.Problem(statusCode: 404, title: $"No clip {id}.");
+        if (clip.FilePath is null)
+            return TypedResults.Problem(statusCode: 404, title: $"Clip {id} has no file ({clip.Status}).");
+        var path = Path.IsPathRooted(clip.FilePath) ? clip.FilePath : Path.Combine(Path.GetFullPath(storage.Value.Root), clip.FilePath);
+        if (!File.Exists(path))
+            return TypedResults.Problem(statusCode: 404, title: $"The file of clip {id} is missing on the server.",
+                detail: "An admin can run the missing-files check to mark it.");
+        return TypedResults.PhysicalFile(path, "video/mp4", enableRangeProcessing: true,
+            lastModified: File.GetLastWriteTimeUtc(path));
+    }
+
+    public static async Task<Ok<MissingCheckResult>> CheckMissingAsync(ClipBinMaintenance maintenance, CancellationToken ct) =>
+        TypedResults.Ok(new MissingCheckResult(await maintenance.CheckMissingAsync(ct)));
+}

@@ -1,0 +1,78 @@
+using Tccg.Core.Compilations;
+using Tccg.Server.Features.Assets;
+using Tccg.Storage.Clips;
+using Tccg.Storage.Compilations;
+
+namespace Tccg.Server.Features.Compilations;
+
+public sealed record NewCompilationRequest(string? Name, string? GameId, bool? Shared);
+
+/// <summary>One timeline item as sent by the editor; a null volume means 1.</summary>
+public sealed record ItemRequest(long ClipId, double? TrimStart, double? TrimEnd, double? Volume);
+
+/// <summary>
+/// PUT body: the whole editable document (what GET returned, changed). <see cref="UpdatedAt"/> must be the value
+/// last read; a different stored value means someone else saved in between (409).
+/// </summary>
+public sealed record UpdateCompilationRequest(
+    DateTimeOffset? UpdatedAt,
+    string? Name,
+    string? GameId,
+    bool? Shared,
+    List<ItemRequest>? Items,
+    long? FirstAssetId,
+    long? IntroAssetId,
+    long? IntervalAssetId,
+    long? OutroAssetId,
+    MusicChoice? Music,
+    CompilationSettings? Settings);
+
+public sealed record ClipView(long Id, string TwitchClipId, string Title, string BroadcasterId, string BroadcasterName, string? BroadcasterLogin,
+    string Url, string ThumbnailUrl, int ViewCount, DateTimeOffset CreatedAt, string Language, double Duration, double? MediaDuration,
+    int? Width, int? Height, double? Fps, double? LoudnessLufs, string Status)
+{
+    public static ClipView From(ClipRecord c) => new(c.Id, c.TwitchClipId, c.Title, c.BroadcasterId, c.BroadcasterName, c.BroadcasterLogin,
+        c.Url, c.ThumbnailUrl, c.ViewCount, c.CreatedAt, c.Language, c.Duration, c.MediaDuration, c.Width, c.Height, c.Fps, c.LoudnessLufs,
+        c.Status.ToString().ToLowerInvariant());
+}
+
+/// <summary>A timeline item with its clip looked up (null when the clip left the clip bin).</summary>
+public sealed record ItemView(long ClipId, double? TrimStart, double? TrimEnd, double Volume, ClipView? Clip);
+
+public sealed record CompilationAssetsView(AssetView? First, AssetView? Intro, AssetView? Interval, AssetView? Outro, AssetView?[] Music);
+
+public sealed record CompilationSummary(long Id, string Name, string? GameId, long? OwnerId, bool Shared, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static CompilationSummary From(Compilation c) => new(c.Id, c.Name, c.GameId, c.OwnerId, c.Shared, c.CreatedAt, c.UpdatedAt);
+}
+
+/// <summary>A compilation with everything the editor shows: items with clip facts, the chosen assets and the estimated length.</summary>
+public sealed record CompilationView(
+    long Id,
+    string Name,
+    string? GameId,
+    long? OwnerId,
+    bool Shared,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    ItemView[] Items,
+    long? FirstAssetId,
+    long? IntroAssetId,
+    long? IntervalAssetId,
+    long? OutroAssetId,
+    MusicChoice Music,
+    CompilationSettings Settings,
+    CompilationAssetsView Assets,
+    double EstimatedSeconds);
+
+/// <summary>Keep, skip or undo; a keep may carry the trims and volume set while reviewing.</summary>
+public sealed record ReviewRequest(long? ClipId, string? Decision, double? TrimStart = null, double? TrimEnd = null, double? Volume = null);
+
+/// <summary>A clip's review state in a compilation after a decision: keep, skip or undecided.</summary>
+public sealed record ReviewResult(long ClipId, string Decision, int ItemCount, DateTimeOffset UpdatedAt);
+
+public sealed record DecisionView(long ClipId, string Decision, long? UserId, DateTimeOffset DecidedAt);
+
+public sealed record ValidationView(bool Valid, ValidationMessage[] Messages);
+
+public sealed record SubmittedView(long JobId, string Location, int ClipCount);

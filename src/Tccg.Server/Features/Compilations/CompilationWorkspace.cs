@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Tccg.Core.Compilations;
+using Tccg.Core.Configuration;
+using Tccg.Server.Auth;
+using Tccg.Server.Features.Assets;
+using Tccg.Storage.Assets;
+using Tccg.Storage.Clips;
+using Tccg.Storage.Compilations;
+
+namespace Tccg.Server.Features.Compilations;
+
+/// <summary>
+/// Loads compilations the caller may see (own, shared, or any for admins), looks up everything a compilation refers
+/// to as a <see cref="CompilationDraft"/> for the editor rules, and serialises writes per compilation.
+/// </summary>
+public sealed class CompilationWorkspace(
+    ICompilationStore compilations, IClipStore clips, AssetAccess assets, IOptions<StorageOptions> storage)
+{
+    private readonly ConcurrentDictionary<long, SemaphoreSlim> _locks = new();
+
+    public IClipStore Clips => clips;
+
+    /// <summary>The compilation when the caller may see and change it; null otherwise (reported as 404).</summary>
+    public async Task<Compilation?> GetAsync(ClaimsPrincipal caller, long id, CancellationToken ct)
+    {
+        var c = await compilations.GetAsync(id, ct);
+        return c is not null && (caller.IsAdmin() || c.Shared || (c.OwnerId is { } owner && owner == caller.UserId())) ? c : null;
+    }
+
+    /// <summary>Holds the compilation's write lock until disposed (read-check-write sequences stay atomic in this server).</summary>
+    public async Task<IDisposable> LockAsync(long id, CancellationToken ct)
+    {
+        var gate = _locks.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        return new Release(gate);
+    }
+
+    public async Task<CompilationDraft> DraftAsync(ClaimsPrincipal caller, Compilation c, IReadOnlyList<CompilationItem> items, CancellationToken ct)
+    {
+        var cache = new Dictionary<long, ClipRecord?>();
+        var draftItems = new List<DraftItem>();
+        foreach (var item in items)
+        {
+            if (!cache.TryGetValue(item.ClipId, out var clip))
+                cache[item.ClipId] = clip = await clips.GetAsync(item.ClipId, ct);
+            draftItems.Add(new DraftItem(item.ClipId, item.TrimStart, item.TrimEnd, item.Volume, clip is null ? null : ToDraft(clip)));
+        }
+        var music = MusicChoice.FromJson(c.MusicJson);
+        var tracks = new List<AssetChoice>();
+        foreach (var id in music.Tracks)
+            tracks.Add(await ChoiceAsync(caller, id, ct));
+        return new CompilationDraft
+        {
+            Name = c.Name,
+            Items = draftItems,
+            First = await ChoiceAsync(caller, c.FirstAssetId, ct),
+            Intro = await ChoiceAsync(caller, c.IntroAssetId, ct),
+            Interval = await ChoiceAsync(caller, c.IntervalAssetId, ct),
+            Outro = await ChoiceAsync(caller, c.OutroAssetId, ct),
+            MusicTracks = tracks,
+            Music = music,
+            Settings = CompilationSettings.FromJson(c.SettingsJson),
+        };
+    }
+
+    public DraftClip ToDraft(ClipRecord clip)
+    {
+        DraftMedia? media = null;
+        if (clip.FilePath is { Length: > 0 } stored && StorageRelative(stored) is { } relative)
+        {
+            var exists = File.Exists(Path.Combine(storage.Value.Root, relative));
+            media = new DraftMedia(relative, exists, clip.MediaDuration, clip.LoudnessLufs);
+        }
+        return new DraftClip(clip.Id, clip.Status, media, clip.BroadcasterId, clip.BroadcasterName, clip.BroadcasterLogin, clip.Title, clip.Url);
+    }
+
+    public async Task<AssetView?> AssetViewAsync(ClaimsPrincipal caller, long? id, CancellationToken ct) =>
+        id is { } assetId && await assets.GetVisibleAsync(caller, assetId, ct) is { } asset ? AssetsApi.View(asset, caller.UserId()) : null;
+
+    private async Task<AssetChoice> ChoiceAsync(ClaimsPrincipal caller, long? id, CancellationToken ct)
+    {
+        if (id is not { } assetId)
+            return AssetChoice.None;
+        if (await assets.GetVisibleAsync(caller, assetId, ct) is not { } asset)
+            return new AssetChoice(assetId, null);
+        var relative = "assets/" + asset.StoredName;
+        var exists = File.Exists(Path.Combine(storage.Value.AssetsDir, asset.StoredName));
+        return new AssetChoice(assetId, new DraftAsset(asset.Id, Role(asset.Kind), new DraftMedia(relative, exists, asset.MediaDuration, null)));
+    }
+
+    /// <summary>A stored clip path as a path relative to the storage root with forward slashes; null when it points outside.</summary>
+    private string? StorageRelative(string stored)
+    {
+        var root = Path.GetFullPath(storage.Value.Root);
+        var full = Path.GetFullPath(Path.IsPathRooted(stored) ? stored : Path.Combine(root, stored));
+        var relative = Path.GetRelativePath(root, full).Replace('\\', '/');
+        return relative.StartsWith("../", StringComparison.Ordinal) || relative == ".." || Path.IsPathRooted(relative) ? null : relative;
+    }
+
+    private static AssetRole Role(AssetKind kind) => kind switch
+    {
+        AssetKind.Intro => AssetRole.Intro,
+        AssetKind.Outro => AssetRole.Outro,
+        AssetKind.Interval => AssetRole.Interval,
+        AssetKind.First => AssetRole.First,
+        _ => AssetRole.Music,
+    };
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+                gate.Release();
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Tccg.Server;
+using Tccg.Storage;
+using Tccg.Storage.Accounts;
+using Tccg.Storage.Clips;
+using Tccg.Storage.Compilations;
+using Tccg.Storage.Games;
+
+namespace Tccg.Editor.Tests;
+
+/// <summary>A real server on a free loopback port with its own data folder and a seeded clip bin; one per test.</summary>
+public sealed class EditorServer : IAsyncDisposable
+{
+    public const string GameId = "509658";
+    public const string Password = "correct horse battery";
+
+    private EditorServer(WebApplication app, string dataDir, Uri baseUrl)
+    {
+        App = app;
+        DataDir = dataDir;
+        BaseUrl = baseUrl;
+    }
+
+    public WebApplication App { get; }
+    public string DataDir { get; }
+    public Uri BaseUrl { get; }
+    public List<ClipRecord> Clips { get; } = [];
+
+    public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    public static async Task<EditorServer> StartAsync(int clips = 0, bool generator = false)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "tccg-editor-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDir);
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Tccg:Storage:Root"] = dataDir,
+            ["Tccg:Server:InProcessGenerator"] = generator ? "true" : "false",
+            ["Tccg:Server:Automation"] = "false",
+        }).Build();
+        var app = ServerApp.Build(config, urls: "http://127.0.0.1:0", logging: _ => { });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var server = new EditorServer(app, dataDir, new Uri(address));
+        if (clips > 0)
+            await server.SeedClipsAsync(clips);
+        return server;
+    }
+
+    public Task<User> AddUserAsync(string name, UserRole role = UserRole.Editor) =>
+        Service<IUserStore>().AddAsync(name, Password, role, CancellationToken.None);
+
+    public Task<Compilation> AddCompilationAsync(User owner, string name = "Best of the week") =>
+        Service<ICompilationStore>().CreateAsync(new Compilation { Name = name, GameId = GameId, OwnerId = owner.Id }, CancellationToken.None);
+
+    /// <summary>A game and <paramref name="count"/> downloaded clips (tiny MP4s, each its own colour and tone), most viewed first.</summary>
+    public async Task SeedClipsAsync(int count)
+    {
+        var ct = CancellationToken.None;
+        await Service<IGameStore>().AddAsync(new Game { TwitchGameId = GameId, Name = "Just Chatting" }, ct);
+        var store = Service<IClipStore>();
+        var names = new[] { "ストリーマー", "Streamer🎮", "a_very_long_broadcaster_name_that_never_ends_and_keeps_going", "zoë" };
+        var found = Enumerable.Range(0, count).Select(i => new FoundClip
+        {
+            TwitchClipId = "Clip" + i.ToString("D3", CultureInfo.InvariantCulture),
+            Url = "https://clips.twitch.tv/Clip" + i.ToString(CultureInfo.InvariantCulture),
+            BroadcasterId = (1000 + (i % 4)).ToString(CultureInfo.InvariantCulture),
+            BroadcasterName = names[i % names.Length],
+            GameId = GameId,
+            Title = i % 3 == 0 ? $"Clip {i} — 信じられない瞬間 🎉 with a long title that goes on and on to test wrapping" : $"Clip {i}",
+            ViewCount = 10_000 - i,
+            CreatedAt = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero).AddHours(i),
+            Duration = 2,
+        }).ToList();
+        await store.UpsertFoundAsync(found, ct);
+        for (var i = 0; i < count; i++)
+        {
+            var clip = await store.GetByTwitchIdAsync(found[i].TwitchClipId, ct);
+            var relative = $"clips/{GameId}/{found[i].TwitchClipId}.mp4";
+            var full = Path.Combine(DataDir, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.Copy(await TestMedia.ClipAsync(i), full);
+            var facts = new MediaFacts(320, 180, 30, "h264", "aac", true, 48000, 2, TestMedia.ClipSeconds);
+            Clips.Add(await store.MarkDownloadedAsync(clip!.Id, new DownloadedClipFile(relative, new FileInfo(full).Length, facts, -20), ct));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>Tiny clips made once per test run with ffmpeg and copied into each server's data folder.</summary>
+public static class TestMedia
+{
+    public const double ClipSeconds = 2.5;
+    private static readonly string Dir = Path.Combine(Path.GetTempPath(), "tccg-editor-media-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static readonly string[] Colours = ["red", "green", "blue", "yellow", "cyan", "magenta", "orange", "purple", "white", "gray"];
+
+    public static async Task<string> ClipAsync(int index)
+    {
+        var path = Path.Combine(Dir, $"clip{index}.mp4");
+        if (File.Exists(path))
+            return path;
+        await Gate.WaitAsync();
+        try
+        {
+            if (File.Exists(path))
+                return path;
+            Directory.CreateDirectory(Dir);
+            var colour = Colours[index % Colours.Length];
+            var tone = (300 + (index * 40)).ToString(CultureInfo.InvariantCulture);
+            var seconds = ClipSeconds.ToString(CultureInfo.InvariantCulture);
+            var temp = path + ".tmp.mp4";
+            await RunAsync("ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+                "-f", "lavfi", "-i", $"color=c={colour}:s=320x180:r=30:d={seconds}",
+                "-f", "lavfi", "-i", $"sine=frequency={tone}:sample_rate=48000:duration={seconds}",
+                "-vf", $"drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf:text='{index}':fontsize=96:fontcolor=black:x=(w-tw)/2:y=(h-th)/2",
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "15",
+                "-c:a", "aac", "-ac", "2", "-shortest", "-movflags", "+faststart", temp);
+            File.Move(temp, path, overwrite: true);
+            return path;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    public static async Task<string> RunAsync(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {stderr}");
+        return await stdout;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Tccg.Media.Processes;
+
+namespace Tccg.Server.Tests.Assets;
+
+/// <summary>Tiny media made once per test run with ffmpeg's lavfi sources, plus upload helpers.</summary>
+internal static class TestMedia
+{
+    private static readonly string Dir = Directory.CreateTempSubdirectory("tccg-server-media-").FullName;
+    private static readonly Dictionary<string, Task<string>> Made = new(StringComparer.Ordinal);
+
+    /// <summary>2 s of 320x180 H.264 at 25 fps with an AAC tone.</summary>
+    public static Task<string> VideoAsync() => MakeAsync("video.mp4",
+        ["-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=2", "-f", "lavfi", "-i", "sine=f=440:d=2",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-shortest"]);
+
+    /// <summary>2 s of AAC audio only.</summary>
+    public static Task<string> MusicAsync() => MakeAsync("music.m4a", ["-f", "lavfi", "-i", "sine=f=330:d=2", "-c:a", "aac", "-b:a", "64k"]);
+
+    /// <summary>One 64x64 PNG frame.</summary>
+    public static Task<string> ImageAsync() => MakeAsync("image.png", ["-f", "lavfi", "-i", "testsrc2=s=64x64:r=1:d=1", "-frames:v", "1"]);
+
+    /// <summary>The first 40% of the test video.</summary>
+    public static async Task<byte[]> TruncatedVideoAsync()
+    {
+        var bytes = await File.ReadAllBytesAsync(await VideoAsync());
+        return bytes[..(bytes.Length * 2 / 5)];
+    }
+
+    private static Task<string> MakeAsync(string name, string[] args)
+    {
+        lock (Made)
+        {
+            if (!Made.TryGetValue(name, out var task))
+                Made[name] = task = Make(name, args);
+            return task;
+        }
+    }
+
+    private static async Task<string> Make(string name, string[] args)
+    {
+        var path = Path.Combine(Dir, name);
+        await new MediaProcessRunner().FfmpegAsync(["-v", "error", "-y", .. args, path], null, CancellationToken.None);
+        return path;
+    }
+
+    public static async Task<HttpResponseMessage> UploadAsync(this HttpClient client, string? kind, byte[] content, string fileName)
+    {
+        using var form = new MultipartFormDataContent();
+        if (kind is not null)
+            form.Add(new StringContent(kind), "kind");
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        // FileNameStar carries any name (quotes, emoji, folders) the way browsers send it.
+        file.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"file\"", FileName = "\"upload.bin\"", FileNameStar = fileName };
+        form.Add(file);
+        return await client.PostAsync(new Uri("/api/v1/assets", UriKind.Relative), form);
+    }
+
+    public static async Task<HttpResponseMessage> UploadFileAsync(this HttpClient client, string kind, string path, string? fileName = null) =>
+        await client.UploadAsync(kind, await File.ReadAllBytesAsync(path), fileName ?? Path.GetFileName(path));
+
+    /// <summary>Uploads and returns the new asset id (asserting 201).</summary>
+    public static async Task<long> UploadOkAsync(this HttpClient client, string kind, string path)
+    {
+        using var response = await client.UploadFileAsync(kind, path);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+    }
+
+    /// <summary>The problem title and detail of a problem response (asserting its content type).</summary>
+    public static async Task<string> ProblemAsync(this HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var detail = problem.TryGetProperty("detail", out var d) ? d.GetString() : null;
+        return problem.GetProperty("title").GetString() + (detail is null ? "" : " | " + detail);
+    }
+
+    /// <summary>Every file under a folder (recursively), relative names.</summary>
+    public static string[] FilesUnder(string dir) =>
+        Directory.Exists(dir) ? [.. Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(dir, f))] : [];
+}
