@@ -30,6 +30,7 @@ for (var i = 0; i < args.Length; i++)
 }
 
 const int Games = 50;
+const int BatchSize = 100_000; // clips per UpsertFoundAsync call (one transaction)
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"clip bin benchmark: {clips:N0} clips over {Games} games"));
 var results = new List<Result>();
 
@@ -94,7 +95,7 @@ async Task<Result> RunAsync(string provider, TccgDatabase database)
     Console.Write($"{provider}: inserting… ");
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
-    foreach (var batch in all.Chunk(10_000))
+    foreach (var batch in all.Chunk(BatchSize))
         await store.UpsertFoundAsync(batch, ct);
     var insertRate = clips / watch.Elapsed.TotalSeconds;
     var insertCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
@@ -107,7 +108,7 @@ async Task<Result> RunAsync(string provider, TccgDatabase database)
 
     var refresh = all.Take(Math.Min(clips, 100_000)).Select(c => c with { ViewCount = c.ViewCount + 1 }).ToList();
     watch.Restart();
-    foreach (var batch in refresh.Chunk(10_000))
+    foreach (var batch in refresh.Chunk(BatchSize))
         await store.UpsertFoundAsync(batch, ct);
     var refreshRate = refresh.Count / watch.Elapsed.TotalSeconds;
     Console.Write(string.Create(CultureInfo.InvariantCulture, $"{refreshRate:N0}/s; marking 40% downloaded… "));
@@ -195,14 +196,15 @@ static string GameId(int g) => (500_000 + g).ToString(CultureInfo.InvariantCultu
 
 static FoundClip MakeClip(int i, Random random) => new()
 {
-    TwitchClipId = $"BenchClip{i:D8}-{random.Next():x8}",
+    // Real clip slugs and VOD ids arrive in no particular order: random keys, as in the unique and video indexes.
+    TwitchClipId = $"{random.Next():x8}{random.Next():x8}-Bench{i}",
     Url = $"https://clips.twitch.tv/BenchClip{i}",
     EmbedUrl = $"https://clips.twitch.tv/embed?clip=BenchClip{i}",
     BroadcasterId = (1000 + (i % 5000)).ToString(CultureInfo.InvariantCulture),
     BroadcasterName = $"Streamer {(i % 5000)}",
     CreatorId = (2000 + (i % 20000)).ToString(CultureInfo.InvariantCulture),
     CreatorName = $"Clipper {i % 20000}",
-    VideoId = (9_000_000 + i / 10).ToString(CultureInfo.InvariantCulture),
+    VideoId = random.Next(1_000_000_000, 2_000_000_000).ToString(CultureInfo.InvariantCulture),
     GameId = GameId(i % Games),
     Language = i % 4 == 0 ? "de" : "en",
     Title = $"Clip number {i} — insane play",

@@ -45,7 +45,7 @@ internal static partial class Baseline
             }
             var spec = new SegmentSpec(FileIdentity.Of(e.FilePath), facts.HasVideo, facts.HasAudio, facts.Width, facts.Height, e.TrimStart,
                 frames, samples, overlay, o);
-            args.AddRange(["-ss", FilterEscaping.Num(e.TrimStart), "-t", FilterEscaping.Num(spec.Seconds + 0.5), "-i", e.FilePath]);
+            args.AddRange(["-ss", FilterEscaping.Num(e.TrimStart), "-t", FilterEscaping.Num(spec.Seconds + 0.1), "-i", e.FilePath]);
             graph.Add(Relabel(SegmentCommand.VideoChain(spec, $"{i}:v:0", textFile), i));
             var audioChain = SegmentCommand.AudioChain(spec, $"{i}:a:0", measure: false);
             graph.Add(Relabel(audioChain[..^3] + $",volume={(e.Volume <= 0 ? "0" : FilterEscaping.Num(Math.Round(gain, 2)) + "dB")}[a]", i));

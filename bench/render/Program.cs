@@ -56,12 +56,12 @@ await File.WriteAllTextAsync(timeline, TimelineLoader.Serialize(doc));
 var music = await Child.MeasureAsync("render", ["--timeline", timeline, "--out", Path.Combine(outDir, "render.mp4"), "--cache", cache]);
 
 Console.WriteLine();
-Console.WriteLine($"{"step",-30} {"wall s",8} {"ratio",7} {"target",7} {"own MB",7} {"ffmpeg MB",9} {"encoded",8} {"reused",7}");
+Console.WriteLine($"{"step",-30} {"wall s",8} {"ratio",7} {"target",7} {"CPU s",8} {"CPU ratio",9} {"own MB",7} {"ffmpeg MB",9} {"encoded",8} {"reused",7}");
 void Row(string name, Child.Measurement m, double? target)
 {
     var ratio = m.Wall.TotalSeconds / baseline.Wall.TotalSeconds;
     Console.WriteLine(string.Create(inv,
-        $"{name,-30} {m.Wall.TotalSeconds,8:0.00} {ratio,7:0.000} {(target is { } t ? "≤ " + t.ToString("0.0", inv) : ""),7} {m.OwnPeakMb,7:0} {m.ChildPeakMb,9:0} {m.Encoded,8} {m.Reused,7}"));
+        $"{name,-30} {m.Wall.TotalSeconds,8:0.00} {ratio,7:0.000} {(target is { } t ? "≤ " + t.ToString("0.0", inv) : ""),7} {m.CpuSeconds,8:0.0} {m.CpuSeconds / baseline.CpuSeconds,9:0.000} {m.OwnPeakMb,7:0} {m.ChildPeakMb,9:0} {m.Encoded,8} {m.Reused,7}"));
 }
 Row("baseline (one ffmpeg)", baseline, null);
 Row("cold render", cold, 1.1);
@@ -73,7 +73,7 @@ return 0;
 
 internal static class Child
 {
-    public sealed record Measurement(TimeSpan Wall, double OwnPeakMb, double ChildPeakMb, int Encoded, int Reused);
+    public sealed record Measurement(TimeSpan Wall, double OwnPeakMb, double ChildPeakMb, int Encoded, int Reused, double CpuSeconds);
 
     public static async Task<Measurement> MeasureAsync(string phase, string[] extra)
     {
@@ -94,7 +94,7 @@ internal static class Child
             throw new InvalidOperationException($"{phase} failed: {output}");
         var parts = output.Trim().Split('\n')[^1].Split(' ');
         var m = new Measurement(sw.Elapsed, double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture),
-            int.Parse(parts[2], CultureInfo.InvariantCulture), int.Parse(parts[3], CultureInfo.InvariantCulture));
+            int.Parse(parts[2], CultureInfo.InvariantCulture), int.Parse(parts[3], CultureInfo.InvariantCulture), double.Parse(parts[4], CultureInfo.InvariantCulture));
         Console.WriteLine($"{sw.Elapsed.TotalSeconds:0.0} s");
         return m;
     }
@@ -118,7 +118,8 @@ internal static class Child
             reused = result.SegmentsReused;
         }
         var own = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{own:0.0} {Native.ChildrenMaxRssKb() / 1024.0:0.0} {encoded} {reused}"));
+        var cpu = Native.CpuSeconds(0) + Native.CpuSeconds(-1);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{own:0.0} {Native.ChildrenMaxRssKb() / 1024.0:0.0} {encoded} {reused} {cpu:0.00}"));
         return 0;
     }
 }
@@ -132,6 +133,13 @@ internal static partial class Native
     {
         var usage = new long[18];
         return GetRusage(RusageChildren, usage) == 0 ? usage[4] : 0;
+    }
+
+    /// <summary>User + system CPU seconds of this process (0) or its waited-for children (-1).</summary>
+    public static double CpuSeconds(int who)
+    {
+        var usage = new long[18];
+        return GetRusage(who, usage) == 0 ? usage[0] + usage[1] / 1e6 + usage[2] + usage[3] / 1e6 : 0;
     }
 
     [LibraryImport("libc", EntryPoint = "getrusage")]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Tccg.Core.Timeline;
 using Tccg.Generator.Protocol;
 using Tccg.Media.Rendering;
 
@@ -75,6 +76,10 @@ public sealed partial class GeneratorWorker(
         {
             Publish(lease.JobId, "Fetching inputs", 0, null);
             pump.Set("Fetching inputs", 0, null);
+            // A timeline that cannot render fails before anything is downloaded.
+            var errors = TimelineLoader.Validate(lease.Timeline.Timeline);
+            if (errors.Count > 0)
+                throw new TimelineValidationException(errors);
             var baseDir = await FetchInputsAsync(lease, job.Token);
 
             var known = lease.Timeline.Loudness.ToDictionary(kv => Path.GetFullPath(Path.Combine(baseDir, kv.Key)), kv => kv.Value, StringComparer.Ordinal);

@@ -61,13 +61,28 @@ public static class TwitchServiceCollectionExtensions
         services.TryAddTransient<ClipDownloader>();
         services.TryAddTransient<ClipBinMaintenance>();
 
-        // Clip files stream for as long as they need; only connecting is retried (by the downloader, per clip).
+        // Clip files stream for as long as they need (the fetcher's stall timeout guards the body); getting the
+        // response headers is retried on 5xx and connection failures. A body cut short is not retried here:
+        // the clip fails and the downloader's back-off takes over.
         services.AddHttpClient(MediaClient, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AutomaticDecompression = DecompressionMethods.None,
                 ConnectTimeout = TimeSpan.FromSeconds(15),
                 MaxConnectionsPerServer = 64,
+            })
+            .AddResilienceHandler("twitch-media", (pipeline, context) =>
+            {
+                var tuning = context.ServiceProvider.GetRequiredService<IOptions<TwitchHttpOptions>>().Value;
+                pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = tuning.MaxRetries,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = tuning.RetryBaseDelay,
+                    ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                });
             });
         return services;
     }

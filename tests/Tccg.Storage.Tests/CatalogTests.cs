@@ -160,3 +160,16 @@ public class RegistrationTests
         Assert.NotNull(provider.GetRequiredService<Accounts.IUserStore>());
     }
 }
+
+public class MariaDbFixtureTests
+{
+    [Fact]
+    public async Task UnreachableServer_FailsWithAMessageSayingWhatToDo()
+    {
+        var fixture = MariaDbTestDatabase.ForServer("Server=127.0.0.1;Port=1;User ID=tccg;Password=tccg;Database=tccg_test");
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(fixture.InitializeAsync);
+        Assert.Contains("unreachable at 127.0.0.1:1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("TCCG_TEST_MYSQL", e.Message, StringComparison.Ordinal);
+        await fixture.DisposeAsync();
+    }
+}

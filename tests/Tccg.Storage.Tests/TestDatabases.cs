@@ -38,8 +38,18 @@ public sealed class MariaDbTestDatabase : ITestDatabase, IAsyncLifetime
     private readonly string name = "tccg_t_" + Guid.NewGuid().ToString("N")[..12];
     private TccgDatabase? database;
 
-    public static string ServerConnectionString =>
-        Environment.GetEnvironmentVariable("TCCG_TEST_MYSQL") is { Length: > 0 } value ? value : DefaultConnectionString;
+    // xunit needs exactly one public constructor on a class fixture.
+    public MariaDbTestDatabase()
+        : this(Environment.GetEnvironmentVariable("TCCG_TEST_MYSQL") is { Length: > 0 } value ? value : DefaultConnectionString)
+    {
+    }
+
+    private MariaDbTestDatabase(string serverConnectionString) => ServerConnectionString = serverConnectionString;
+
+    public string ServerConnectionString { get; }
+
+    /// <summary>A fixture for another server (to test how an unreachable one fails).</summary>
+    public static MariaDbTestDatabase ForServer(string serverConnectionString) => new(serverConnectionString);
 
     public async Task InitializeAsync()
     {
@@ -66,11 +76,14 @@ public sealed class MariaDbTestDatabase : ITestDatabase, IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (database is null)
+            return;
         var server = new MySqlConnectionStringBuilder(ServerConnectionString) { Database = "" };
         await using var connection = new MySqlConnection(server.ConnectionString);
         await connection.OpenAsync();
         await connection.ExecuteAsync($"DROP DATABASE IF EXISTS `{name}`");
-        MySqlConnection.ClearAllPools();
+        await using var pooled = new MySqlConnection(database.ConnectionString);
+        MySqlConnection.ClearPool(pooled);
     }
 }
 

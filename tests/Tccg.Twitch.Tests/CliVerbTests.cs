@@ -7,9 +7,13 @@ public sealed class CliVerbTests
 {
     private static async Task<(int Exit, string Out, string Err)> Tccg(TwitchSimHost sim, string data, params string[] args)
     {
-        var all = new List<string>(args) { "--data", data };
+        // The simulator's settings first, so a test's own --set (later) wins.
+        var split = Array.IndexOf(args, "--set");
+        var all = new List<string>(split < 0 ? args : args[..split]) { "--data", data };
         foreach (var (key, value) in sim.TccgConfiguration)
             all.AddRange(["--set", $"{key}={value}"]);
+        if (split >= 0)
+            all.AddRange(args[split..]);
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var exit = await TccgCli.RunAsync([.. all], stdout, stderr);
@@ -66,6 +70,27 @@ public sealed class CliVerbTests
 
         Assert.Equal(0, (await Tccg(sim, data, "games", "remove", "Just Chatting")).Exit);
         Assert.Equal(1, (await Tccg(sim, data, "games", "remove", "Just Chatting")).Exit);
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public async Task Download_RotatedHash_FailsWithOneLineNamingTheKey()
+    {
+        await using var sim = await TwitchSimHost.StartAsync(new TwitchSimOptions
+        {
+            Games = [new SimGameSpec("777", "Just Chatting", 5, TimeSpan.FromDays(5))],
+            LegacyClipsPerGame = 0,
+            Anchor = DateTimeOffset.UtcNow.AddMinutes(-5),
+        });
+        var data = Path.Combine(Path.GetTempPath(), "tccg-twitch-cli", Guid.NewGuid().ToString("N"));
+        Assert.Equal(0, (await Tccg(sim, data, "games", "add", "Just Chatting")).Exit);
+        Assert.Equal(0, (await Tccg(sim, data, "find")).Exit);
+        var old = sim.ClipAccessHash;
+        sim.RotateClipAccessHash();
+        var download = await Tccg(sim, data, "download", "--set", $"Tccg:Twitch:ClipAccessHash={old}");
+        Assert.Equal(1, download.Exit);
+        var line = Assert.Single(download.Err.Trim().Split('\n'));
+        Assert.Contains("Tccg:Twitch:ClipAccessHash", line, StringComparison.Ordinal);
         Directory.Delete(data, recursive: true);
     }
 

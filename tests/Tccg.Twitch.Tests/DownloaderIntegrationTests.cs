@@ -44,6 +44,17 @@ public sealed class DownloaderIntegrationTests
     }
 
     [Fact]
+    public async Task Download_IntermittentGqlAndCdnErrors_AreRetriedWithinTheRun()
+    {
+        await using var world = await FoundAsync(clips: 10);
+        world.Sim.GqlFaults.ServerErrorRate = 0.2;
+        world.Sim.CdnFaults.ServerErrorRate = 0.2;
+        var result = await world.Downloader.DownloadAsync(new DownloadRequest(null, 100), null, CancellationToken.None);
+        Assert.True(world.Sim.Counters.ServerErrors > 0);
+        Assert.Equal(10, result.Downloaded);
+    }
+
+    [Fact]
     public async Task Download_DeletedClip_BecomesUnavailable()
     {
         await using var world = await FoundAsync();
@@ -87,6 +98,17 @@ public sealed class DownloaderIntegrationTests
             Assert.Equal(0, c.Attempts);
         });
         Assert.Empty(world.TempFiles());
+    }
+
+    [Fact]
+    public async Task Download_RejectedGqlClientId_StopsTheRunNamingThatKey()
+    {
+        await using var world = await FoundAsync(clips: 3, settings: new() { ["Tccg:Twitch:GqlClientId"] = "outdatedclientid" });
+        var e = await Assert.ThrowsAsync<GqlClientIdRejectedException>(
+            () => world.Downloader.DownloadAsync(new DownloadRequest(null, 100), null, CancellationToken.None));
+        Assert.Equal("Tccg:Twitch:GqlClientId", e.ConfigKey);
+        Assert.Contains("outdatedclientid", e.Message, StringComparison.Ordinal);
+        Assert.All(await world.AllClipsAsync(), c => Assert.Equal(0, c.Attempts));
     }
 
     [Fact]

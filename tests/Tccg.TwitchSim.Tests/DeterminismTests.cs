@@ -18,13 +18,11 @@ public class DeterminismTests
     }
 
     [Fact]
-    public void LargeWorld_IsBuiltQuickly_AndSorted()
+    public void LargeWorld_HasEveryClip_SortedByViews()
     {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         var world = World.WorldGenerator.Generate(
             new TwitchSimOptions { Seed = 1, Games = [new SimGameSpec("33214", "Fortnite", 50_000, TimeSpan.FromDays(7))] },
             TestSim.Anchor);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), watch.Elapsed.ToString());
         var clips = world.ClipsByGame["33214"];
         Assert.Equal(50_000 + 3, clips.Length);
         for (var i = 1; i < clips.Length; i++)

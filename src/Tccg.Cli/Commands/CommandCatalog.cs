@@ -7,6 +7,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return DemoCommand.Create();
         yield return ServerCommand.Create();
         yield return UserCommand.Create();
         yield return TokenCommand.Create();

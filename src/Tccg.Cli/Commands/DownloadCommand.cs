@@ -15,7 +15,7 @@ internal static class DownloadCommand
         var game = new Option<string?>("--game") { Description = "Only clips of this saved game (default: every game)", HelpName = "NAME" };
         var limit = new Option<int>("--limit") { Description = "Download at most N clips", HelpName = "N", DefaultValueFactory = _ => 100 };
         var command = new Command("download", "Download found clips (and failed ones whose retry time has come) into the clip bin") { game, limit };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => TwitchCommandHost.GuardAsync(async () =>
         {
             if (parse.GetValue(limit) < 1)
                 throw new CliUsageException("--limit must be at least 1.");
@@ -55,7 +55,7 @@ internal static class DownloadCommand
                 $"{result.Downloaded} downloaded, {result.Failed} failed, {result.Unavailable} unavailable, {result.NotReady} not ready yet "
                 + $"of {result.Total} due ({result.Bytes / 1_048_576.0:0.0} MB in {seconds:0.0} s)."));
             return result.Total > 0 && result.Downloaded == 0 && result.Failed > 0 ? TccgCli.ExitFailure : TccgCli.ExitOk;
-        });
+        }));
         return command;
     }
 }

@@ -16,7 +16,7 @@ internal static class FindCommand
         var game = new Option<string?>("--game") { Description = "Only this saved game (default: every enabled saved game)", HelpName = "NAME" };
         var period = new Option<string?>("--period") { Description = "day, week, month or all (default: each game's own period)", HelpName = "PERIOD" };
         var command = new Command("find", "Find top clips on Twitch for saved games and add them to the clip bin") { game, period };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => TwitchCommandHost.GuardAsync(async () =>
         {
             ClipPeriod? forced = null;
             if (parse.GetValue(period) is { } p)
@@ -41,7 +41,7 @@ internal static class FindCommand
                 table.AddRow(TwitchCommandHost.Escape(r.Game), N(r.Collected), N(r.Accepted), N(r.Duplicates), N(r.Windows), N(r.Calls));
             console.Write(table);
             return TccgCli.ExitOk;
-        });
+        }));
         return command;
     }
 

@@ -26,7 +26,7 @@ internal static class GamesCommand
     {
         var name = new Argument<string>("name") { Description = "Exact Twitch category name, e.g. \"Just Chatting\"" };
         var command = new Command("add", "Save a game by its exact Twitch name") { name };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => TwitchCommandHost.GuardAsync(async () =>
         {
             using var host = await TwitchCommandHost.StartAsync(parse, needsTwitch: true, ct);
             var wanted = parse.GetValue(name)!.Trim();
@@ -40,14 +40,14 @@ internal static class GamesCommand
             await parse.InvocationConfiguration.Output.WriteLineAsync(
                 $"Saved \"{game.Name}\" (Twitch id {game.TwitchGameId}); run `tccg find --game \"{game.Name}\"` to collect its clips.");
             return TccgCli.ExitOk;
-        });
+        }));
         return command;
     }
 
     private static Command List()
     {
         var command = new Command("list", "List saved games with their filters and clip counts per status");
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => TwitchCommandHost.GuardAsync(async () =>
         {
             using var host = await TwitchCommandHost.StartAsync(parse, needsTwitch: false, ct);
             var games = await host.Services.GetRequiredService<IGameStore>().ListAsync(ct);
@@ -76,7 +76,7 @@ internal static class GamesCommand
             }
             console.Write(table);
             return TccgCli.ExitOk;
-        });
+        }));
         return command;
     }
 
@@ -84,7 +84,7 @@ internal static class GamesCommand
     {
         var name = new Argument<string>("name") { Description = "Saved game name (or Twitch id)" };
         var command = new Command("remove", "Remove a saved game (its clips stay in the clip bin)") { name };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => TwitchCommandHost.GuardAsync(async () =>
         {
             using var host = await TwitchCommandHost.StartAsync(parse, needsTwitch: false, ct);
             var games = host.Services.GetRequiredService<IGameStore>();
@@ -92,7 +92,7 @@ internal static class GamesCommand
             await games.DeleteAsync(game.Id, ct);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"Removed \"{game.Name}\".");
             return TccgCli.ExitOk;
-        });
+        }));
         return command;
     }
 
@@ -114,7 +114,7 @@ internal static class GamesCommand
         {
             name, languages, minViews, minDuration, maxDuration, block, unblock, cap, period, interval, target, enabled,
         };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => TwitchCommandHost.GuardAsync(async () =>
         {
             using var host = await TwitchCommandHost.StartAsync(parse, needsTwitch: false, ct);
             var games = host.Services.GetRequiredService<IGameStore>();
@@ -155,7 +155,7 @@ internal static class GamesCommand
             await games.UpdateAsync(updated, ct);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"\"{game.Name}\": {Describe(updated.Filters)}");
             return TccgCli.ExitOk;
-        });
+        }));
         return command;
     }
 

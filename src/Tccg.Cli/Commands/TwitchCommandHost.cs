@@ -61,4 +61,17 @@ internal static class TwitchCommandHost
     }
 
     public static string Escape(string text) => Markup.Escape(text);
+
+    /// <summary>Runs a command body; Twitch's refusals (credentials, rotated hash, malformed answers) become one clean line.</summary>
+    public static async Task<int> GuardAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (TwitchApiException e)
+        {
+            throw new CliException(e.Message);
+        }
+    }
 }

@@ -7,7 +7,7 @@ namespace Tccg.Media.Rendering;
 /// Pure planner: the ffmpeg arguments that render one segment to an H.264 video file (exactly
 /// <see cref="SegmentSpec.Frames"/> frames) and/or a 48 kHz stereo float WAV (exactly
 /// <see cref="SegmentSpec.Samples"/> samples), so audio and video last equally long to the sample.
-/// The audio is measured on the way (ebur128, summary on stderr at info level) so no separate
+/// The audio is measured on the way (ebur128 with sample peak, summary on stderr at info level) so no separate
 /// loudness pass is needed.
 /// </summary>
 public static class SegmentCommand
@@ -21,7 +21,7 @@ public static class SegmentCommand
 
         // Input 0: the media, seeked (frame-accurately: ffmpeg decodes from the keyframe and drops
         // what comes before) and read a little past the end so padding is rarely needed.
-        var readFor = s.Seconds + 0.5;
+        var readFor = s.Seconds + 0.1;
         if (s.HasVideo || s.HasAudio)
             args.AddRange(["-ss", Num(s.TrimStart), "-t", Num(readFor), "-i", s.Input.Path]);
         var videoInput = "0:v:0";
@@ -120,7 +120,7 @@ public static class SegmentCommand
     {
         var n = s.Samples.ToString(CultureInfo.InvariantCulture);
         var chain = $"[{input}]aresample={SegmentSpec.SampleRate}:async=1:first_pts=0,aformat=sample_fmts=fltp:sample_rates={SegmentSpec.SampleRate}:channel_layouts=stereo,apad=whole_len={n},atrim=end_sample={n},asetpts=N/SR/TB";
-        return measure ? chain + ",asplit=2[a][meter];[meter]ebur128=peak=true,anullsink" : chain + "[a]";
+        return measure ? chain + ",asplit=2[a][meter];[meter]ebur128=peak=sample,anullsink" : chain + "[a]";
     }
 
     /// <summary>An H.264 level that fits the output, fixed per format so segments concatenate cleanly.</summary>

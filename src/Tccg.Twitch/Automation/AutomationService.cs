@@ -22,10 +22,11 @@ public sealed class AutomationOptions
 }
 
 /// <summary>
-/// Automatic mode: on every tick, for each enabled saved game, runs the finder when its schedule says so, then
-/// the downloader until the game has its target number of downloaded clips waiting for review. One game's
+/// Automatic mode: on every tick, for each enabled saved game, runs the finder when its schedule says so (keeping
+/// views and new clips current), then the downloader until the game has its target number of downloaded clips
+/// waiting for review. One game's
 /// failure is recorded in <see cref="AutomationState"/> and does not stop the others; a rotated clip access
-/// hash blocks downloading for every game until the configuration is fixed. Each pass ends with the retention
+/// hash or GQL client id blocks downloading for every game until the configuration is fixed. Each pass ends with the retention
 /// of used clips' files (<c>Tccg:Downloader:KeepUsedDays</c>).
 /// </summary>
 public sealed class AutomationService(
@@ -115,7 +116,7 @@ public sealed class AutomationService(
         try
         {
             var downloaded = await DownloadedCountAsync(clips, game, ct);
-            if (downloaded < game.Schedule.TargetUnreviewed && (game.NextFindAt is null || game.NextFindAt <= now))
+            if (game.NextFindAt is null || game.NextFindAt <= now)
             {
                 Set(game, s => s with { Phase = AutomationPhase.Finding, Detail = "collecting clips" });
                 var finder = sp.GetRequiredService<ClipFinder>();
@@ -145,7 +146,7 @@ public sealed class AutomationService(
                 Phase = AutomationPhase.Idle, LastDownloaded = total, Downloaded = downloaded, LastError = null, Detail = null,
             });
         }
-        catch (ClipAccessHashRotatedException e)
+        catch (DownloadsBlockedException e)
         {
             Set(game, s => s with { Phase = AutomationPhase.Blocked, LastError = e.Message, Detail = null });
             logger.LogError("Automation for {Game} is blocked: {Message}", game.Name, e.Message);

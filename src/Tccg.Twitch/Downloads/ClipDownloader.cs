@@ -54,7 +54,7 @@ public sealed partial class ClipDownloader(
         var counts = new Counts(due.Count);
         progress?.Report(counts.Snapshot(null));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        ClipAccessHashRotatedException? rotated = null;
+        DownloadsBlockedException? blocked = null;
         try
         {
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = stop.Token },
@@ -66,20 +66,20 @@ public sealed partial class ClipDownloader(
                         counts.Add(outcome);
                         progress?.Report(counts.Snapshot(clip.TwitchClipId));
                     }
-                    catch (ClipAccessHashRotatedException e)
+                    catch (DownloadsBlockedException e)
                     {
-                        rotated ??= e;
+                        blocked ??= e;
                         await stop.CancelAsync();
                     }
                 });
         }
-        catch (OperationCanceledException) when (rotated is not null && !ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (blocked is not null && !ct.IsCancellationRequested)
         {
         }
-        if (rotated is not null)
+        if (blocked is not null)
         {
-            logger.LogError("Downloads stopped: {Message}", rotated.Message);
-            throw rotated;
+            logger.LogError("Downloads stopped: {Message}", blocked.Message);
+            throw blocked;
         }
         return counts.Result(clock.Elapsed);
     }
@@ -170,7 +170,7 @@ public sealed partial class ClipDownloader(
             return Outcome.Unavailable;
         }
         catch (Exception e) when (e is ClipTransferException or MediaProbeException or HttpRequestException
-                                      or (TwitchApiException and not ClipAccessHashRotatedException)
+                                      or (TwitchApiException and not DownloadsBlockedException)
                                       || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             var attempts = clip.Attempts + 1;

@@ -43,6 +43,9 @@ public sealed partial class ClipUrlResolver(HttpClient http, IOptions<TwitchOpti
         request.Headers.TryAddWithoutValidation("Client-ID", o.GqlClientId);
         using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
+        if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized
+            && text.Contains("Client-ID", StringComparison.OrdinalIgnoreCase))
+            throw new GqlClientIdRejectedException(o.GqlClientId, Helix.HelixJson.ErrorMessage(text));
         if (!response.IsSuccessStatusCode && !LooksLikeGql(text))
             throw new TwitchApiException(
                 $"Twitch GQL answered {(int)response.StatusCode} {response.StatusCode} for clip {clipId}: {Snippet(text)}", response.StatusCode);

@@ -2,14 +2,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 using Tccg.Core.Compilations;
-using Tccg.Core.Configuration;
-using Tccg.Core.Timeline;
 using Tccg.Server.Auth;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Compilations;
-using Tccg.Storage.Renders;
 
 namespace Tccg.Server.Features.Compilations;
 
@@ -85,53 +81,47 @@ public static partial class CompilationsApi
 
         if (request.ClipId is not { } reviewed)
             return TypedResults.Problem(statusCode: 400, title: "clipId is required to keep or skip a clip.");
-        if (await clips.GetAsync(reviewed, ct) is null)
+        if (await clips.GetAsync(reviewed, ct) is not { } clip)
             return TypedResults.Problem(statusCode: 404, title: $"No clip {reviewed} in the clip bin.");
         var keep = decision == "keep";
+        var kept = new CompilationItem(reviewed, request.TrimStart, request.TrimEnd, request.Volume ?? 1.0);
+        if (keep)
+        {
+            var draftItem = new DraftItem(reviewed, kept.TrimStart, kept.TrimEnd, kept.Volume, workspace.ToDraft(clip));
+            var problems = EditorRules.CheckEdit(new CompilationDraft { Name = "review", Items = [draftItem] });
+            if (problems.Count > 0)
+                return Invalid($"Clip {reviewed} cannot be kept like this.", problems);
+        }
         await store.DecideAsync(id, reviewed, http.User.UserId(), keep ? ReviewDecision.Keep : ReviewDecision.Skip, ct);
-        var changed = keep
-            ? !items.Exists(i => i.ClipId == reviewed) && Append(items, reviewed)
-            : items.RemoveAll(i => i.ClipId == reviewed) > 0;
+        var at = items.FindIndex(i => i.ClipId == reviewed);
+        var changed = true;
+        if (keep && at >= 0)
+            items[at] = kept;
+        else if (keep)
+            items.Add(kept);
+        else
+            changed = items.RemoveAll(i => i.ClipId == reviewed) > 0;
         if (changed)
             await store.SetItemsAsync(id, items, ct);
         return TypedResults.Ok(await ResultAsync(id, reviewed, decision, items.Count, store, ct));
     }
 
     public static async Task<Results<Ok<ValidationView>, ProblemHttpResult>> ValidateAsync(
-        long id, HttpContext http, ICompilationStore store, CompilationWorkspace workspace, IOptions<EditorOptions> rules, CancellationToken ct)
-    {
-        if (await workspace.GetAsync(http.User, id, ct) is not { } c)
-            return NotFound(id);
-        var draft = await workspace.DraftAsync(http.User, c, await store.GetItemsAsync(id, ct), ct);
-        var messages = EditorRules.Validate(draft, rules.Value);
-        return TypedResults.Ok(new ValidationView(messages.Count == 0, [.. messages]));
-    }
+        long id, HttpContext http, CompilationSubmitter submitter, CancellationToken ct) =>
+        await submitter.ValidateAsync(http.User, id, ct) is { } messages
+            ? TypedResults.Ok(new ValidationView(messages.Count == 0, [.. messages]))
+            : NotFound(id);
 
     public static async Task<Results<Accepted<SubmittedView>, ProblemHttpResult>> SubmitAsync(
-        long id, HttpContext http, ICompilationStore store, IRenderJobStore jobs, CompilationWorkspace workspace,
-        IOptions<EditorOptions> rules, CancellationToken ct)
+        long id, HttpContext http, CompilationSubmitter submitter, CancellationToken ct)
     {
-        using var held = await workspace.LockAsync(id, ct);
-        if (await workspace.GetAsync(http.User, id, ct) is not { } c)
+        var outcome = await submitter.SubmitAsync(http.User, id, ct);
+        if (!outcome.Found)
             return NotFound(id);
-        var draft = await workspace.DraftAsync(http.User, c, await store.GetItemsAsync(id, ct), ct);
-        var messages = EditorRules.Validate(draft, rules.Value);
-        if (messages.Count > 0)
-            return Invalid($"Compilation {id} is not ready to render.", messages);
-
-        var frozen = TimelineBuilder.Build(draft);
-        var structural = TimelineLoader.Validate(frozen.Timeline);
-        if (structural.Count > 0)
-            return Invalid($"Compilation {id} froze into an invalid timeline.", [.. structural.Select(e => new ValidationMessage("timeline", e))]);
-        var job = await jobs.EnqueueAsync(id, http.User.UserId(), frozen.ToJson(), ct);
+        if (outcome.Job is not { } job)
+            return Invalid($"Compilation {id} is not ready to render.", outcome.Messages);
         var location = $"/api/v1/renders/{job.Id}";
-        return TypedResults.Accepted(location, new SubmittedView(job.Id, location, frozen.ClipIds.Count));
-    }
-
-    private static bool Append(List<CompilationItem> items, long clipId)
-    {
-        items.Add(new CompilationItem(clipId));
-        return true;
+        return TypedResults.Accepted(location, new SubmittedView(job.Id, location, outcome.Timeline!.ClipIds.Count));
     }
 
     private static async Task<ReviewResult> ResultAsync(long id, long clipId, string decision, int itemCount, ICompilationStore store, CancellationToken ct)

@@ -65,7 +65,8 @@ public sealed record CompilationView(
     CompilationAssetsView Assets,
     double EstimatedSeconds);
 
-public sealed record ReviewRequest(long? ClipId, string? Decision);
+/// <summary>Keep, skip or undo; a keep may carry the trims and volume set while reviewing.</summary>
+public sealed record ReviewRequest(long? ClipId, string? Decision, double? TrimStart = null, double? TrimEnd = null, double? Volume = null);
 
 /// <summary>A clip's review state in a compilation after a decision: keep, skip or undecided.</summary>
 public sealed record ReviewResult(long ClipId, string Decision, int ItemCount, DateTimeOffset UpdatedAt);

@@ -15,7 +15,7 @@ namespace Tccg.Server.Features.Compilations;
 public static partial class CompilationsApi
 {
     public static IServiceCollection AddCompilationsFeature(this IServiceCollection services) =>
-        services.AddSingleton<CompilationWorkspace>();
+        services.AddSingleton<CompilationWorkspace>().AddSingleton<CompilationSubmitter>();
 
     public static RouteGroupBuilder MapCompilationsApi(this RouteGroupBuilder api)
     {
