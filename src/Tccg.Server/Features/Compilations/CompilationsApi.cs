@@ -9,6 +9,8 @@ using Tccg.Server.Auth;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Compilations;
 
+using Tccg.Server.Features.ClipBin;
+
 namespace Tccg.Server.Features.Compilations;
 
 /// <summary><c>/api/v1/compilations</c>: create, list, get (items expanded), update (optimistic concurrency), delete.</summary>
