@@ -14,7 +14,8 @@ public sealed class GeneratorEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task TwoGenerators_OneKilledMidRender_TheJobFinishesExactlyOnce()
     {
-        await using var world = await RenderWorld.StartAsync(leaseSeconds: 2);
+        // Long enough that B's heartbeats (every third of it) survive a loaded CI machine.
+        await using var world = await RenderWorld.StartAsync(leaseSeconds: 4);
         var finished = new List<RenderJobUpdate>();
         using var subscription = world.Server.App.Services.GetRequiredService<RenderProgressNotifier>().Subscribe(u =>
         {

@@ -4,7 +4,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Tccg.Core.Clips;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Tccg.Generator.Protocol;
+using Tccg.Server.Features.Renders;
 using Tccg.Storage.Accounts;
 using Tccg.Storage.Renders;
 
@@ -102,18 +105,19 @@ public sealed class GeneratorProtocolTests
     [Fact]
     public async Task Lease_Expired_GoesBackToTheQueueAndToAnotherWorker()
     {
-        await using var world = await RenderWorld.StartAsync(leaseSeconds: 2);
+        await using var world = await RenderWorld.StartAsync(leaseSeconds: 4);
         var job = await world.EnqueueAsync(null);
         var a = await world.WorkerClientAsync("a");
         var b = await world.WorkerClientAsync("b");
 
         var first = await LeaseAsync(a, name: "a");
+        var mp4 = await File.ReadAllBytesAsync(Path.Combine(RenderWorld.MediaDir, "clips", "c.mp4"));
+        Assert.Equal(HttpStatusCode.NoContent, (await UploadAsync(a, job.Id, first.LeaseId, GeneratorRoutes.OutputVideo, mp4)).StatusCode);
         var second = await LeaseAsync(b, wait: 10, name: "b");
         Assert.Equal(job.Id, second.JobId);
         Assert.Equal(2, second.Attempt);
         Assert.NotEqual(first.LeaseId, second.LeaseId);
 
-        var mp4 = await File.ReadAllBytesAsync(Path.Combine(RenderWorld.MediaDir, "clips", "c.mp4"));
         Assert.Equal(HttpStatusCode.Conflict, (await a.PostAsJsonAsync(U(GeneratorRoutes.Job(job.Id, "heartbeat")), new LeaseHeldRequest(first.LeaseId))).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await a.PostAsJsonAsync(U(GeneratorRoutes.Job(job.Id, "progress")), new ProgressRequest(first.LeaseId, "x", 1, null))).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await UploadAsync(a, job.Id, first.LeaseId, GeneratorRoutes.OutputVideo, mp4)).StatusCode);
@@ -121,6 +125,15 @@ public sealed class GeneratorProtocolTests
         var held = (await world.Jobs.GetAsync(job.Id, CancellationToken.None))!;
         Assert.Equal(RenderJobStatus.Leased, held.Status);
         Assert.EndsWith("/b", held.LeaseOwner, StringComparison.Ordinal);
+
+        // A's staged upload is an orphan now; B's is kept while B holds the lease.
+        Assert.Equal(HttpStatusCode.NoContent, (await UploadAsync(b, job.Id, second.LeaseId, GeneratorRoutes.OutputVideo, mp4)).StatusCode);
+        var staging = Path.Combine(world.Server.DataDir, "renders", ".staging");
+        foreach (var file in Directory.GetFiles(staging))
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-5));
+        var sweeper = world.Server.App.Services.GetServices<IHostedService>().OfType<LeaseSweeper>().Single();
+        await sweeper.RemoveOrphanUploadsAsync(CancellationToken.None);
+        Assert.Equal([$"{job.Id}-{second.LeaseId}.mp4"], Directory.GetFiles(staging).Select(Path.GetFileName));
     }
 
     [Fact]

@@ -52,6 +52,20 @@ public sealed class GeneratorResilienceTests
         Assert.True(flaky.Refused >= 6, $"only {flaky.Refused} requests were refused"); // 3 inputs, 2 uploads, complete (+ progress)
     }
 
+    [Fact]
+    public async Task Generator_RefusedToken_StopsWithAClearErrorInsteadOfRetrying()
+    {
+        await using var world = await RenderWorld.StartAsync();
+        using var http = GeneratorClient.CreateHttpClient(world.Server.BaseUrl, "not-a-token");
+        var worker = new GeneratorWorker(new GeneratorClient(http), world.Server.App.Services.GetRequiredService<Renderer>(),
+            new GeneratorWorkerOptions { Name = "bad", CacheDir = Path.Combine(world.Server.DataDir, "gen-bad") },
+            TimeProvider.System, NullLogger<GeneratorWorker>.Instance);
+
+        var error = await Assert.ThrowsAsync<GeneratorProtocolException>(() => worker.RunAsync(once: true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(HttpStatusCode.Unauthorized, error.Status);
+        Assert.Contains("tccg token create --worker", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("http://0.0.0.0:5080", "http://127.0.0.1:5080/")]
     [InlineData("http://[::]:5080", "http://127.0.0.1:5080/")]
