@@ -18,6 +18,8 @@ if (args.Length > 0 && args[0] == "--phase")
     return await Child.RunAsync(args);
 
 var shortRun = args.Contains("--short");
+var jIndex = Array.IndexOf(args, "--parallelism");
+var parallelism = jIndex >= 0 && jIndex + 1 < args.Length ? args[jIndex + 1] : "0";
 var dirIndex = Array.IndexOf(args, "--dir");
 var dir = dirIndex >= 0 && dirIndex + 1 < args.Length
     ? Path.GetFullPath(args[dirIndex + 1])
@@ -45,15 +47,15 @@ await File.WriteAllTextAsync(argsFile, JsonSerializer.Serialize(baselineArgs));
 var baseline = await Child.MeasureAsync("baseline", ["--args", argsFile]);
 if (Directory.Exists(cache))
     Directory.Delete(cache, recursive: true);
-var cold = await Child.MeasureAsync("render", ["--timeline", timeline, "--out", Path.Combine(outDir, "render.mp4"), "--cache", cache]);
+var cold = await Child.MeasureAsync("render", ["--timeline", timeline, "--out", Path.Combine(outDir, "render.mp4"), "--cache", cache, "--parallelism", parallelism]);
 
 doc.Items![6].TrimStart = doc.Items[6].TrimStart!.Value + (shortRun ? 0.2 : 0.5);
 await File.WriteAllTextAsync(timeline, TimelineLoader.Serialize(doc));
-var trim = await Child.MeasureAsync("render", ["--timeline", timeline, "--out", Path.Combine(outDir, "render.mp4"), "--cache", cache]);
+var trim = await Child.MeasureAsync("render", ["--timeline", timeline, "--out", Path.Combine(outDir, "render.mp4"), "--cache", cache, "--parallelism", parallelism]);
 
 doc.Music!.Volume = 0.35;
 await File.WriteAllTextAsync(timeline, TimelineLoader.Serialize(doc));
-var music = await Child.MeasureAsync("render", ["--timeline", timeline, "--out", Path.Combine(outDir, "render.mp4"), "--cache", cache]);
+var music = await Child.MeasureAsync("render", ["--timeline", timeline, "--out", Path.Combine(outDir, "render.mp4"), "--cache", cache, "--parallelism", parallelism]);
 
 Console.WriteLine();
 Console.WriteLine($"{"step",-30} {"wall s",8} {"ratio",7} {"target",7} {"CPU s",8} {"CPU ratio",9} {"own MB",7} {"ffmpeg MB",9} {"encoded",8} {"reused",7}");
@@ -113,7 +115,11 @@ internal static class Child
         {
             var renderer = new Renderer(runner, new MediaProbe(runner), new LoudnessMeter(runner), new FontResolver(runner),
                 Options.Create(new GeneratorOptions()), TimeProvider.System);
-            var result = await renderer.RenderAsync(RenderRequest.FromFile(Arg("--timeline"), Arg("--out"), Arg("--cache")), null, CancellationToken.None);
+            var request = RenderRequest.FromFile(Arg("--timeline"), Arg("--out"), Arg("--cache")) with
+            {
+                Parallelism = int.Parse(Arg("--parallelism"), CultureInfo.InvariantCulture),
+            };
+            var result = await renderer.RenderAsync(request, null, CancellationToken.None);
             encoded = result.VideoSegmentsEncoded;
             reused = result.SegmentsReused;
         }

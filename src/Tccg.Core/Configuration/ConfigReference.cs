@@ -61,7 +61,7 @@ public static class ConfigReference
         ["Tccg:Generator:Preset"] = "x264 preset.",
         ["Tccg:Generator:Crf"] = "x264 CRF (lower is better and larger).",
         ["Tccg:Generator:AudioBitrateKbps"] = "AAC bitrate.",
-        ["Tccg:Generator:Parallelism"] = "Segments encoded at once; 0 means one per core.",
+        ["Tccg:Generator:Parallelism"] = "Segments encoded at once; 0 means one per core, plus one (keeps the cores busy while a segment starts or finishes).",
         ["Tccg:Editor:EnforceIntro"] = "A compilation must have an intro.",
         ["Tccg:Editor:EnforceOutro"] = "A compilation must have an outro.",
         ["Tccg:Editor:EnforceInterval"] = "A compilation must have an interval between clips.",

@@ -158,7 +158,7 @@ public sealed class GeneratorOptions
     [Range(32, 512, ErrorMessage = Section + ":AudioBitrateKbps must be between 32 and 512.")]
     public int AudioBitrateKbps { get; set; } = 192;
 
-    /// <summary>Segments encoded at once; 0 means one per core.</summary>
+    /// <summary>Segments encoded at once; 0 means one per core, plus one.</summary>
     [Range(0, 64, ErrorMessage = Section + ":Parallelism must be between 0 and 64.")]
     public int Parallelism { get; set; }
 }

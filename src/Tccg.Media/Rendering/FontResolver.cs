@@ -25,8 +25,25 @@ public sealed class FontResolver(MediaProcessRunner runner, ILogger<FontResolver
 
     public FontResolver() : this(new MediaProcessRunner()) { }
 
-    public Task<ResolvedFont> ResolveAsync(string font, string text, CancellationToken ct) =>
-        _cache.GetOrAdd((font, text), key => ResolveCoreAsync(key.Item1, key.Item2, ct));
+    /// <summary>
+    /// The font and text to draw. Results are shared between callers (the work is a few quick
+    /// fontconfig calls, run without the caller's token so one caller's cancellation cannot spoil
+    /// the shared result); failures are not kept.
+    /// </summary>
+    public async Task<ResolvedFont> ResolveAsync(string font, string text, CancellationToken ct)
+    {
+        var key = (font, text);
+        var task = _cache.GetOrAdd(key, k => ResolveCoreAsync(k.Item1, k.Item2, CancellationToken.None));
+        try
+        {
+            return await task.WaitAsync(ct);
+        }
+        catch (Exception) when (task.IsFaulted || task.IsCanceled)
+        {
+            _cache.TryRemove(KeyValuePair.Create(key, task));
+            throw;
+        }
+    }
 
     private async Task<ResolvedFont> ResolveCoreAsync(string font, string text, CancellationToken ct)
     {
@@ -75,13 +92,24 @@ public sealed class FontResolver(MediaProcessRunner runner, ILogger<FontResolver
         return new ResolvedFont(file, filtered);
     }
 
-    private Task<string> MatchFamilyAsync(string pattern, CancellationToken ct) =>
-        _families.GetOrAdd(pattern, async p =>
+    private async Task<string> MatchFamilyAsync(string pattern, CancellationToken ct)
+    {
+        var task = _families.GetOrAdd(pattern, async p =>
         {
-            var r = await runner.RunCheckedAsync("fc-match", ["-f", "%{file}", p], null, captureStdout: true, ct);
+            var r = await runner.RunCheckedAsync("fc-match", ["-f", "%{file}", p], null, captureStdout: true, CancellationToken.None);
             var file = r.Stdout.Trim();
             return file.Length > 0 ? file : throw new MediaToolException($"fontconfig found no font for '{p}'.");
         });
+        try
+        {
+            return await task.WaitAsync(ct);
+        }
+        catch (Exception) when (task.IsFaulted || task.IsCanceled)
+        {
+            _families.TryRemove(KeyValuePair.Create(pattern, task));
+            throw;
+        }
+    }
 
     private async Task<bool> CoversAsync(string file, IReadOnlyCollection<int> codepoints, CancellationToken ct)
     {

@@ -20,7 +20,7 @@ public sealed record RenderRequest
     /// <summary>Integrated loudness (LUFS) already known per full file path, e.g. from the clip bin; others are measured.</summary>
     public IReadOnlyDictionary<string, double>? KnownLoudness { get; init; }
 
-    /// <summary>Segments encoded at once; null uses GeneratorOptions.Parallelism (0 = one per core).</summary>
+    /// <summary>Segments encoded at once; null uses GeneratorOptions.Parallelism (0 = one per core, plus one).</summary>
     public int? Parallelism { get; init; }
 
     /// <summary>Reads a timeline file; relative paths in it start from its folder.</summary>

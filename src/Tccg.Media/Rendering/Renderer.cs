@@ -41,8 +41,9 @@ public sealed class Renderer(
         var settings = TimelineSettings.Resolve(request.Timeline, options.Value, request.BaseDirectory);
         var plan = RenderPlan.Expand(request.Timeline, request.BaseDirectory);
         var parallelism = request.Parallelism ?? options.Value.Parallelism;
+        // One more than the cores: x264 is partly serial while a segment starts and flushes.
         if (parallelism <= 0)
-            parallelism = Environment.ProcessorCount;
+            parallelism = Environment.ProcessorCount + 1;
         var cacheDir = Path.GetFullPath(request.SegmentCacheDir);
         Directory.CreateDirectory(cacheDir);
         var info = new MediaInfoCache(Path.Combine(cacheDir, "info"), probe, meter);

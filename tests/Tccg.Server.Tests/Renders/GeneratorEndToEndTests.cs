@@ -112,10 +112,13 @@ public sealed class GeneratorEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task InProcessGenerator_RendersAQueuedJobWithoutAnyOtherGenerator()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var world = await RenderWorld.StartAsync(inProcessGenerator: true);
         var job = await world.EnqueueAsync(null, "In process");
+        output.WriteLine($"started {clock.ElapsedMilliseconds} ms");
 
         var done = await world.WaitForAsync(job.Id, j => j.IsFinished, seconds: 60);
+        output.WriteLine($"rendered {clock.ElapsedMilliseconds} ms");
         Assert.Equal(RenderJobStatus.Succeeded, done.Status);
         Assert.EndsWith("/in-process", done.LeaseOwner, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(world.Server.DataDir, done.OutputPath!)));

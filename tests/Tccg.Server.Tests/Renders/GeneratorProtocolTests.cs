@@ -21,8 +21,13 @@ public sealed class GeneratorProtocolTests
         return (await response.Content.ReadFromJsonAsync<LeaseResponse>())!;
     }
 
-    private static Task<HttpResponseMessage> UploadAsync(HttpClient worker, long job, string lease, string kind, byte[] body) =>
-        worker.PutAsync(U(GeneratorRoutes.Output(job, kind, lease)), new ByteArrayContent(body));
+    /// <summary>A raw upload with <c>Expect: 100-continue</c>, so a refused body is never half sent.</summary>
+    private static async Task<HttpResponseMessage> UploadAsync(HttpClient worker, long job, string lease, string kind, byte[] body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, U(GeneratorRoutes.Output(job, kind, lease))) { Content = new ByteArrayContent(body) };
+        request.Headers.ExpectContinue = true;
+        return await worker.SendAsync(request);
+    }
 
     [Fact]
     public async Task Lease_Heartbeat_Progress_Upload_Complete_FinishesTheJobOnceAndMarksClipsUsed()
@@ -82,7 +87,7 @@ public sealed class GeneratorProtocolTests
         var empty = Stopwatch.StartNew();
         var none = await worker.PostAsJsonAsync(U(GeneratorRoutes.Lease(TimeSpan.FromSeconds(1))), new LeaseRequest("w"));
         Assert.Equal(HttpStatusCode.NoContent, none.StatusCode);
-        Assert.InRange(empty.Elapsed.TotalSeconds, 0.9, 4);
+        Assert.InRange(empty.Elapsed.TotalSeconds, 0.9, 5);
 
         var clock = Stopwatch.StartNew();
         var waiting = LeaseAsync(worker, wait: 20);
@@ -91,7 +96,7 @@ public sealed class GeneratorProtocolTests
         var job = await world.EnqueueAsync(null);
         var lease = await waiting;
         Assert.Equal(job.Id, lease.JobId);
-        Assert.InRange(clock.Elapsed.TotalSeconds, 0.4, 1.5);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.4, 3); // the database is only re-read every 5 s
     }
 
     [Fact]

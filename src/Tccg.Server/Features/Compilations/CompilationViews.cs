@@ -1,3 +1,4 @@
+using Tccg.Core.Clips;
 using Tccg.Core.Compilations;
 using Tccg.Server.Features.Assets;
 using Tccg.Storage.Clips;
@@ -29,11 +30,13 @@ public sealed record UpdateCompilationRequest(
 
 public sealed record ClipView(long Id, string TwitchClipId, string Title, string BroadcasterId, string BroadcasterName, string? BroadcasterLogin,
     string Url, string ThumbnailUrl, int ViewCount, DateTimeOffset CreatedAt, string Language, double Duration, double? MediaDuration,
-    int? Width, int? Height, double? Fps, double? LoudnessLufs, string Status)
+    int? Width, int? Height, double? Fps, double? LoudnessLufs, string Status, string? MediaUrl)
 {
+    /// <param name="c">The clip; <see cref="MediaUrl"/> (the clip bin's stream route) is set while it has a file.</param>
     public static ClipView From(ClipRecord c) => new(c.Id, c.TwitchClipId, c.Title, c.BroadcasterId, c.BroadcasterName, c.BroadcasterLogin,
         c.Url, c.ThumbnailUrl, c.ViewCount, c.CreatedAt, c.Language, c.Duration, c.MediaDuration, c.Width, c.Height, c.Fps, c.LoudnessLufs,
-        c.Status.ToString().ToLowerInvariant());
+        c.Status.ToString().ToLowerInvariant(),
+        c.FilePath is { Length: > 0 } && c.Status is ClipStatus.Downloaded or ClipStatus.Used ? $"/api/v1/clips/{c.Id}/media" : null);
 }
 
 /// <summary>A timeline item with its clip looked up (null when the clip left the clip bin).</summary>
