@@ -61,7 +61,7 @@ public static class TccgCli
         catch (CliUsageException e)
         {
             await stderr.WriteLineAsync($"tccg: {e.Message}");
-            await stderr.WriteLineAsync($"Run `tccg {parse.CommandResult.Command.Name} --help` for usage.");
+            await stderr.WriteLineAsync($"Run `{string.Join(' ', ["tccg", .. CommandPath(parse)])} --help` for usage.");
             return ExitUsage;
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)

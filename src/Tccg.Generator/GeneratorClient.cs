@@ -100,7 +100,10 @@ public sealed class GeneratorClient(HttpClient http)
         using var content = new StreamContent(stream, 1 << 16);
         content.Headers.ContentType = new MediaTypeHeaderValue(kind == GeneratorRoutes.OutputVideo ? "video/mp4" : "text/plain");
         content.Headers.ContentLength = stream.Length;
-        using var response = await http.PutAsync(Relative(GeneratorRoutes.Output(jobId, kind, leaseId)), content, ct);
+        // Expect: 100-continue lets the server refuse (lease lost, too large) before the body is sent.
+        using var request = new HttpRequestMessage(HttpMethod.Put, Relative(GeneratorRoutes.Output(jobId, kind, leaseId))) { Content = content };
+        request.Headers.ExpectContinue = true;
+        using var response = await http.SendAsync(request, ct);
         await EnsureAsync(response, jobId, ct);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Tccg.Core.Timeline;
 using Tccg.Generator.Protocol;
@@ -29,7 +30,10 @@ public sealed partial class GeneratorWorker(
     /// <summary>How the last leased job ended; null before the first.</summary>
     public JobOutcome? LastOutcome { get; private set; }
 
-    /// <summary>Works jobs until <paramref name="ct"/> is cancelled, or after one job when <paramref name="once"/>.</summary>
+    /// <summary>
+    /// Works jobs until <paramref name="ct"/> is cancelled, or after one job when <paramref name="once"/>.
+    /// Throws <see cref="GeneratorProtocolException"/> when the server refuses the token (401/403).
+    /// </summary>
     public async Task RunAsync(bool once, CancellationToken ct)
     {
         LogStarted(options.Name);
@@ -43,6 +47,12 @@ public sealed partial class GeneratorWorker(
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 break;
+            }
+            catch (GeneratorProtocolException ex) when (ex.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                // A wrong or revoked token does not heal by waiting.
+                throw new GeneratorProtocolException(ex.Status,
+                    $"The server refused this generator's token ({(int)ex.Status}): use a worker token from `tccg token create --worker NAME`.");
             }
             catch (Exception ex) when (ex is HttpRequestException or GeneratorProtocolException or OperationCanceledException)
             {

@@ -57,3 +57,15 @@ public class CommandLineContractTests
         Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
     }
 }
+
+public class UsageHintTests
+{
+    [Fact]
+    public async Task UsageErrorInNestedVerb_PointsAtTheFullCommandsHelp()
+    {
+        // --set without "=" is a usage error found after parsing, inside `clips list`.
+        var (exit, _, err) = await CliRunner.RunAsync(CliRunner.NewWorkDir(), "clips", "list", "--set", "novalue");
+        Assert.Equal(TccgCli.ExitUsage, exit);
+        Assert.Contains("tccg clips list --help", err, StringComparison.Ordinal);
+    }
+}

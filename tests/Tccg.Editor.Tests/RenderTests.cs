@@ -33,7 +33,19 @@ public sealed class RenderTests(BrowserFixture browser)
             var row = page.Locator("#renders tr[data-job]").First;
             await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 90_000 });
 
+            var log = new List<string>();
+            page.Console += (_, m) => log.Add(m.Type + ": " + m.Text);
             await row.Locator("button.play").ClickAsync();
+            if (!await page.Locator("#download-mp4").IsVisibleAsync())
+            {
+                await page.WaitForTimeoutAsync(2000);
+                if (!await page.Locator("#download-mp4").IsVisibleAsync())
+                {
+                    // A click that raced a live refresh of the row; say so in the output and try once more.
+                    Console.WriteLine("Play did not open the player at once; browser console: " + string.Join(" | ", log));
+                    await row.Locator("button.play").ClickAsync();
+                }
+            }
             var href = await page.GetAttributeAsync("#download-mp4", "href");
             var response = await page.Context.APIRequest.GetAsync(href!);
             Assert.True(response.Ok, $"GET {href}: {response.Status}");

@@ -108,6 +108,27 @@ public abstract class ClipStoreTests(ITestDatabase provider) : StorageTestBase(p
     }
 
     [Fact]
+    public async Task UpsertFound_ConcurrentOverlappingBatches_StoreAndCountEachClipOnce()
+    {
+        var game = Unique("g");
+        var clips = Enumerable.Range(1, 300).Select(i => Clip(game, i)).ToList();
+        await Task.WhenAll(
+            Task.Run(() => Store.UpsertFoundAsync(clips[..200], Ct)),
+            Task.Run(() => Store.UpsertFoundAsync(clips[100..], Ct)),
+            Task.Run(() => Store.UpsertFoundAsync(clips[50..250], Ct)));
+        Assert.Equal(300, Assert.Single(await Store.CountsAsync(game, Ct)).Count);
+        var stored = 0;
+        for (string? cursor = null; ; )
+        {
+            var page = await Store.QueryAsync(new ClipQuery { GameId = game, Limit = 1000, After = cursor }, Ct);
+            stored += page.Items.Count;
+            if ((cursor = page.NextCursor) is null)
+                break;
+        }
+        Assert.Equal(300, stored);
+    }
+
+    [Fact]
     public async Task Names_WithEmojiAndCjk_RoundTrip()
     {
         var game = Unique("g");
@@ -189,7 +210,7 @@ public abstract class ClipStoreTests(ITestDatabase provider) : StorageTestBase(p
         await Store.MarkFailedAsync(ids[1], "due", Time.GetUtcNow().AddMinutes(-1), Ct);
         await Store.MarkDownloadedAsync(ids[2], File("c"), Ct);
 
-        var due = (await Store.DueForDownloadAsync(100, Ct)).Where(c => c.GameId == game).Select(c => c.Id).ToList();
+        var due = (await Store.DueForDownloadAsync(100_000, Ct)).Where(c => c.GameId == game).Select(c => c.Id).ToList();
         Assert.Equal([ids[3], ids[1]], due);
     }
 

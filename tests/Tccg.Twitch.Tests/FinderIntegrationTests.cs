@@ -148,3 +148,27 @@ internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
 {
     public void Report(T value) => report(value);
 }
+
+public sealed class HelixEndpointTests
+{
+    [Fact]
+    public async Task Endpoints_GamesByIdTopGamesAndUsersInBatches_ReadTheSimulator()
+    {
+        await using var world = await TwitchWorld.StartAsync(clips: 50, sim: o => o.BroadcasterCount = 150);
+        var helix = world.Services.GetRequiredService<Tccg.Twitch.Helix.HelixClient>();
+
+        var byId = Assert.Single(await helix.GetGamesByIdAsync([TwitchWorld.GameId], CancellationToken.None));
+        Assert.Equal(TwitchWorld.GameName, byId.Name);
+        var top = await helix.GetTopGamesAsync(10, null, CancellationToken.None);
+        Assert.Contains(top.Data, g => g.Id == TwitchWorld.GameId);
+        Assert.Null(await helix.GetGameByNameAsync("No Such Category", CancellationToken.None));
+
+        var ids = world.Sim.World.Broadcasters.Select(b => b.Id).ToList();
+        Assert.True(ids.Count > 100);
+        var before = world.Sim.Counters.HelixRequests;
+        var users = await helix.GetUsersByIdAsync(ids, CancellationToken.None);
+        Assert.Equal(ids.Count, users.Count);
+        Assert.Equal(2, world.Sim.Counters.HelixRequests - before);
+        Assert.All(users, u => Assert.Equal(world.Sim.World.UsersById[u.Id].Login, u.Login));
+    }
+}

@@ -54,7 +54,14 @@ internal static class GeneratorCommand
             var printer = new StatusPrinter(output);
             worker.StatusChanged += printer.Print;
             await output.WriteLineAsync($"Generator attached to {url} (Ctrl-C to stop; a job being rendered goes back to the queue).");
-            await worker.RunAsync(parse.GetValue(once), ct);
+            try
+            {
+                await worker.RunAsync(parse.GetValue(once), ct);
+            }
+            catch (GeneratorProtocolException e)
+            {
+                throw new CliException(e.Message);
+            }
             return worker.LastOutcome == JobOutcome.Failed ? TccgCli.ExitFailure : TccgCli.ExitOk;
         });
         return command;

@@ -39,10 +39,12 @@ public sealed class ReviewSession(IClipStore clips, ICompilationStore compilatio
         var compilation = Compilation ?? throw new InvalidOperationException("Open a compilation first.");
         var wanted = Math.Min(1000, _sent.Count + Batch);
         var next = await clips.NextToReviewAsync(compilation.GameId!, compilation.Id, wanted, ct);
-        var fresh = next.Where(c => !_sent.Contains(c.Id)).Take(Batch).ToList();
+        var unsent = next.Where(c => !_sent.Contains(c.Id)).ToList();
+        var fresh = unsent.Take(Batch).ToList();
         foreach (var clip in fresh)
             _sent.Add(clip.Id);
-        return ([.. fresh.Select(ToReviewClip)], next.Count < wanted);
+        // Exhausted only when the store had fewer than asked for AND everything it had is now handed out.
+        return ([.. fresh.Select(ToReviewClip)], next.Count < wanted && unsent.Count <= Batch);
     }
 
     /// <summary>How many clips the timeline holds and their trimmed length in seconds.</summary>

@@ -100,6 +100,10 @@ class Review {
     const start = c.trimIn ?? 0;
     if (Math.abs(v.currentTime - start) > 0.05) v.currentTime = start;
     this.applyGain(v, c.volume);
+    if (window.tccgFirstFrame === undefined && v.requestVideoFrameCallback) {
+      window.tccgFirstFrame = null; // time from navigation start to the first frame shown (for bench/editor)
+      v.requestVideoFrameCallback(() => { window.tccgFirstFrame = performance.now(); });
+    }
     if (t0 != null && v.requestVideoFrameCallback) {
       v.requestVideoFrameCallback(() => { const ms = performance.now() - t0; this.stats.push(ms); });
     }

@@ -7,9 +7,9 @@ using Tccg.Storage.Database;
 
 namespace Tccg.Storage.Clips;
 
-// The finder's bulk path, written against ADO.NET directly (not Dapper) for speed: one transaction,
-// one prepared command reused for every row on SQLite, multi-row INSERT … ON DUPLICATE KEY UPDATE
-// batches on MariaDB.
+// The finder's bulk path, written against ADO.NET directly (not Dapper) for speed: one transaction;
+// on SQLite a prepared INSERT (and, for clips already there, a prepared UPDATE) reused for every row;
+// on MariaDB multi-row INSERT … ON DUPLICATE KEY UPDATE batches.
 public sealed partial class ClipStore
 {
     private const int MySqlBatchRows = 500;
@@ -46,8 +46,9 @@ public sealed partial class ClipStore
         return clips.Count;
     }
 
-    // SQLite holds the write lock for the whole transaction, so "insert, else update" is exact here, and
-    // counting the inserts in code is much cheaper than an insert trigger (which MariaDB keeps).
+    // The transaction is BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), so this writer holds the lock
+    // throughout: "insert, else update" is exact, and counting the inserts in code is much cheaper than an
+    // insert trigger (which MariaDB keeps).
     private async Task UpsertOneByOneAsync(DbConnection connection, DbTransaction tx, IReadOnlyCollection<FoundClip> clips, long now, CancellationToken ct)
     {
         await using var insert = Prepare(connection, tx, "INSERT INTO clips (" + string.Join(", ", InsertColumns) + ") VALUES ("

@@ -59,38 +59,37 @@ public class AssetUploadTests
         Assert.Equal(HttpStatusCode.OK, still.StatusCode);
     }
 
-    public static TheoryData<string, string, string> BadFiles => new()
-    {
-        { "text", "intro", "not a usable media file" },
-        { "truncated", "intro", "not a usable media file" },
-        { "png", "intro", "still image" },
-        { "audio-only", "outro", "needs a video stream" },
-        { "png", "music", "still image" },
-    };
-
-    [Theory]
-    [MemberData(nameof(BadFiles))]
-    public async Task Upload_NotUsableMedia_Returns400NamingTheProblemAndDeletesTheFile(string what, string kind, string expected)
+    [Fact]
+    public async Task Upload_NotUsableMedia_Returns400NamingTheProblemAndDeletesTheFile()
     {
         await using var server = await TestServer.StartAsync();
         var editor = await server.LoginAsNewUserAsync("ed", UserRole.Editor);
-        var content = what switch
+        var text = Encoding.UTF8.GetBytes("this is not a video, just some words\n");
+        var png = await File.ReadAllBytesAsync(await TestMedia.ImageAsync());
+        var audio = await File.ReadAllBytesAsync(await TestMedia.MusicAsync());
+        var cases = new (byte[] Content, string Kind, string Expected)[]
         {
-            "text" => Encoding.UTF8.GetBytes("this is not a video, just some words\n"),
-            "truncated" => await TestMedia.TruncatedVideoAsync(),
-            "png" => await File.ReadAllBytesAsync(await TestMedia.ImageAsync()),
-            _ => await File.ReadAllBytesAsync(await TestMedia.MusicAsync()),
+            (text, "intro", "not a usable media file"),
+            (await TestMedia.TruncatedVideoAsync(), "intro", "not a usable media file"),
+            (png, "intro", "cannot be intro: the file is a still image (PNG), not a video"),
+            (audio, "outro", "an outro needs a video stream and the file has none"),
+            (png, "music", "still image (PNG), not audio"),
+            (text, "music", "not a usable media file"),
         };
 
-        using var response = await editor.UploadAsync(kind, content, "clip.mp4");
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await response.ProblemAsync();
-        Assert.Contains(expected, problem, StringComparison.Ordinal);
-        Assert.Contains("clip.mp4", problem, StringComparison.Ordinal);
-        Assert.DoesNotContain(server.DataDir, problem, StringComparison.Ordinal);
-        Assert.Empty(TestMedia.FilesUnder(Path.Combine(server.DataDir, "assets")));
-        Assert.Empty(TestMedia.FilesUnder(Path.Combine(server.DataDir, "tmp")));
+        foreach (var (content, kind, expected) in cases)
+        {
+            using var response = await editor.UploadAsync(kind, content, "clip.mp4");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = await response.ProblemAsync();
+            Assert.Contains(expected, problem, StringComparison.Ordinal);
+            Assert.Contains("\"clip.mp4\"", problem, StringComparison.Ordinal);
+            Assert.DoesNotContain(server.DataDir, problem, StringComparison.Ordinal);
+            Assert.Empty(TestMedia.FilesUnder(Path.Combine(server.DataDir, "assets")));
+            Assert.Empty(TestMedia.FilesUnder(Path.Combine(server.DataDir, "tmp")));
+        }
+        using var ok = await editor.GetAsync(new Uri("/api/v1/assets", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }
 
     [Fact]
@@ -122,6 +121,20 @@ public class AssetUploadTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(expected, await response.ProblemAsync(), StringComparison.Ordinal);
         Assert.Empty(TestMedia.FilesUnder(Path.Combine(server.DataDir, "tmp")));
+    }
+
+    [Fact]
+    public async Task Upload_DeclaringFarMoreThanTheLimit_Returns413WithoutReadingIt()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Tccg:Server:MaxUploadMegabytes"] = "1" });
+        var editor = await server.LoginAsNewUserAsync("ed", UserRole.Editor);
+
+        using var response = await editor.UploadAsync("intro", new byte[4_000_000], "huge.mp4");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(TestMedia.FilesUnder(Path.Combine(server.DataDir, "tmp")));
+        using var still = await editor.GetAsync(new Uri("/api/v1/assets", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, still.StatusCode);
     }
 
     [Fact]

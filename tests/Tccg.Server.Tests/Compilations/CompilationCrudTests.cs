@@ -116,7 +116,8 @@ public class CompilationCrudTests
         Assert.Equal("hyoji", clip.GetProperty("broadcasterLogin").GetString());
         Assert.Equal("https://thumbs.example/a.jpg", clip.GetProperty("thumbnailUrl").GetString());
         Assert.Equal(2.0, clip.GetProperty("mediaDuration").GetDouble());
-        Assert.Equal("downloaded", clip.GetProperty("status").GetString());
+        Assert.Equal("Downloaded", clip.GetProperty("status").GetString());
+        Assert.Equal($"/api/v1/clips/{a}/media", clip.GetProperty("mediaUrl").GetString());
         Assert.Equal(1.5, items[1].GetProperty("volume").GetDouble());
         Assert.Equal(interval, view.GetProperty("assets").GetProperty("interval").GetProperty("id").GetInt64());
         Assert.Equal(1280, view.GetProperty("settings").GetProperty("output").GetProperty("width").GetInt32());

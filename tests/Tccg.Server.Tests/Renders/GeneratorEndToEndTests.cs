@@ -14,7 +14,8 @@ public sealed class GeneratorEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task TwoGenerators_OneKilledMidRender_TheJobFinishesExactlyOnce()
     {
-        await using var world = await RenderWorld.StartAsync(leaseSeconds: 2);
+        // Long enough that B's heartbeats (every third of it) survive a loaded CI machine.
+        await using var world = await RenderWorld.StartAsync(leaseSeconds: 4);
         var finished = new List<RenderJobUpdate>();
         using var subscription = world.Server.App.Services.GetRequiredService<RenderProgressNotifier>().Subscribe(u =>
         {
@@ -112,10 +113,13 @@ public sealed class GeneratorEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task InProcessGenerator_RendersAQueuedJobWithoutAnyOtherGenerator()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var world = await RenderWorld.StartAsync(inProcessGenerator: true);
         var job = await world.EnqueueAsync(null, "In process");
+        output.WriteLine($"started {clock.ElapsedMilliseconds} ms");
 
         var done = await world.WaitForAsync(job.Id, j => j.IsFinished, seconds: 60);
+        output.WriteLine($"rendered {clock.ElapsedMilliseconds} ms");
         Assert.Equal(RenderJobStatus.Succeeded, done.Status);
         Assert.EndsWith("/in-process", done.LeaseOwner, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(world.Server.DataDir, done.OutputPath!)));

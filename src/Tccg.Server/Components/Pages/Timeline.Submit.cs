@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using Tccg.Core.Compilations;
-using Tccg.Core.Timeline;
 using Tccg.Storage.Compilations;
 
 namespace Tccg.Server.Components.Pages;
@@ -8,6 +7,8 @@ namespace Tccg.Server.Components.Pages;
 /// <summary>The editor rules (Tccg.Core.Compilations.EditorRules, shared with the API) and submitting.</summary>
 public sealed partial class Timeline
 {
+    [Inject] private Tccg.Server.Features.Compilations.CompilationSubmitter Submitter { get; set; } = default!;
+
     /// <summary>Lists what blocks a submit, in words.</summary>
     private async Task ValidateAsync()
     {
@@ -33,27 +34,16 @@ public sealed partial class Timeline
         _submitting = true;
         try
         {
-            long jobId;
-            using (await Workspace.LockAsync(CompilationId, Aborted))
+            var outcome = await Submitter.SubmitAsync(Principal, CompilationId, Aborted);
+            if (!outcome.Found)
+                throw new InvalidOperationException("The compilation is gone or no longer yours.");
+            if (outcome.Job is not { } job)
             {
-                var compilation = await Workspace.GetAsync(Principal, CompilationId, Aborted)
-                    ?? throw new InvalidOperationException("The compilation is gone or no longer yours.");
-                var draft = await Workspace.DraftAsync(Principal, compilation, await Compilations.GetItemsAsync(CompilationId, Aborted), Aborted);
-                var messages = EditorRules.Validate(draft, Rules.Value);
-                if (messages.Count > 0)
-                {
-                    _messages = [.. messages.Select(Words)];
-                    throw new InvalidOperationException("Not ready to render: " + Words(messages[0]) + ".");
-                }
-
-                var frozen = TimelineBuilder.Build(draft);
-                var structural = TimelineLoader.Validate(frozen.Timeline);
-                if (structural.Count > 0)
-                    throw new InvalidOperationException("The timeline froze into something the renderer refuses: " + string.Join("; ", structural));
-                jobId = (await Jobs.EnqueueAsync(CompilationId, User.Id, frozen.ToJson(), Aborted)).Id;
+                _messages = [.. outcome.Messages.Select(Words)];
+                throw new InvalidOperationException("Not ready to render: " + (outcome.Messages.Count > 0 ? Words(outcome.Messages[0]) : "unknown reason") + ".");
             }
 
-            Toasts.Success($"Submitted: render #{jobId} is queued.");
+            Toasts.Success($"Submitted: render #{job.Id} is queued.");
             Navigation.NavigateTo("/renders");
         }
         finally

@@ -40,7 +40,6 @@ public sealed partial class Timeline
     [Inject] private IClipStore ClipStore { get; set; } = default!;
     [Inject] private Tccg.Server.Features.Assets.AssetAccess AssetAccess { get; set; } = default!;
     [Inject] private Tccg.Server.Features.Compilations.CompilationWorkspace Workspace { get; set; } = default!;
-    [Inject] private Tccg.Storage.Renders.IRenderJobStore Jobs { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private IServiceProvider Services { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;

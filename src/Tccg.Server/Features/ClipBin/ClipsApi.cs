@@ -12,16 +12,17 @@ using Tccg.Twitch.Downloads;
 
 namespace Tccg.Server.Features.ClipBin;
 
-/// <summary>A clip as the editor sees it (no server paths).</summary>
+/// <summary>A clip as the API shows it, in the clip bin and in compilations (no server paths).</summary>
 public sealed record ClipView(
     long Id,
     string TwitchClipId,
     string Url,
+    string Title,
+    string BroadcasterId,
     string BroadcasterName,
     string? BroadcasterLogin,
     string GameId,
     string Language,
-    string Title,
     int ViewCount,
     DateTimeOffset CreatedAt,
     string ThumbnailUrl,
@@ -30,14 +31,15 @@ public sealed record ClipView(
     double? MediaDuration,
     int? Width,
     int? Height,
+    double? Fps,
     double? LoudnessLufs,
     string? LastError,
     string? MediaUrl)
 {
     public static ClipView From(ClipRecord c) => new(
-        c.Id, c.TwitchClipId, c.Url, c.BroadcasterName, c.BroadcasterLogin, c.GameId, c.Language, c.Title, c.ViewCount,
-        c.CreatedAt, c.ThumbnailUrl, c.Duration, c.Status.ToString(), c.MediaDuration, c.Width, c.Height, c.LoudnessLufs,
-        c.LastError, c.FilePath is null ? null : $"/api/v1/clips/{c.Id}/media");
+        c.Id, c.TwitchClipId, c.Url, c.Title, c.BroadcasterId, c.BroadcasterName, c.BroadcasterLogin, c.GameId, c.Language,
+        c.ViewCount, c.CreatedAt, c.ThumbnailUrl, c.Duration, c.Status.ToString(), c.MediaDuration, c.Width, c.Height, c.Fps,
+        c.LoudnessLufs, c.LastError, c.FilePath is null ? null : $"/api/v1/clips/{c.Id}/media");
 }
 
 public sealed record ClipPageView(IReadOnlyList<ClipView> Items, string? NextCursor);

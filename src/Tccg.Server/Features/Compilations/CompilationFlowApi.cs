@@ -7,6 +7,8 @@ using Tccg.Server.Auth;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Compilations;
 
+using Tccg.Server.Features.ClipBin;
+
 namespace Tccg.Server.Features.Compilations;
 
 // Review (keep / skip / undo, next clips), validation and submit of one compilation.

@@ -1,5 +1,7 @@
+using Tccg.Core.Clips;
 using Tccg.Core.Compilations;
 using Tccg.Server.Features.Assets;
+using Tccg.Server.Features.ClipBin;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Compilations;
 
@@ -26,15 +28,6 @@ public sealed record UpdateCompilationRequest(
     long? OutroAssetId,
     MusicChoice? Music,
     CompilationSettings? Settings);
-
-public sealed record ClipView(long Id, string TwitchClipId, string Title, string BroadcasterId, string BroadcasterName, string? BroadcasterLogin,
-    string Url, string ThumbnailUrl, int ViewCount, DateTimeOffset CreatedAt, string Language, double Duration, double? MediaDuration,
-    int? Width, int? Height, double? Fps, double? LoudnessLufs, string Status)
-{
-    public static ClipView From(ClipRecord c) => new(c.Id, c.TwitchClipId, c.Title, c.BroadcasterId, c.BroadcasterName, c.BroadcasterLogin,
-        c.Url, c.ThumbnailUrl, c.ViewCount, c.CreatedAt, c.Language, c.Duration, c.MediaDuration, c.Width, c.Height, c.Fps, c.LoudnessLufs,
-        c.Status.ToString().ToLowerInvariant());
-}
 
 /// <summary>A timeline item with its clip looked up (null when the clip left the clip bin).</summary>
 public sealed record ItemView(long ClipId, double? TrimStart, double? TrimEnd, double Volume, ClipView? Clip);

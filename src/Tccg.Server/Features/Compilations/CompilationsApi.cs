@@ -9,6 +9,8 @@ using Tccg.Server.Auth;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Compilations;
 
+using Tccg.Server.Features.ClipBin;
+
 namespace Tccg.Server.Features.Compilations;
 
 /// <summary><c>/api/v1/compilations</c>: create, list, get (items expanded), update (optimistic concurrency), delete.</summary>
@@ -66,6 +68,8 @@ public static partial class CompilationsApi
     public static async Task<Results<Ok<CompilationView>, ProblemHttpResult>> UpdateAsync(
         long id, UpdateCompilationRequest request, HttpContext http, ICompilationStore store, CompilationWorkspace workspace, CancellationToken ct)
     {
+        if (request.GameId is { Length: > 64 })
+            return TypedResults.Problem(statusCode: 400, title: "gameId must be a Twitch game id.");
         if (request.UpdatedAt is not { } expected)
             return TypedResults.Problem(statusCode: 400, title: "updatedAt is required.", detail: "Send the updatedAt of the version you edited.");
         using var held = await workspace.LockAsync(id, ct);

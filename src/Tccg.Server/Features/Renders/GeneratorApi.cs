@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -20,6 +21,7 @@ namespace Tccg.Server.Features.Renders;
 public static partial class GeneratorApi
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+    private static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(5);
 
     public static RouteGroupBuilder MapGeneratorApi(this RouteGroupBuilder api)
     {
@@ -55,8 +57,10 @@ public static partial class GeneratorApi
 
     public static async Task<Results<Ok<LeaseResponse>, NoContent>> LeaseAsync(
         LeaseRequest? request, int? wait, HttpContext http, IRenderJobStore jobs, RenderQueueSignal signal,
-        IOptions<ServerOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        IOptions<ServerOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILoggerFactory loggers, CancellationToken ct)
     {
+        // A server shutting down answers waiting generators at once instead of holding its stop for the wait.
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
         var name = $"{http.User.Identity?.Name ?? "worker"}/{request?.Worker ?? "?"}";
         var worker = name[..Math.Min(128, name.Length)];
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Clamp(wait ?? (int)GeneratorRoutes.MaxLeaseWait.TotalSeconds, 0, (int)GeneratorRoutes.MaxLeaseWait.TotalSeconds));
@@ -75,10 +79,11 @@ public static partial class GeneratorApi
             }
 
             var left = deadline - time.GetUtcNow();
-            if (left <= TimeSpan.Zero)
+            if (left <= TimeSpan.Zero || waiting.IsCancellationRequested)
                 return TypedResults.NoContent();
-            // Woken at once by an enqueue; the periodic look also catches leases expiring elsewhere.
-            await Task.WhenAny(pulse, Task.Delay(left < TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2), time, ct));
+            // Woken at once by an enqueue or by the sweeper requeueing an expired lease; the slow periodic
+            // look is only a safety net (e.g. a job enqueued by another server process on the same database).
+            await Task.WhenAny(pulse, Task.Delay(left < RecheckEvery ? left : RecheckEvery, time, waiting.Token));
             ct.ThrowIfCancellationRequested();
         }
     }

@@ -57,6 +57,11 @@ internal sealed partial class InProcessGenerator(
             LogRunning(address);
             await worker.RunAsync(once: false, stoppingToken);
         }
+        catch (GeneratorProtocolException e)
+        {
+            // Never take the server down with it.
+            LogRefused(e.Message);
+        }
         finally
         {
             await tokens.RevokeAsync(created.Token.Id, CancellationToken.None);
@@ -96,6 +101,9 @@ internal sealed partial class InProcessGenerator(
 
     [LoggerMessage(LogLevel.Information, "In-process generator attached to {Address}")]
     private partial void LogRunning(Uri address);
+
+    [LoggerMessage(LogLevel.Error, "In-process generator stopped: {Reason}")]
+    private partial void LogRefused(string reason);
 
     [LoggerMessage(LogLevel.Warning, "In-process generator not started: the server has no listen address")]
     private partial void LogNoAddress();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 using Tccg.Generator;
 using Tccg.Server.Auth;
 using Tccg.Storage.Renders;
@@ -106,16 +107,20 @@ public static class RendersApi
     }
 
     public static async Task<Results<ServerSentEventsResult<RenderJobUpdate>, ProblemHttpResult>> Events(
-        long id, ClaimsPrincipal user, IRenderJobStore jobs, RenderProgressNotifier notifier, CancellationToken ct)
+        long id, ClaimsPrincipal user, IRenderJobStore jobs, RenderProgressNotifier notifier, IHostApplicationLifetime lifetime, CancellationToken ct)
     {
         if (await VisibleAsync(id, user, jobs, ct) is null)
             return NotFound(id);
-        return TypedResults.ServerSentEvents(StreamAsync(id, jobs, notifier, ct), eventType: "render");
+        return TypedResults.ServerSentEvents(StreamAsync(id, jobs, notifier, lifetime.ApplicationStopping, ct), eventType: "render");
     }
 
     /// <summary>The current state, then every update until the render finishes (the store is re-read every few seconds as well).</summary>
-    private static async IAsyncEnumerable<RenderJobUpdate> StreamAsync(long id, IRenderJobStore jobs, RenderProgressNotifier notifier, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<RenderJobUpdate> StreamAsync(
+        long id, IRenderJobStore jobs, RenderProgressNotifier notifier, CancellationToken stopping, [EnumeratorCancellation] CancellationToken requestAborted)
     {
+        // The stream also ends when the server stops, so open streams do not hold up its shutdown.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping);
+        var ct = linked.Token;
         var channel = Channel.CreateBounded<RenderJobUpdate>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
         using var subscription = notifier.Subscribe(u =>
         {
@@ -126,7 +131,7 @@ public static class RendersApi
         while (true)
         {
             yield return update;
-            if (update.IsFinished)
+            if (update.IsFinished || ct.IsCancellationRequested)
                 yield break;
             update = await NextAsync(id, channel.Reader, jobs, ct);
         }
@@ -145,9 +150,9 @@ public static class RendersApi
         {
             return await reader.ReadAsync(poll.Token);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            return await CurrentAsync(id, jobs, ct);
+            return await CurrentAsync(id, jobs, CancellationToken.None);
         }
     }
 }

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
+using Tccg.Server.Components;
+
+namespace Tccg.Editor.Tests;
+
+public sealed class ReviewSessionTests
+{
+    [Fact]
+    public async Task NextAsync_WhileDecisionsKeepUp_HandsOutEveryClipOnceBeforeSayingExhausted()
+    {
+        await using var server = await EditorServer.StartAsync(clips: 40);
+        var user = await server.AddUserAsync("fast-reviewer");
+        var compilation = await server.AddCompilationAsync(user);
+        using var session = server.App.Services.GetRequiredService<ReviewSession>();
+        Assert.Null(await session.OpenAsync(compilation.Id, new EditorUser(user.Id, user.Name, false), CancellationToken.None));
+
+        var seen = new List<long>();
+        for (var round = 0; round < 20; round++)
+        {
+            var (clips, exhausted) = await session.NextAsync(CancellationToken.None);
+            seen.AddRange(clips.Select(c => c.Id));
+            foreach (var clip in clips)
+                await session.DecideAsync(clip.Id, keep: clip.Id % 2 == 0, null, null, 1.0, CancellationToken.None);
+            if (exhausted)
+                break;
+        }
+
+        Assert.Equal(server.Clips.Select(c => c.Id).Order(), seen.Order());
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+}
