@@ -27,6 +27,15 @@ public partial class RouteSweepTests
     private static string Concrete(string pattern) =>
         Parameter().Replace(pattern, m => m.Groups[1].Value.Contains(":long", StringComparison.Ordinal) || m.Groups[1].Value.Contains(":int", StringComparison.Ordinal) ? "1" : "x");
 
+    /// <summary>Calls a route with an empty JSON body where it takes one.</summary>
+    private static async Task<HttpResponseMessage> SendEmptyAsync(HttpClient client, string method, string pattern)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(Concrete(pattern), UriKind.Relative));
+        if (method is "POST" or "PUT" or "PATCH")
+            request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        return await client.SendAsync(request);
+    }
+
     [GeneratedRegex(@"\{([^}]+)\}")]
     private static partial Regex Parameter();
 
@@ -41,10 +50,7 @@ public partial class RouteSweepTests
         var failures = new List<string>();
         foreach (var (method, pattern) in routes.Where(r => !PublicApiRoutes.Contains($"{r.Method} {r.Pattern}")))
         {
-            using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(Concrete(pattern), UriKind.Relative));
-            if (method is "POST" or "PUT" or "PATCH")
-                request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
-            using var response = await client.SendAsync(request);
+            using var response = await SendEmptyAsync(client, method, pattern);
             if (response.StatusCode != HttpStatusCode.Unauthorized)
                 failures.Add($"{method} {pattern} → {(int)response.StatusCode}");
         }
@@ -75,10 +81,7 @@ public partial class RouteSweepTests
         foreach (var (method, pattern) in ApiRoutes(server).Where(r => r.Pattern.StartsWith("/api/v1/admin", StringComparison.Ordinal)
                                                                     || r.Pattern.StartsWith("/api/v1/generator", StringComparison.Ordinal)))
         {
-            using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(Concrete(pattern), UriKind.Relative));
-            if (method is "POST" or "PUT" or "PATCH")
-                request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
-            using var response = await editor.SendAsync(request);
+            using var response = await SendEmptyAsync(editor, method, pattern);
             if (response.StatusCode != HttpStatusCode.Forbidden)
                 failures.Add($"{method} {pattern} → {(int)response.StatusCode}");
         }
