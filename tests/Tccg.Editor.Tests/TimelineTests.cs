@@ -30,7 +30,10 @@ public sealed class TimelineTests(BrowserFixture browser)
             // Drag the last clip onto the first.
             await page.Locator($".titem[data-clip='{ids[3]}']").DragToAsync(page.Locator($".titem[data-clip='{ids[0]}']"));
             await EventuallyAsync(async () => (await store.GetItemsAsync(compilation.Id, CancellationToken.None)).Select(i => i.ClipId).SequenceEqual([ids[3], ids[0], ids[1], ids[2]]));
-            Assert.Equal(ids[3].ToString(CultureInfo.InvariantCulture), await page.Locator(".titem").First.GetAttributeAsync("data-clip"));
+            // The page re-renders after the save: wait for the new first row before using it.
+            var first = ids[3].ToString(CultureInfo.InvariantCulture);
+            await EventuallyAsync(async () => await page.Locator(".titem").First.GetAttributeAsync("data-clip") == first);
+            Assert.Equal(first, await page.Locator(".titem").First.GetAttributeAsync("data-clip"));
 
             // Numeric trim on the (new) first clip.
             await page.Locator(".titem").First.Locator(".trim-in").FillAsync("0.5");
