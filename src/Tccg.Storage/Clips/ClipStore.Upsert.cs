@@ -33,18 +33,34 @@ public sealed partial class ClipStore
         if (clips.Count == 0)
             return 0;
         var now = Db.Ms(time.GetUtcNow());
-        var (connection, tx) = await database.BeginAsync(ct);
-        await using (connection)
-        await using (tx)
+        // Concurrent overlapping batches can deadlock on MariaDB (row and counter locks taken in different
+        // orders). The input order is kept, since ids follow it and downloads go in found order, and a batch
+        // chosen as the deadlock victim is simply run again.
+        for (var attempt = 1; ; attempt++)
         {
-            if (database.Provider == DatabaseProvider.Sqlite)
-                await UpsertOneByOneAsync(connection, tx, clips, now, ct);
-            else
-                await UpsertBatchedAsync(connection, tx, clips, now, ct);
-            await tx.CommitAsync(ct);
+            try
+            {
+                var (connection, tx) = await database.BeginAsync(ct);
+                await using (connection)
+                await using (tx)
+                {
+                    if (database.Provider == DatabaseProvider.Sqlite)
+                        await UpsertOneByOneAsync(connection, tx, clips, now, ct);
+                    else
+                        await UpsertBatchedAsync(connection, tx, clips, now, ct);
+                    await tx.CommitAsync(ct);
+                }
+
+                return clips.Count;
+            }
+            catch (Exception e) when (attempt < MaxDeadlockAttempts && database.Dialect.IsDeadlock(e))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt + Random.Shared.Next(20)), ct);
+            }
         }
-        return clips.Count;
     }
+
+    private const int MaxDeadlockAttempts = 5;
 
     // The transaction is BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), so this writer holds the lock
     // throughout: "insert, else update" is exact, and counting the inserts in code is much cheaper than an

@@ -45,6 +45,9 @@ public abstract class SqlDialect
     /// <summary>True when <paramref name="e"/> reports a UNIQUE constraint violation.</summary>
     internal abstract bool IsUniqueViolation(Exception e);
 
+    /// <summary>The server chose this transaction as a deadlock victim; running it again is safe.</summary>
+    internal abstract bool IsDeadlock(Exception e);
+
     /// <summary>Replaces <c>{id}</c>, <c>{opts}</c> and <c>{longtext}</c> in a schema statement.</summary>
     internal string Expand(string ddl) => ddl
         .Replace("{id}", AutoId, StringComparison.Ordinal)
@@ -90,6 +93,9 @@ public abstract class SqlDialect
 
         internal override bool IsUniqueViolation(Exception e) =>
             e is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT (UNIQUE and PRIMARY KEY)
+
+        // SQLite has one writer at a time (BEGIN IMMEDIATE + busy_timeout): no deadlock victims.
+        internal override bool IsDeadlock(Exception e) => false;
     }
 
     private sealed class MySqlDialect : SqlDialect
@@ -137,5 +143,8 @@ public abstract class SqlDialect
 
         internal override bool IsUniqueViolation(Exception e) =>
             e is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };
+
+        internal override bool IsDeadlock(Exception e) =>
+            e is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
     }
 }
