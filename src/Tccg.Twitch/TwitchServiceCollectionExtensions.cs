@@ -60,6 +60,7 @@ public static class TwitchServiceCollectionExtensions
         services.TryAddTransient<ClipFileFetcher>();
         services.TryAddTransient<ClipDownloader>();
         services.TryAddTransient<ClipBinMaintenance>();
+        services.TryAddTransient<Games.GameCatalog>();
 
         // Clip files stream for as long as they need (the fetcher's stall timeout guards the body); getting the
         // response headers is retried on 5xx and connection failures. A body cut short is not retried here:

@@ -7,6 +7,7 @@ using Tccg.Core.Twitch;
 using Tccg.Storage;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Games;
+using Tccg.Twitch.Games;
 using Tccg.Twitch.Helix;
 
 namespace Tccg.Cli.Commands;
@@ -29,14 +30,13 @@ internal static class GamesCommand
         command.SetAction((parse, ct) => TwitchCommandHost.GuardAsync(async () =>
         {
             using var host = await TwitchCommandHost.StartAsync(parse, needsTwitch: true, ct);
-            var wanted = parse.GetValue(name)!.Trim();
-            var helix = host.Services.GetRequiredService<HelixClient>();
-            var found = await helix.GetGameByNameAsync(wanted, ct)
-                ?? throw new CliException($"Twitch has no category named exactly \"{wanted}\" (nothing found; names must match exactly, e.g. \"Just Chatting\").");
-            var games = host.Services.GetRequiredService<IGameStore>();
-            if (await games.GetByTwitchIdAsync(found.Id, ct) is { } existing)
-                throw new CliException($"\"{existing.Name}\" (id {existing.TwitchGameId}) is already saved.");
-            var game = await games.AddAsync(new Game { TwitchGameId = found.Id, Name = found.Name, BoxArtUrl = found.BoxArtUrl ?? "" }, ct);
+            var result = await host.Services.GetRequiredService<GameCatalog>().AddByNameAsync(parse.GetValue(name)!, ct);
+            var game = result.Status switch
+            {
+                AddGameStatus.NotOnTwitch => throw new CliException($"Twitch has no category named exactly \"{result.Name}\" (nothing found; names must match exactly, e.g. \"Just Chatting\")."),
+                AddGameStatus.AlreadySaved => throw new CliException($"\"{result.Name}\" (id {result.Game?.TwitchGameId}) is already saved."),
+                _ => result.Game!,
+            };
             await parse.InvocationConfiguration.Output.WriteLineAsync(
                 $"Saved \"{game.Name}\" (Twitch id {game.TwitchGameId}); run `tccg find --game \"{game.Name}\"` to collect its clips.");
             return TccgCli.ExitOk;

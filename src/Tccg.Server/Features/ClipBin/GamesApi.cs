@@ -3,16 +3,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Tccg.Core.Clips;
 using Tccg.Core.Configuration;
 using Tccg.Server.Auth;
-using Tccg.Storage;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Games;
 using Tccg.Twitch;
 using Tccg.Twitch.Automation;
-using Tccg.Twitch.Helix;
+using Tccg.Twitch.Games;
 
 namespace Tccg.Server.Features.ClipBin;
 
@@ -78,17 +76,15 @@ public static class GamesApi
             : TypedResults.Problem(statusCode: 404, title: $"No game {id}.");
 
     public static async Task<Results<Created<GameView>, ProblemHttpResult>> AddAsync(
-        AddGameRequest request, IGameStore games, IClipStore clips, AutomationState automation,
-        IServiceProvider services, IOptions<TwitchOptions> twitch, CancellationToken ct)
+        AddGameRequest request, GameCatalog catalog, IClipStore clips, AutomationState automation, CancellationToken ct)
     {
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > 200)
             return TypedResults.Problem(statusCode: 400, title: "A game name of 1 to 200 characters is required.");
-        HelixGame? found;
+        AddGameResult result;
         try
         {
-            twitch.Value.RequireCredentials();
-            found = await services.GetRequiredService<HelixClient>().GetGameByNameAsync(name, ct);
+            result = await catalog.AddByNameAsync(name, ct);
         }
         catch (OptionsKeyMissingException e)
         {
@@ -99,20 +95,13 @@ public static class GamesApi
             return TypedResults.Problem(statusCode: 502, title: "Twitch did not answer", detail: e.Message);
         }
 
-        if (found is null)
-            return TypedResults.Problem(statusCode: 404, title: $"Twitch has no category named \"{name}\".",
-                detail: "The name must match exactly, as on twitch.tv/directory (e.g. \"Just Chatting\").");
-        if (await games.GetByTwitchIdAsync(found.Id, ct) is not null)
-            return TypedResults.Problem(statusCode: 409, title: $"{found.Name} is already saved.");
-        try
+        return result.Status switch
         {
-            var game = await games.AddAsync(new Game { TwitchGameId = found.Id, Name = found.Name, BoxArtUrl = found.BoxArtUrl ?? "" }, ct);
-            return TypedResults.Created($"/api/v1/games/{game.Id}", await ViewAsync(game, clips, automation, ct));
-        }
-        catch (DuplicateInStoreException)
-        {
-            return TypedResults.Problem(statusCode: 409, title: $"{found.Name} is already saved.");
-        }
+            AddGameStatus.NotOnTwitch => TypedResults.Problem(statusCode: 404, title: $"Twitch has no category named \"{name}\".",
+                detail: "The name must match exactly, as on twitch.tv/directory (e.g. \"Just Chatting\")."),
+            AddGameStatus.AlreadySaved => TypedResults.Problem(statusCode: 409, title: $"{result.Name} is already saved."),
+            _ => TypedResults.Created($"/api/v1/games/{result.Game!.Id}", await ViewAsync(result.Game, clips, automation, ct)),
+        };
     }
 
     public static async Task<Results<Ok<GameView>, ProblemHttpResult>> UpdateAsync(
