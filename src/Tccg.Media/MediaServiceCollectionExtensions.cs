@@ -10,7 +10,7 @@ namespace Tccg.Media;
 public static class MediaServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the ffmpeg/ffprobe runner, <see cref="MediaProbe"/>, <see cref="LoudnessMeter"/>,
+    /// Registers the ffmpeg/ffprobe runner, <see cref="MediaProbe"/>, <see cref="LoudnessMeter"/>, <see cref="MediaInspector"/>,
     /// <see cref="FontResolver"/> and <see cref="Renderer"/>. Pass <paramref name="tools"/> to use
     /// ffmpeg/ffprobe from somewhere other than PATH.
     /// </summary>
@@ -22,6 +22,7 @@ public static class MediaServiceCollectionExtensions
         services.TryAddSingleton<MediaProcessRunner>();
         services.TryAddSingleton<MediaProbe>();
         services.TryAddSingleton<LoudnessMeter>();
+        services.TryAddSingleton<MediaInspector>();
         services.TryAddSingleton<FontResolver>();
         services.TryAddSingleton<Renderer>();
         return services;

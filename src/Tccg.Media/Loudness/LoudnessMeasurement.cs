@@ -6,7 +6,8 @@ namespace Tccg.Media.Loudness;
 /// rather than minus infinity, so the values store in any database and JSON.
 /// </summary>
 /// <param name="IntegratedLufs">Integrated loudness in LUFS.</param>
-/// <param name="TruePeakDb">True peak in dBTP.</param>
+/// <param name="TruePeakDb">Peak in dB: true peak (dBTP) from a render's <c>ebur128=peak=true</c>; the sample peak (dBFS, a
+/// lower bound of the true peak) from <see cref="LoudnessMeter"/>, whose callers only read the integrated value.</param>
 /// <param name="LoudnessRangeLu">Loudness range in LU.</param>
 public sealed record LoudnessMeasurement(double IntegratedLufs, double TruePeakDb, double LoudnessRangeLu)
 {

@@ -3,15 +3,25 @@ using Tccg.Media.Probing;
 
 namespace Tccg.Media.Loudness;
 
-/// <summary>Measures EBU R128 integrated loudness and true peak with ffmpeg's loudnorm filter.</summary>
+/// <summary>
+/// Measures EBU R128 integrated loudness with ffmpeg's <c>ebur128</c> filter (one pass, about a third of the
+/// CPU of <c>loudnorm</c>, the same integrated value). The peak is the sample peak, not the 4x oversampled true
+/// peak: nothing downstream reads a measured peak (the renderer gains by integrated loudness and limits its
+/// output at <c>Tccg:Generator:TruePeakDb</c> itself), and true peak costs another quarter of the pass.
+/// </summary>
 public sealed class LoudnessMeter(MediaProcessRunner runner)
 {
+    /// <summary>The audio view every measurement uses: the renderer's 48 kHz stereo, so mono clips measure as they will sound.</summary>
+    public const string RenderedAudioView = "aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo";
+
+    /// <summary>The measuring filter; per-frame lines go to the verbose log so stderr carries only the summary.</summary>
+    public const string Filter = RenderedAudioView + ",ebur128=peak=sample:framelog=verbose";
+
     public LoudnessMeter() : this(new MediaProcessRunner()) { }
 
     /// <summary>
-    /// The loudness of the file's first audio stream as the renderer plays it (resampled to 48 kHz
-    /// stereo, so mono clips measure as they will sound). Files without audio measure as silence.
-    /// Throws <see cref="MediaProbeException"/> when the file cannot be read.
+    /// The loudness of the file's first audio stream as the renderer plays it. Files without audio measure as
+    /// silence. Throws <see cref="MediaProbeException"/> when the file cannot be read.
     /// </summary>
     public async Task<LoudnessMeasurement> MeasureAsync(string path, CancellationToken ct)
     {
@@ -21,7 +31,7 @@ public sealed class LoudnessMeter(MediaProcessRunner runner)
         [
             "-hide_banner", "-nostats", "-nostdin", "-i", path,
             "-map", "0:a:0?", "-vn", "-sn", "-dn",
-            "-af", "aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,loudnorm=print_format=json",
+            "-af", Filter,
             "-f", "null", "-",
         ];
         var result = await runner.RunAsync(runner.Tools.Ffmpeg, args, null, captureStdout: false, ct);
@@ -30,6 +40,6 @@ public sealed class LoudnessMeter(MediaProcessRunner runner)
             return LoudnessMeasurement.Silence;
         if (result.ExitCode != 0)
             throw new MediaProbeException(path, "loudness could not be measured (" + MediaProcessRunner.LastMeaningfulLines(result.StderrTail, 2) + ").");
-        return LoudnormParser.Parse(result.StderrTail);
+        return Ebur128SummaryParser.Parse(result.StderrTail);
     }
 }

@@ -42,7 +42,11 @@ public sealed class MediaProcessRunner(MediaTools tools, ILogger<MediaProcessRun
     }
 
     /// <summary>Runs a process to completion; cancellation kills its whole tree and throws <see cref="OperationCanceledException"/>.</summary>
-    public async Task<ProcessResult> RunAsync(string exe, IReadOnlyList<string> args, Action<string>? onStdoutLine, bool captureStdout, CancellationToken ct)
+    public Task<ProcessResult> RunAsync(string exe, IReadOnlyList<string> args, Action<string>? onStdoutLine, bool captureStdout, CancellationToken ct) =>
+        RunAsync(exe, args, onStdoutLine, captureStdout, TailLines, ct);
+
+    /// <summary>As above, keeping the last <paramref name="stderrLines"/> lines of stderr (for parsers that read its start too).</summary>
+    public async Task<ProcessResult> RunAsync(string exe, IReadOnlyList<string> args, Action<string>? onStdoutLine, bool captureStdout, int stderrLines, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var psi = new ProcessStartInfo(exe)
@@ -90,7 +94,7 @@ public sealed class MediaProcessRunner(MediaTools tools, ILogger<MediaProcessRun
                 lock (tail)
                 {
                     tail.Enqueue(line);
-                    if (tail.Count > TailLines)
+                    if (tail.Count > stderrLines)
                         tail.Dequeue();
                 }
             }

@@ -1,0 +1,140 @@
+using Tccg.Media.Loudness;
+using Tccg.Media.Processes;
+using Tccg.Media.Probing;
+
+namespace Tccg.Media.Tests;
+
+public sealed class FfmpegInputParserTests
+{
+    [Fact]
+    public void Parse_FullHdClip_ReadsTheInputNotTheOutputDescription()
+    {
+        var f = FfmpegInputParser.Parse("a.mp4", TestDataFiles.Read("inspect-1080p60-aac.stderr.txt"), 8905926);
+
+        Assert.Equal((1920, 1080, 60.0), (f.Width, f.Height, f.Fps));
+        Assert.Equal(("h264", "aac"), (f.VideoCodec, f.AudioCodec));
+        Assert.Equal((48000, 2), (f.SampleRate, f.Channels));
+        Assert.Equal(10.0, f.Duration, 2);
+        Assert.Equal("mov,mp4,m4a,3gp,3g2,mj2", f.Format);
+        Assert.Equal(8905926, f.SizeBytes);
+    }
+
+    [Fact]
+    public void Parse_NtscMono_SnapsTheRateAndCountsOneChannel()
+    {
+        var f = FfmpegInputParser.Parse("a.mp4", TestDataFiles.Read("inspect-ntsc-mono44k.stderr.txt"), 1);
+
+        Assert.Equal(30000.0 / 1001, f.Fps, 6);
+        Assert.Equal((44100, 1), (f.SampleRate, f.Channels));
+    }
+
+    [Fact]
+    public void Parse_RotatedVideoWithoutAudio_SwapsTheSizeAndHasNoAudio()
+    {
+        var f = FfmpegInputParser.Parse("a.mp4", TestDataFiles.Read("inspect-rotated-no-audio.stderr.txt"), 1);
+
+        Assert.Equal((180, 320), (f.Width, f.Height));
+        Assert.True(f.IsVertical);
+        Assert.False(f.HasAudio);
+    }
+
+    [Fact]
+    public void Parse_TruncatedFile_ThrowsNamingTheDemuxerError()
+    {
+        var e = Assert.Throws<MediaProbeException>(() => FfmpegInputParser.Parse("a.mp4", TestDataFiles.Read("inspect-truncated.stderr.txt"), 1));
+
+        Assert.Contains("truncated or corrupt", e.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_PacketsEndingFarBeforeTheDuration_ThrowsTruncated()
+    {
+        var clean = TestDataFiles.Read("inspect-1080p60-aac.stderr.txt").Replace("time=00:00:10.", "time=00:00:03.", StringComparison.Ordinal);
+
+        var e = Assert.Throws<MediaProbeException>(() => FfmpegInputParser.Parse("a.mp4", clean, 1));
+
+        Assert.Contains("packets end at 3.", e.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_NoInputDescription_ThrowsNotMedia() =>
+        Assert.Throws<MediaProbeException>(() => FfmpegInputParser.Parse("a.mp4", "x.mp4: Invalid data found when processing input\n", 1));
+
+    [Theory]
+    [InlineData(29.97, 30000.0 / 1001)]
+    [InlineData(59.94, 60000.0 / 1001)]
+    [InlineData(23.98, 24000.0 / 1001)]
+    [InlineData(30, 30)]
+    [InlineData(25, 25)]
+    [InlineData(12.5, 12.5)]
+    public void SnapFrameRate_PrintedRate_IsTheExactRate(double printed, double exact) =>
+        Assert.Equal(exact, FfmpegInputParser.SnapFrameRate(printed), 9);
+}
+
+public sealed class MediaInspectorTests(MediaFactory media) : IClassFixture<MediaFactory>
+{
+    [Fact]
+    public async Task InspectAsync_GeneratedClip_AgreesWithFfprobeAndTheMeter()
+    {
+        var path = await media.ClipAsync("inspect-a.mp4", 1.5, 320, 180, 30, sampleRate: 44100, channels: 1);
+
+        var inspected = await new MediaInspector().InspectAsync(path, CancellationToken.None);
+        var probed = await new MediaProbe().ProbeAsync(path, CancellationToken.None);
+        var measured = await new LoudnessMeter().MeasureAsync(path, CancellationToken.None);
+
+        Assert.Equal(probed with { Duration = 0 }, inspected.Facts with { Duration = 0 });
+        Assert.Equal(probed.Duration, inspected.Facts.Duration, 1);
+        Assert.Equal(measured, inspected.Loudness);
+    }
+
+    [Fact]
+    public async Task InspectAsync_TruncatedFile_ThrowsTruncated()
+    {
+        var path = await media.ClipAsync("inspect-full.mp4", 2);
+        var bytes = await File.ReadAllBytesAsync(path);
+        var cut = Path.Combine(media.Dir, "inspect-cut.mp4");
+        await File.WriteAllBytesAsync(cut, bytes[..(bytes.Length / 2)]);
+
+        var e = await Assert.ThrowsAsync<MediaProbeException>(() => new MediaInspector().InspectAsync(cut, CancellationToken.None));
+
+        Assert.Contains("truncated", e.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InspectAsync_TextFile_ThrowsNotReadable()
+    {
+        var path = Path.Combine(media.Dir, "inspect-notes.mp4");
+        await File.WriteAllTextAsync(path, "this is not a video\n");
+
+        var e = await Assert.ThrowsAsync<MediaProbeException>(() => new MediaInspector().InspectAsync(path, CancellationToken.None));
+
+        Assert.Contains("not a readable media file", e.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InspectAsync_NoAudio_MeasuresSilence()
+    {
+        var path = await media.ClipAsync("inspect-silent.mp4", 1, audio: false);
+
+        var inspected = await new MediaInspector().InspectAsync(path, CancellationToken.None);
+
+        Assert.True(inspected.Loudness.IsSilent);
+        Assert.True(inspected.Facts.HasVideo);
+    }
+
+    [Fact]
+    public async Task MeasureAsync_Ebur128_AgreesWithLoudnormOnATone()
+    {
+        var path = await media.ClipAsync("loud-compare.mp4", 3, toneDb: -18);
+        var runner = new MediaProcessRunner();
+        var loudnorm = await runner.FfmpegAsync(
+            ["-hide_banner", "-nostats", "-nostdin", "-i", path, "-map", "0:a:0", "-af", LoudnessMeter.RenderedAudioView + ",loudnorm=print_format=json", "-f", "null", "-"],
+            null, CancellationToken.None);
+        var reference = LoudnormParser.Parse(loudnorm.StderrTail);
+
+        var measured = await new LoudnessMeter().MeasureAsync(path, CancellationToken.None);
+
+        Assert.InRange(measured.IntegratedLufs - reference.IntegratedLufs, -0.2, 0.2);
+        Assert.InRange(measured.TruePeakDb - reference.TruePeakDb, -1, 0.2);
+    }
+}
