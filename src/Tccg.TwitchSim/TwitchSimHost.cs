@@ -180,6 +180,7 @@ public sealed class TwitchSimHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _state.Media.Dispose();
+        _state.CdnLink.Dispose();
     }
 
     private SimClip Clip(string clipId) =>

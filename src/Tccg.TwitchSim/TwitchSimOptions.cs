@@ -141,6 +141,12 @@ public sealed class TwitchSimOptions
     /// <summary>Faults for <c>/cdn</c> and the legacy media host.</summary>
     public SimFaultOptions CdnFaults { get; set; } = new();
 
+    /// <summary>
+    /// The CDN's bandwidth in bytes per second, one budget shared by all connections (a server's line, e.g.
+    /// 50,000,000 for about 400 Mbit/s); 0 is unlimited (loopback speed). Faults and Range requests still apply.
+    /// </summary>
+    public long CdnBytesPerSecond { get; set; }
+
     /// <summary>Size of the served media.</summary>
     public MediaSize MediaSize { get; set; } = MediaSize.Small;
 

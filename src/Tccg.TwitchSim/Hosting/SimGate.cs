@@ -5,7 +5,8 @@ namespace Tccg.TwitchSim.Hosting;
 
 /// <summary>
 /// Runs before every endpoint: Helix authentication and rate limiting (with the Ratelimit-* headers on every
-/// Helix response), then the configured faults (500, slow, truncated body) for Helix, GQL and the CDN.
+/// Helix response), the CDN's shared bandwidth limit (<see cref="CdnLink"/>), then the configured faults
+/// (500, slow, truncated body) for Helix, GQL and the CDN.
 /// </summary>
 internal static class SimGate
 {
@@ -38,6 +39,26 @@ internal static class SimGate
             return;
         }
 
+        if (faults == state.CdnFaults && state.CdnLink.IsLimited)
+        {
+            var line = context.Response.Body;
+            context.Response.Body = state.CdnLink.Wrap(line);
+            try
+            {
+                await ApplyFaultsAsync(context, next, state, faults);
+            }
+            finally
+            {
+                context.Response.Body = line;
+            }
+            return;
+        }
+
+        await ApplyFaultsAsync(context, next, state, faults);
+    }
+
+    private static async Task ApplyFaultsAsync(HttpContext context, RequestDelegate next, SimState state, FaultInjector faults)
+    {
         var decision = faults.Next();
         if (decision.Slow)
         {

@@ -23,6 +23,7 @@ internal sealed class SimState
         Clips = new ClipIndex(world, options);
         Signer = new PlaybackSigner(options.Seed, Time);
         Media = new MediaFactory(options, Counters, loggerFactory.CreateLogger<MediaFactory>());
+        CdnLink = new CdnLink(options.CdnBytesPerSecond);
         _clipAccessHash = options.ClipAccessHash;
     }
 
@@ -38,6 +39,7 @@ internal sealed class SimState
     public ClipIndex Clips { get; }
     public PlaybackSigner Signer { get; }
     public MediaFactory Media { get; }
+    public CdnLink CdnLink { get; }
 
     /// <summary>The URL handed out to clients (<see cref="TwitchSimOptions.PublicBaseUrl"/> or the bound address).</summary>
     public string BaseUrl { get; set; } = "";
