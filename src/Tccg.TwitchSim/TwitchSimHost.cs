@@ -130,6 +130,9 @@ public sealed class TwitchSimHost : IAsyncDisposable
     /// <summary>Puts a clip in (or out of) <c>CREATING</c>: GQL lists its qualities with empty source URLs.</summary>
     public void SetClipCreating(string clipId, bool creating = true) => Clip(clipId).IsCreating = creating;
 
+    /// <summary>Makes the CDN answer 200 with an HTML error page instead of the clip's MP4 (or serve it again).</summary>
+    public void SetClipMediaBroken(string clipId, bool broken = true) => Clip(clipId).IsMediaBroken = broken;
+
     /// <summary>Every app token issued so far becomes invalid (the next Helix call with one gets 401).</summary>
     public void ExpireTokens() => _state.Tokens.ExpireAll();
 

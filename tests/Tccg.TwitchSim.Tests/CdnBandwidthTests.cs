@@ -48,3 +48,24 @@ public class CdnBandwidthTests
         Assert.True(elapsed < TimeSpan.FromSeconds(bytes / (double)Rate) / 3, $"{bytes} bytes took {elapsed.TotalSeconds:0.00} s on an unlimited CDN");
     }
 }
+
+public class CdnBrokenMediaTests
+{
+    [Fact]
+    public async Task BrokenClipMedia_IsA200HtmlPage_UntilRepaired()
+    {
+        await using var sim = await TestSim.StartAsync();
+        var clip = sim.Host.World.Clips.First(c => !c.IsLegacy);
+        sim.Host.SetClipMediaBroken(clip.Id);
+
+        using (var broken = await sim.Http.GetAsync(sim.Host.SignedMediaUrl(clip.Id)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, broken.StatusCode);
+            Assert.Equal("text/html", broken.Content.Headers.ContentType?.MediaType);
+        }
+
+        sim.Host.SetClipMediaBroken(clip.Id, broken: false);
+        using var repaired = await sim.Http.GetAsync(sim.Host.SignedMediaUrl(clip.Id));
+        Assert.Equal("video/mp4", repaired.Content.Headers.ContentType?.MediaType);
+    }
+}

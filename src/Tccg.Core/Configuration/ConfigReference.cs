@@ -66,7 +66,8 @@ public static class ConfigReference
         ["Tccg:Editor:EnforceOutro"] = "A compilation must have an outro.",
         ["Tccg:Editor:EnforceInterval"] = "A compilation must have an interval between clips.",
         ["Tccg:Editor:EnforceFirstClip"] = "A compilation must have a first clip.",
-        ["Tccg:Downloader:Parallelism"] = "Clips downloaded at once.",
+        ["Tccg:Downloader:Parallelism"] = "Clip transfers at once (network-bound).",
+        ["Tccg:Downloader:AnalysisParallelism"] = "Downloaded clips checked and measured at once (one ffmpeg each, CPU-bound); 0 is one per processor core.",
         ["Tccg:Downloader:MaxAttempts"] = "Failed downloads are retried with back-off up to this many attempts.",
         ["Tccg:Downloader:KeepUsedDays"] = "Days a used clip's file is kept; -1 keeps it, 0 deletes it once rendered.",
     };

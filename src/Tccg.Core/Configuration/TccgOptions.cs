@@ -181,6 +181,13 @@ public sealed class DownloaderOptions
     [Range(1, 32, ErrorMessage = Section + ":Parallelism must be between 1 and 32.")]
     public int Parallelism { get; set; } = 4;
 
+    /// <summary>Downloaded files checked and measured at once (one ffmpeg each); 0 means one per processor core.</summary>
+    [Range(0, 64, ErrorMessage = Section + ":AnalysisParallelism must be between 0 (one per core) and 64.")]
+    public int AnalysisParallelism { get; set; }
+
+    /// <summary><see cref="AnalysisParallelism"/> with 0 resolved to <see cref="Environment.ProcessorCount"/>.</summary>
+    public int AnalysisWorkers => AnalysisParallelism > 0 ? AnalysisParallelism : Environment.ProcessorCount;
+
     [Range(1, 100, ErrorMessage = Section + ":MaxAttempts must be between 1 and 100.")]
     public int MaxAttempts { get; set; } = 6;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tccg.Core.Clips;
 using Tccg.Core.Configuration;
 using Tccg.Core.Twitch;
-using Tccg.Media.Loudness;
 using Tccg.Media.Probing;
 using Tccg.Storage.Clips;
 using Tccg.Twitch.Gql;
@@ -24,16 +24,20 @@ public sealed record DownloadProgress(int Total, int Done, int Downloaded, int F
 public sealed record DownloadResult(int Total, int Downloaded, int Failed, int Unavailable, int NotReady, long Bytes, TimeSpan Elapsed);
 
 /// <summary>
-/// Downloads due clips (Found, or Failed whose retry time has come) with bounded parallelism (DESIGN.md section 3):
-/// a fresh signed URL per clip, streamed to <c>{TempDir}</c>, checked with ffprobe, loudness measured, renamed
-/// atomically to <c>{ClipsDir}/&lt;game id&gt;/&lt;clip id&gt;.mp4</c>, then marked Downloaded with its media facts.
+/// Downloads due clips (Found, or Failed whose retry time has come) in a two-stage pipeline (DESIGN.md section 3).
+/// Transfer workers (<c>Tccg:Downloader:Parallelism</c>, network-bound) resolve a fresh signed URL per clip and
+/// stream it to <c>{TempDir}</c>; each finished file goes through a bounded channel to the analysis workers
+/// (<c>Tccg:Downloader:AnalysisParallelism</c>, CPU-bound), which validate it, read its facts and measure its
+/// loudness in one ffmpeg pass (<see cref="MediaInspector"/>), rename it atomically to
+/// <c>{ClipsDir}/&lt;game id&gt;/&lt;clip id&gt;.mp4</c> and mark it Downloaded. A transfer waits for analysis
+/// only when the channel is full, so the link stays busy while ffmpeg works, and temp files stay few
+/// (at most Parallelism being written + Parallelism waiting + AnalysisParallelism being read).
 /// A file is only ever marked Downloaded after it is whole and in place, so a kill at any moment is safe.
 /// </summary>
 public sealed partial class ClipDownloader(
     ClipUrlResolver resolver,
     ClipFileFetcher fetcher,
-    MediaProbe probe,
-    LoudnessMeter loudness,
+    MediaInspector inspector,
     IClipStore clips,
     IOptions<StorageOptions> storage,
     IOptions<DownloaderOptions> options,
@@ -46,6 +50,9 @@ public sealed partial class ClipDownloader(
     /// <summary>Temporary files being written by runs in this process (never cleaned up under them).</summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Active = new(StringComparer.Ordinal);
 
+    /// <summary>A whole file waiting for (or in) analysis; its temp file belongs to whoever holds it.</summary>
+    private sealed record Fetched(ClipRecord Clip, string Temp, long Bytes);
+
     public async Task<DownloadResult> DownloadAsync(DownloadRequest request, IProgress<DownloadProgress>? progress, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -53,28 +60,58 @@ public sealed partial class ClipDownloader(
         var due = await DueAsync(request, ct);
         var counts = new Counts(due.Count);
         progress?.Report(counts.Snapshot(null));
+        var settings = options.Value;
+        var handoff = Channel.CreateBounded<Fetched>(new BoundedChannelOptions(settings.Parallelism) { FullMode = BoundedChannelFullMode.Wait });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         DownloadsBlockedException? blocked = null;
+
+        void Finish(ClipRecord clip, Outcome outcome)
+        {
+            counts.Add(outcome);
+            progress?.Report(counts.Snapshot(clip.TwitchClipId));
+        }
+
+        var transfers = StageAsync(stop, async () =>
+        {
+            try
+            {
+                await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = stop.Token },
+                    async (clip, token) =>
+                    {
+                        try
+                        {
+                            if (await TransferOneAsync(clip, counts, handoff.Writer, token) is { } outcome)
+                                Finish(clip, outcome);
+                        }
+                        catch (DownloadsBlockedException e)
+                        {
+                            Interlocked.CompareExchange(ref blocked, e, null);
+                            await stop.CancelAsync();
+                        }
+                    });
+            }
+            finally
+            {
+                handoff.Writer.TryComplete();
+            }
+        });
+        var analysts = Enumerable.Range(0, settings.AnalysisWorkers).Select(_ => StageAsync(stop, async () =>
+        {
+            await foreach (var fetched in handoff.Reader.ReadAllAsync(stop.Token))
+                Finish(fetched.Clip, await AnalyseOneAsync(fetched, stop.Token));
+        }));
         try
         {
-            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = stop.Token },
-                async (clip, token) =>
-                {
-                    try
-                    {
-                        var outcome = await DownloadOneAsync(clip, counts, token);
-                        counts.Add(outcome);
-                        progress?.Report(counts.Snapshot(clip.TwitchClipId));
-                    }
-                    catch (DownloadsBlockedException e)
-                    {
-                        blocked ??= e;
-                        await stop.CancelAsync();
-                    }
-                });
+            await Task.WhenAll([transfers, .. analysts]);
         }
         catch (OperationCanceledException) when (blocked is not null && !ct.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            // Files fetched but never analysed (the run was cancelled or stopped): nobody else will read them.
+            while (handoff.Reader.TryRead(out var left))
+                ForgetTemp(left.Temp);
         }
         if (blocked is not null)
         {
@@ -82,6 +119,20 @@ public sealed partial class ClipDownloader(
             throw blocked;
         }
         return counts.Result(clock.Elapsed);
+    }
+
+    /// <summary>Runs one stage; if it fails, the other stage is stopped too (nobody waits on a dead reader or writer).</summary>
+    private static async Task StageAsync(CancellationTokenSource stop, Func<Task> stage)
+    {
+        try
+        {
+            await stage();
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
+        }
     }
 
     private async Task<IReadOnlyList<ClipRecord>> DueAsync(DownloadRequest request, CancellationToken ct)
@@ -109,7 +160,8 @@ public sealed partial class ClipDownloader(
         NotReady,
     }
 
-    private async Task<Outcome> DownloadOneAsync(ClipRecord clip, Counts counts, CancellationToken ct)
+    /// <summary>Resolves and fetches one clip; null when the whole file went to analysis, else the clip's outcome.</summary>
+    private async Task<Outcome?> TransferOneAsync(ClipRecord clip, Counts counts, ChannelWriter<Fetched> handoff, CancellationToken ct)
     {
         string? temp = null;
         try
@@ -133,34 +185,12 @@ public sealed partial class ClipDownloader(
             Active[temp] = 0;
             var bytes = await fetcher.FetchAsync(ready.Url, temp, ct);
             counts.AddBytes(bytes);
-            // Probe and loudness read the same finished file: run them side by side.
-            var probing = probe.ProbeAsync(temp, ct);
-            var measuring = loudness.MeasureAsync(temp, ct);
-            try
-            {
-                await Task.WhenAll(probing, measuring);
-            }
-            catch when (probing.IsFaulted)
-            {
-                await probing; // report the probe's verdict, the clearer one
-            }
-            var facts = await probing;
-            var lufs = await measuring;
-            if (!facts.HasVideo)
-                throw new MediaProbeException(temp, "the file has no video stream.");
-
-            var relative = Path.Combine("clips", SafeName(clip.GameId), SafeName(clip.TwitchClipId) + ".mp4");
-            var final = Path.Combine(storage.Value.Root, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(final)!);
-            File.Move(temp, final, overwrite: true);
-            Active.TryRemove(temp, out _);
-            temp = null;
-            await clips.MarkDownloadedAsync(clip.Id, new DownloadedClipFile(relative.Replace('\\', '/'), bytes, ToStored(facts), lufs.IntegratedLufs), ct);
-            return Outcome.Downloaded;
+            await handoff.WriteAsync(new Fetched(clip, temp, bytes), ct);
+            temp = null; // the analysis stage owns it now
+            return null;
         }
         catch (IllegalClipTransitionException e)
         {
-            // Another run moved this clip meanwhile (e.g. the server's automation and `tccg download` at once).
             logger.LogInformation("Clip {ClipId} changed under this run: {Message}", clip.TwitchClipId, e.Message);
             return Outcome.NotReady;
         }
@@ -169,27 +199,78 @@ public sealed partial class ClipDownloader(
             await clips.MarkUnavailableAsync(clip.Id, e.Message, ct);
             return Outcome.Unavailable;
         }
-        catch (Exception e) when (e is ClipTransferException or MediaProbeException or HttpRequestException
-                                      or (TwitchApiException and not DownloadsBlockedException)
-                                      || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        catch (Exception e) when (IsClipFailure(e, ct))
         {
-            var attempts = clip.Attempts + 1;
-            DateTimeOffset? next = RetrySchedule.MayRetry(attempts, options.Value.MaxAttempts)
-                ? time.GetUtcNow() + RetrySchedule.After(attempts)
-                : null;
-            var message = e is MediaProbeException probeError ? "not a valid video: " + probeError.Reason : e.Message;
-            await clips.MarkFailedAsync(clip.Id, message, next, CancellationToken.None);
-            logger.LogWarning("Clip {ClipId} failed (attempt {Attempt} of {Max}): {Error}", clip.TwitchClipId, attempts, options.Value.MaxAttempts, message);
-            return Outcome.Failed;
+            return await FailAsync(clip, e);
         }
         finally
         {
             if (temp is not null)
-            {
-                TryDelete(temp);
-                Active.TryRemove(temp, out _);
-            }
+                ForgetTemp(temp);
         }
+    }
+
+    /// <summary>Validates, measures, renames into place and marks Downloaded one fetched file.</summary>
+    private async Task<Outcome> AnalyseOneAsync(Fetched fetched, CancellationToken ct)
+    {
+        var (clip, temp, bytes) = fetched;
+        var owned = true;
+        try
+        {
+            var inspection = await inspector.InspectAsync(temp, ct);
+            var facts = inspection.Facts;
+            if (!facts.HasVideo)
+                throw new MediaProbeException(temp, "the file has no video stream.");
+
+            var relative = Path.Combine("clips", SafeName(clip.GameId), SafeName(clip.TwitchClipId) + ".mp4");
+            var final = Path.Combine(storage.Value.Root, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+            File.Move(temp, final, overwrite: true);
+            Active.TryRemove(temp, out _);
+            owned = false;
+            // The file is whole and in place: record it even if the run is being cancelled right now.
+            await clips.MarkDownloadedAsync(clip.Id, new DownloadedClipFile(relative.Replace('\\', '/'), bytes, ToStored(facts), inspection.Loudness.IntegratedLufs),
+                CancellationToken.None);
+            return Outcome.Downloaded;
+        }
+        catch (IllegalClipTransitionException e)
+        {
+            // Another run moved this clip meanwhile (e.g. the server's automation and `tccg download` at once).
+            logger.LogInformation("Clip {ClipId} changed under this run: {Message}", clip.TwitchClipId, e.Message);
+            return Outcome.NotReady;
+        }
+        catch (Exception e) when (IsClipFailure(e, ct))
+        {
+            return await FailAsync(clip, e);
+        }
+        finally
+        {
+            if (owned)
+                ForgetTemp(temp);
+        }
+    }
+
+    /// <summary>Errors that fail this clip (with back-off) and let the run go on; anything else ends the run.</summary>
+    private static bool IsClipFailure(Exception e, CancellationToken ct) =>
+        e is ClipTransferException or MediaProbeException or HttpRequestException or (TwitchApiException and not DownloadsBlockedException)
+        || (e is OperationCanceledException && !ct.IsCancellationRequested);
+
+    private async Task<Outcome> FailAsync(ClipRecord clip, Exception e)
+    {
+        var attempts = clip.Attempts + 1;
+        DateTimeOffset? next = RetrySchedule.MayRetry(attempts, options.Value.MaxAttempts)
+            ? time.GetUtcNow() + RetrySchedule.After(attempts)
+            : null;
+        var message = e is MediaProbeException probeError ? "not a valid video: " + probeError.Reason : e.Message;
+        await clips.MarkFailedAsync(clip.Id, message, next, CancellationToken.None);
+        logger.LogWarning("Clip {ClipId} failed (attempt {Attempt} of {Max}): {Error}", clip.TwitchClipId, attempts, options.Value.MaxAttempts, message);
+        return Outcome.Failed;
+    }
+
+    private void ForgetTemp(string temp)
+    {
+        TryDelete(temp);
+        Active.TryRemove(temp, out _);
     }
 
     /// <summary>

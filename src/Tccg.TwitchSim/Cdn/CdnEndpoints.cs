@@ -13,6 +13,9 @@ namespace Tccg.TwitchSim.Cdn;
 /// </summary>
 internal static class CdnEndpoints
 {
+    /// <summary>What a broken edge node sends with a 200 instead of a clip (<see cref="World.SimClip.IsMediaBroken"/>).</summary>
+    private const string BrokenPage = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>upstream sent an invalid response</p></body></html>\n";
+
     public static void MapCdn(this IEndpointRouteBuilder app)
     {
         string[] getAndHead = [HttpMethods.Get, HttpMethods.Head];
@@ -38,6 +41,8 @@ internal static class CdnEndpoints
 
         if (!TryParseFile(file, out var portrait, out var quality) || (portrait && !clip.HasPortrait))
             return Results.NotFound();
+        if (clip.IsMediaBroken)
+            return Results.Text(BrokenPage, "text/html", statusCode: 200);
         var profile = portrait ? MediaProfile.Vertical1080x1920 : clip.Profile;
         var offered = MediaSpec.Qualities(profile).Where(q => q.Quality == quality).ToList();
         if (offered.Count == 0)

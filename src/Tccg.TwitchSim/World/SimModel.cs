@@ -32,11 +32,12 @@ public sealed record SimUser(
     string BroadcasterType,
     string Description);
 
-/// <summary>One clip. Metadata is fixed by the seed; <see cref="IsDeleted"/> and <see cref="IsCreating"/> are run-time knobs.</summary>
+/// <summary>One clip. Metadata is fixed by the seed; <see cref="IsDeleted"/>, <see cref="IsCreating"/> and <see cref="IsMediaBroken"/> are run-time knobs.</summary>
 public sealed class SimClip
 {
     private volatile bool _deleted;
     private volatile bool _creating;
+    private volatile bool _mediaBroken;
 
     public required string Id { get; init; }
     public required SimUser Broadcaster { get; init; }
@@ -85,6 +86,13 @@ public sealed class SimClip
     {
         get => _creating;
         internal set => _creating = value;
+    }
+
+    /// <summary>The CDN answers 200 with an HTML error page instead of the clip's MP4 (a broken edge node).</summary>
+    public bool IsMediaBroken
+    {
+        get => _mediaBroken;
+        internal set => _mediaBroken = value;
     }
 
     public double? VodEnd => VodOffset is { } start ? start + Duration : null;
