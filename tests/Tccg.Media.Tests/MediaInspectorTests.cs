@@ -57,6 +57,20 @@ public sealed class FfmpegInputParserTests
     }
 
     [Fact]
+    public void Parse_SharedRun_ReadsEachInputsOwnStreams()
+    {
+        var stderr = TestDataFiles.Read("inspect-three-inputs.stderr.txt");
+
+        var first = FfmpegInputParser.Parse("a.mp4", stderr, 1, input: 0);
+        var second = FfmpegInputParser.Parse("b.mp4", stderr, 1, input: 1);
+        var third = FfmpegInputParser.Parse("c.mp4", stderr, 1, input: 2);
+
+        Assert.Equal((1920, 60.0, 2, 10.0), (first.Width, first.Fps, first.Channels, first.Duration));
+        Assert.Equal((320, 30000.0 / 1001, 1, 2.0), (second.Width, second.Fps, second.Channels, second.Duration));
+        Assert.Equal((320, 30.0, false, 1.0), (third.Width, third.Fps, third.HasAudio, third.Duration));
+    }
+
+    [Fact]
     public void Parse_NoInputDescription_ThrowsNotMedia() =>
         Assert.Throws<MediaProbeException>(() => FfmpegInputParser.Parse("a.mp4", "x.mp4: Invalid data found when processing input\n", 1));
 
@@ -120,6 +134,48 @@ public sealed class MediaInspectorTests(MediaFactory media) : IClassFixture<Medi
 
         Assert.True(inspected.Loudness.IsSilent);
         Assert.True(inspected.Facts.HasVideo);
+    }
+
+    [Fact]
+    public async Task InspectManyAsync_CleanFiles_AgreeWithInspectingEachAlone()
+    {
+        string[] paths =
+        [
+            await media.ClipAsync("many-a.mp4", 1.5, toneDb: -30),
+            await media.ClipAsync("many-b.mp4", 2.5, 180, 320, 60, sampleRate: 44100, channels: 1, toneDb: -12),
+            await media.ClipAsync("many-c.mp4", 1, audio: false),
+        ];
+        var inspector = new MediaInspector();
+
+        var together = await inspector.InspectManyAsync(paths, CancellationToken.None);
+
+        Assert.Equal(paths, together.Select(r => r.Path));
+        for (var i = 0; i < paths.Length; i++)
+        {
+            var alone = await inspector.InspectAsync(paths[i], CancellationToken.None);
+            Assert.Equal(alone, together[i].Get());
+        }
+        // 18 dB louder, but mono: upmixed to stereo at -3 dB per channel, as the renderer plays it.
+        Assert.Equal(15, together[1].Get().Loudness.IntegratedLufs - together[0].Get().Loudness.IntegratedLufs, 0);
+    }
+
+    [Fact]
+    public async Task InspectManyAsync_OneTruncatedFile_FailsAloneWhileTheOthersPass()
+    {
+        var good = await media.ClipAsync("many-good.mp4", 2);
+        var bytes = await File.ReadAllBytesAsync(await media.ClipAsync("many-full.mp4", 2));
+        var cut = Path.Combine(media.Dir, "many-cut.mp4");
+        await File.WriteAllBytesAsync(cut, bytes[..(bytes.Length * 2 / 3)]);
+        var notes = Path.Combine(media.Dir, "many-notes.mp4");
+        await File.WriteAllTextAsync(notes, "not a video\n");
+
+        var results = await new MediaInspector().InspectManyAsync([good, cut, notes, good], CancellationToken.None);
+
+        Assert.NotNull(results[0].Inspection);
+        Assert.Contains("truncated", results[1].Error!.Reason, StringComparison.Ordinal);
+        Assert.Contains("not a readable media file", results[2].Error!.Reason, StringComparison.Ordinal);
+        Assert.Equal(results[0].Inspection, results[3].Inspection);
+        Assert.Throws<MediaProbeException>(() => results[1].Get());
     }
 
     [Fact]

@@ -15,22 +15,38 @@ public static partial class FfmpegInputParser
     private static readonly string[] CorruptionMarks =
         ["partial file", "ended prematurely", "truncated", "Invalid NAL unit size", "error reading header", "corrupt input packet"];
 
-    public static MediaFacts Parse(string path, string stderr, long sizeBytes)
+    /// <summary>The first line of a demuxer error that means truncation or corruption, or null.</summary>
+    public static string? CorruptionIn(string stderr)
     {
-        var lines = stderr.Split('\n');
-        foreach (var mark in CorruptionMarks)
+        foreach (var line in stderr.Split('\n'))
         {
-            var hit = Array.Find(lines, l => l.Contains(mark, StringComparison.OrdinalIgnoreCase));
-            if (hit is not null)
-                throw new MediaProbeException(path, $"the file is truncated or corrupt ({Message(hit)}).");
+            foreach (var mark in CorruptionMarks)
+            {
+                if (line.Contains(mark, StringComparison.OrdinalIgnoreCase))
+                    return Message(line);
+            }
         }
+        return null;
+    }
 
-        var start = Array.FindIndex(lines, l => l.StartsWith("Input #0, ", StringComparison.Ordinal));
+    /// <summary>
+    /// The facts of input <paramref name="input"/> of the run. With one input, the final <c>time=</c> report must
+    /// also reach the container's duration; with several it sums them all, so only the demuxer errors count.
+    /// </summary>
+    public static MediaFacts Parse(string path, string stderr, long sizeBytes, int input = 0)
+    {
+        if (CorruptionIn(stderr) is { } corruption)
+            throw new MediaProbeException(path, $"the file is truncated or corrupt ({corruption}).");
+
+        var lines = stderr.Split('\n');
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"Input #{input}, ");
+        var start = Array.FindIndex(lines, l => l.StartsWith(prefix, StringComparison.Ordinal));
         if (start < 0)
             throw new MediaProbeException(path, "not a media file (ffmpeg printed no input description).");
         var header = lines[start];
         var from = header.IndexOf(", from '", StringComparison.Ordinal);
-        var format = from > 0 ? header["Input #0, ".Length..from] : "unknown";
+        var format = from > 0 ? header[prefix.Length..from] : "unknown";
+        var streamPrefix = string.Create(CultureInfo.InvariantCulture, $"Stream #{input}:");
 
         // The input's block: indented lines up to "Stream mapping:" / "Output #0".
         var block = lines.Skip(start + 1).TakeWhile(l => l.StartsWith(' ')).ToList();
@@ -43,7 +59,7 @@ public static partial class FfmpegInputParser
             var t = line.Trim();
             if (t.StartsWith("Duration: ", StringComparison.Ordinal))
                 duration = Clock(t["Duration: ".Length..]);
-            else if (t.StartsWith("Stream #0:", StringComparison.Ordinal))
+            else if (t.StartsWith(streamPrefix, StringComparison.Ordinal))
             {
                 inVideo = false;
                 if (video is null && StreamBody(t, "Video: ") is { } v && !t.Contains("(attached pic)", StringComparison.Ordinal))
@@ -62,7 +78,8 @@ public static partial class FfmpegInputParser
             throw new MediaProbeException(path, "not a media file (no audio or video stream).");
         if (duration is not > 0)
             throw new MediaProbeException(path, "the file has no duration (empty or corrupt).");
-        if (ReadUpTo(lines) is { } read && read < duration * 0.9 - 0.5)
+        var alone = !lines.Any(l => l.StartsWith("Input #1, ", StringComparison.Ordinal));
+        if (alone && ReadUpTo(lines) is { } read && read < duration * 0.9 - 0.5)
             throw new MediaProbeException(path, $"the file is truncated (its packets end at {read.ToString("0.00", CultureInfo.InvariantCulture)} s of {duration.Value.ToString("0.00", CultureInfo.InvariantCulture)} s).");
 
         int width = 0, height = 0;
@@ -110,7 +127,7 @@ public static partial class FfmpegInputParser
     /// <summary>ffmpeg prints NTSC rates rounded (29.97); the exact n*1000/1001 is what ffprobe would say.</summary>
     public static double SnapFrameRate(double printed)
     {
-        var ntsc = Math.Round(printed * 1.001) / 1.001;
+        var ntsc = Math.Round(printed * 1.001) * 1000 / 1001;
         return Math.Abs(ntsc - printed) < 0.006 && Math.Abs(printed - Math.Round(printed)) > 0.01 ? ntsc : printed;
     }
 

@@ -8,6 +8,13 @@ namespace Tccg.Media.Probing;
 /// <summary>What one read of a file found: its facts and its loudness.</summary>
 public sealed record MediaInspection(MediaFacts Facts, LoudnessMeasurement Loudness);
 
+/// <summary>One file's verdict from <see cref="MediaInspector.InspectManyAsync"/>: its inspection or why it is not usable.</summary>
+public sealed record MediaInspectionResult(string Path, MediaInspection? Inspection, MediaProbeException? Error)
+{
+    /// <summary>The inspection; throws the file's <see cref="MediaProbeException"/> when it has none.</summary>
+    public MediaInspection Get() => Inspection ?? throw Error!;
+}
+
 /// <summary>
 /// Validates a file, reads its <see cref="MediaFacts"/> and measures its loudness in ONE ffmpeg process:
 /// every video packet is read (stream copy to the null muxer) and the first audio stream is decoded through
@@ -24,6 +31,78 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
     private readonly ILogger _logger = logger ?? NullLogger<MediaInspector>.Instance;
 
     public MediaInspector() : this(new MediaProcessRunner()) { }
+
+    /// <summary>
+    /// Inspects several files in ONE ffmpeg process (one input and one null output each, the loudness filters named
+    /// per input), saving a process start per extra file. If the shared run reports any error, every file goes
+    /// through <see cref="InspectAsync"/> on its own, so each verdict is the file's own.
+    /// </summary>
+    public async Task<IReadOnlyList<MediaInspectionResult>> InspectManyAsync(IReadOnlyList<string> paths, CancellationToken ct)
+    {
+        if (paths.Count > 1 && paths.All(p => File.Exists(p) && new FileInfo(p).Length > 0))
+        {
+            var args = new List<string> { "-hide_banner", "-nostats", "-nostdin" };
+            foreach (var path in paths)
+                args.AddRange(["-i", path]);
+            for (var i = 0; i < paths.Count; i++)
+            {
+                var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                args.AddRange(["-map", n + ":v:0?", "-map", n + ":a:0?", "-c:v", "copy", "-sn", "-dn", "-af", BatchFilter(i), "-f", "null", "-"]);
+            }
+            var result = await runner.RunAsync(runner.Tools.Ffmpeg, args, null, captureStdout: false, StderrLines * paths.Count, ct);
+            if (result.ExitCode == 0 && FfmpegInputParser.CorruptionIn(result.StderrTail) is null && TryReadBatch(paths, result.StderrTail) is { } batch)
+                return batch;
+            if (_logger.IsEnabled(LogLevel.Debug))
+                _logger.LogDebug("Inspecting {Count} files together failed; each on its own now: {Stderr}", paths.Count, MediaProcessRunner.LastMeaningfulLines(result.StderrTail, 4));
+        }
+
+        var results = new List<MediaInspectionResult>(paths.Count);
+        foreach (var path in paths)
+        {
+            try
+            {
+                results.Add(new MediaInspectionResult(path, await InspectAsync(path, ct), null));
+            }
+            catch (MediaProbeException e)
+            {
+                results.Add(new MediaInspectionResult(path, null, e));
+            }
+        }
+        return results;
+    }
+
+    private static string BatchFilter(int input) =>
+        LoudnessMeter.Filter.Replace(",ebur128=", string.Create(System.Globalization.CultureInfo.InvariantCulture, $",ebur128@in{input}="), StringComparison.Ordinal);
+
+    /// <summary>Every file's facts and loudness from a clean shared run; null if any of them does not read cleanly.</summary>
+    private static List<MediaInspectionResult>? TryReadBatch(IReadOnlyList<string> paths, string stderr)
+    {
+        var results = new List<MediaInspectionResult>(paths.Count);
+        try
+        {
+            for (var i = 0; i < paths.Count; i++)
+            {
+                var facts = FfmpegInputParser.Parse(paths[i], stderr, new FileInfo(paths[i]).Length, i);
+                var loudness = facts.HasAudio ? Ebur128SummaryParser.Parse(SummaryOf(stderr, i)) : LoudnessMeasurement.Silence;
+                results.Add(new MediaInspectionResult(paths[i], new MediaInspection(facts, loudness), null));
+            }
+        }
+        catch (Exception e) when (e is MediaProbeException or FormatException)
+        {
+            return null;
+        }
+        return results;
+    }
+
+    /// <summary>The summary block of input <paramref name="input"/>'s loudness filter (up to the next filter's log).</summary>
+    private static string SummaryOf(string stderr, int input)
+    {
+        var at = stderr.IndexOf(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"[ebur128@in{input} @"), StringComparison.Ordinal);
+        if (at < 0)
+            return "";
+        var next = stderr.IndexOf("[ebur128@in", at + 1, StringComparison.Ordinal);
+        return next < 0 ? stderr[at..] : stderr[at..next];
+    }
 
     /// <summary>Throws <see cref="MediaProbeException"/> when the file is missing, corrupt, truncated or not media.</summary>
     public async Task<MediaInspection> InspectAsync(string path, CancellationToken ct)

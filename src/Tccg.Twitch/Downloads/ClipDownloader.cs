@@ -8,7 +8,6 @@ using Tccg.Core.Twitch;
 using Tccg.Media.Probing;
 using Tccg.Storage.Clips;
 using Tccg.Twitch.Gql;
-using StoredFacts = Tccg.Storage.MediaFacts;
 
 namespace Tccg.Twitch.Downloads;
 
@@ -28,7 +27,8 @@ public sealed record DownloadResult(int Total, int Downloaded, int Failed, int U
 /// Transfer workers (<c>Tccg:Downloader:Parallelism</c>, network-bound) resolve a fresh signed URL per clip and
 /// stream it to <c>{TempDir}</c>; each finished file goes through a bounded channel to the analysis workers
 /// (<c>Tccg:Downloader:AnalysisParallelism</c>, CPU-bound), which validate it, read its facts and measure its
-/// loudness in one ffmpeg pass (<see cref="MediaInspector"/>), rename it atomically to
+/// loudness in one ffmpeg pass (<see cref="MediaInspector"/>; files that queue up while analysis lags share one
+/// ffmpeg process, up to <see cref="MaxBatch"/>, saving a process start each), rename it atomically to
 /// <c>{ClipsDir}/&lt;game id&gt;/&lt;clip id&gt;.mp4</c> and mark it Downloaded. A transfer waits for analysis
 /// only when the channel is full, so the link stays busy while ffmpeg works, and temp files stay few
 /// (at most Parallelism being written + Parallelism waiting + AnalysisParallelism being read).
@@ -49,6 +49,9 @@ public sealed partial class ClipDownloader(
 
     /// <summary>Temporary files being written by runs in this process (never cleaned up under them).</summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Active = new(StringComparer.Ordinal);
+
+    /// <summary>At most this many waiting files are inspected by one ffmpeg process (<see cref="MediaInspector.InspectManyAsync"/>).</summary>
+    private const int MaxBatch = 4;
 
     /// <summary>A whole file waiting for (or in) analysis; its temp file belongs to whoever holds it.</summary>
     private sealed record Fetched(ClipRecord Clip, string Temp, long Bytes);
@@ -97,8 +100,26 @@ public sealed partial class ClipDownloader(
         });
         var analysts = Enumerable.Range(0, settings.AnalysisWorkers).Select(_ => StageAsync(stop, async () =>
         {
-            await foreach (var fetched in handoff.Reader.ReadAllAsync(stop.Token))
-                Finish(fetched.Clip, await AnalyseOneAsync(fetched, stop.Token));
+            await foreach (var first in handoff.Reader.ReadAllAsync(stop.Token))
+            {
+                // Whatever else is already waiting joins this ffmpeg run: batches grow only when analysis lags.
+                var batch = new List<Fetched> { first };
+                while (batch.Count < MaxBatch && handoff.Reader.TryRead(out var more))
+                    batch.Add(more);
+                IReadOnlyList<MediaInspectionResult> inspected;
+                try
+                {
+                    inspected = await inspector.InspectManyAsync([.. batch.Select(f => f.Temp)], stop.Token);
+                }
+                catch
+                {
+                    foreach (var fetched in batch)
+                        ForgetTemp(fetched.Temp);
+                    throw;
+                }
+                for (var i = 0; i < batch.Count; i++)
+                    Finish(batch[i].Clip, await LandAsync(batch[i], inspected[i], stop.Token));
+            }
         }));
         try
         {
@@ -210,14 +231,14 @@ public sealed partial class ClipDownloader(
         }
     }
 
-    /// <summary>Validates, measures, renames into place and marks Downloaded one fetched file.</summary>
-    private async Task<Outcome> AnalyseOneAsync(Fetched fetched, CancellationToken ct)
+    /// <summary>Renames an inspected file into place and marks it Downloaded, or fails the clip with the file's verdict.</summary>
+    private async Task<Outcome> LandAsync(Fetched fetched, MediaInspectionResult inspected, CancellationToken ct)
     {
         var (clip, temp, bytes) = fetched;
         var owned = true;
         try
         {
-            var inspection = await inspector.InspectAsync(temp, ct);
+            var inspection = inspected.Get();
             var facts = inspection.Facts;
             if (!facts.HasVideo)
                 throw new MediaProbeException(temp, "the file has no video stream.");
@@ -265,106 +286,5 @@ public sealed partial class ClipDownloader(
         await clips.MarkFailedAsync(clip.Id, message, next, CancellationToken.None);
         logger.LogWarning("Clip {ClipId} failed (attempt {Attempt} of {Max}): {Error}", clip.TwitchClipId, attempts, options.Value.MaxAttempts, message);
         return Outcome.Failed;
-    }
-
-    private void ForgetTemp(string temp)
-    {
-        TryDelete(temp);
-        Active.TryRemove(temp, out _);
-    }
-
-    /// <summary>
-    /// Removes partial files left by a run that was killed: this downloader's names whose process is gone,
-    /// or of this process but not being written now.
-    /// </summary>
-    public int CleanStaleTempFiles()
-    {
-        var dir = storage.Value.TempDir;
-        if (!Directory.Exists(dir))
-            return 0;
-        var removed = 0;
-        foreach (var file in Directory.EnumerateFiles(dir, TempPrefix + "*.part"))
-        {
-            if (Active.ContainsKey(file) || WriterIsAlive(Path.GetFileName(file)))
-                continue;
-            if (TryDelete(file))
-                removed++;
-        }
-        if (removed > 0)
-            logger.LogInformation("Removed {Count} partial downloads left by an earlier run", removed);
-        return removed;
-    }
-
-    private static bool WriterIsAlive(string name)
-    {
-        var rest = name.AsSpan(TempPrefix.Length);
-        var dash = rest.IndexOf('-');
-        if (dash <= 0 || !int.TryParse(rest[..dash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid))
-            return false;
-        if (pid == Environment.ProcessId)
-            return false;
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private bool TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-            return true;
-        }
-        catch (IOException e)
-        {
-            logger.LogWarning(e, "Could not delete {Path}", path);
-            return false;
-        }
-    }
-
-    /// <summary>Twitch ids are letters, digits, '-' and '_'; anything else becomes '_' so no id can leave its folder.</summary>
-    public static string SafeName(string id)
-    {
-        var chars = id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray();
-        return chars.Length == 0 ? "_" : new string(chars);
-    }
-
-    private static StoredFacts ToStored(MediaFacts f) =>
-        new(f.Width, f.Height, f.Fps, f.VideoCodec, f.AudioCodec, f.HasAudio, f.SampleRate, f.Channels, f.Duration);
-
-    private sealed class Counts(int total)
-    {
-        private int _done, _downloaded, _failed, _unavailable, _notReady;
-        private long _bytes;
-
-        public void AddBytes(long bytes) => Interlocked.Add(ref _bytes, bytes);
-
-        public void Add(Outcome outcome)
-        {
-            Interlocked.Increment(ref _done);
-            _ = outcome switch
-            {
-                Outcome.Downloaded => Interlocked.Increment(ref _downloaded),
-                Outcome.Failed => Interlocked.Increment(ref _failed),
-                Outcome.Unavailable => Interlocked.Increment(ref _unavailable),
-                _ => Interlocked.Increment(ref _notReady),
-            };
-        }
-
-        public DownloadProgress Snapshot(string? last) =>
-            new(total, _done, _downloaded, _failed, _unavailable, _notReady, Interlocked.Read(ref _bytes), last);
-
-        public DownloadResult Result(TimeSpan elapsed) =>
-            new(total, _downloaded, _failed, _unavailable, _notReady, Interlocked.Read(ref _bytes), elapsed);
     }
 }
