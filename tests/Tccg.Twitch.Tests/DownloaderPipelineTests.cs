@@ -19,13 +19,14 @@ public sealed class DownloaderPipelineTests
     [Fact]
     public async Task Download_OneFileFailingAnalysis_IsFailedWhileTheOthersLand()
     {
-        await using var world = await FoundAsync(6);
+        // One analyst behind four transfers: files queue up and share ffmpeg runs, the broken one among them.
+        await using var world = await FoundAsync(8, new() { ["Tccg:Downloader:AnalysisParallelism"] = "1" });
         var broken = (await world.AllClipsAsync())[2];
         world.Sim.SetClipMediaBroken(broken.TwitchClipId);
 
         var result = await world.Downloader.DownloadAsync(new DownloadRequest(null, 100), null, CancellationToken.None);
 
-        Assert.Equal((5, 1), (result.Downloaded, result.Failed));
+        Assert.Equal((7, 1), (result.Downloaded, result.Failed));
         var after = await world.Clips.GetAsync(broken.Id, CancellationToken.None);
         Assert.Equal(ClipStatus.Failed, after!.Status);
         Assert.Equal(1, after.Attempts);
