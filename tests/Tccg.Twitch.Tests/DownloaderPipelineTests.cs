@@ -69,6 +69,29 @@ public sealed class DownloaderPipelineTests
         Assert.Empty(world.TempFiles());
     }
 
+    [Fact]
+    public async Task Download_HashRotatedWhileFilesWaitForAnalysis_StopsBothStagesCleanly()
+    {
+        // At most 12 of the 20 clips are fetched when the first lands (4 in a batch, 4 queued, 4 handing over),
+        // so later resolves meet the rotated hash while files are still queued for analysis.
+        await using var world = await FoundAsync(20, new() { ["Tccg:Downloader:AnalysisParallelism"] = "1" });
+        var seen = new SynchronousProgress(p =>
+        {
+            if (p.Downloaded == 1)
+                world.Sim.RotateClipAccessHash();
+        });
+
+        await Assert.ThrowsAsync<ClipAccessHashRotatedException>(
+            () => world.Downloader.DownloadAsync(new DownloadRequest(null, 100), seen, CancellationToken.None));
+
+        Assert.Empty(world.TempFiles());
+        var clips = await world.AllClipsAsync();
+        var downloaded = clips.Where(c => c.Status == ClipStatus.Downloaded).ToList();
+        Assert.InRange(downloaded.Count, 1, 12);
+        Assert.All(downloaded, c => Assert.Equal(c.FileSize, new FileInfo(Path.Combine(world.Root, c.FilePath!)).Length));
+        Assert.All(clips.Except(downloaded), c => Assert.Equal((ClipStatus.Found, 0), (c.Status, c.Attempts)));
+    }
+
     private sealed class SynchronousProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>
     {
         public void Report(DownloadProgress value) => report(value);

@@ -106,21 +106,21 @@ public sealed partial class ClipDownloader(
                 var batch = new List<Fetched> { first };
                 while (batch.Count < MaxBatch && handoff.Reader.TryRead(out var more))
                     batch.Add(more);
-                IReadOnlyList<MediaInspectionResult> inspected;
+                var landed = 0;
                 try
                 {
-                    inspected = await inspector.InspectManyAsync([.. batch.Select(f => f.Temp)], stop.Token);
+                    var inspected = await inspector.InspectManyAsync([.. batch.Select(f => f.Temp)], stop.Token);
+                    for (; landed < batch.Count; landed++)
+                        Finish(batch[landed].Clip, await LandAsync(batch[landed], inspected[landed], stop.Token));
                 }
-                catch
+                finally
                 {
-                    foreach (var fetched in batch)
-                        ForgetTemp(fetched.Temp);
-                    throw;
+                    // Cancelled or failed part-way: the batch's remaining files are nobody's now.
+                    for (var i = landed; i < batch.Count; i++)
+                        ForgetTemp(batch[i].Temp);
                 }
-                for (var i = 0; i < batch.Count; i++)
-                    Finish(batch[i].Clip, await LandAsync(batch[i], inspected[i], stop.Token));
             }
-        }));
+        })).ToArray();
         try
         {
             await Task.WhenAll([transfers, .. analysts]);
