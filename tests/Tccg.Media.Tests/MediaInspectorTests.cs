@@ -43,7 +43,22 @@ public sealed class FfmpegInputParserTests
     {
         var e = Assert.Throws<MediaProbeException>(() => FfmpegInputParser.Parse("a.mp4", TestDataFiles.Read("inspect-truncated.stderr.txt"), 1));
 
-        Assert.Contains("truncated or corrupt", e.Reason, StringComparison.Ordinal);
+        Assert.Contains("truncated or corrupt (Invalid NAL unit size", e.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_TitleAndFileNameSayingTruncated_IsNotCorruption()
+    {
+        const string path = "/data/tmp/clip-1-TruncatedPartialFileKappa-abc.part";
+        var stderr = TestDataFiles.Read("inspect-1080p60-aac.stderr.txt")
+            .Replace("/data/tmp/clip-1-abc.part", path, StringComparison.Ordinal)
+            .Replace("handler_name    : VideoHandler", "title           : truncated partial file, Invalid NAL unit size", StringComparison.Ordinal)
+            + path + ": Application provided invalid, non monotonically increasing dts to muxer\n";
+
+        var f = FfmpegInputParser.Parse(path, stderr, 1);
+
+        Assert.Equal(1920, f.Width);
+        Assert.Null(FfmpegInputParser.CorruptionIn(stderr, [path]));
     }
 
     [Fact]

@@ -15,11 +15,19 @@ public static partial class FfmpegInputParser
     private static readonly string[] CorruptionMarks =
         ["partial file", "ended prematurely", "truncated", "Invalid NAL unit size", "error reading header", "corrupt input packet"];
 
-    /// <summary>The first line of a demuxer error that means truncation or corruption, or null.</summary>
-    public static string? CorruptionIn(string stderr)
+    /// <summary>
+    /// The first logged error that means truncation or corruption, or null. ffmpeg's descriptions of inputs and
+    /// outputs (indented metadata such as a title, the <c>Input #</c> lines) and the files' own
+    /// <paramref name="paths"/> are not searched: a clip called "Truncated…" is not a truncated clip.
+    /// </summary>
+    public static string? CorruptionIn(string stderr, IReadOnlyCollection<string> paths)
     {
-        foreach (var line in stderr.Split('\n'))
+        foreach (var raw in stderr.Split('\n'))
         {
+            if (raw.Length == 0 || char.IsWhiteSpace(raw[0])
+                || raw.StartsWith("Input #", StringComparison.Ordinal) || raw.StartsWith("Output #", StringComparison.Ordinal))
+                continue;
+            var line = paths.Aggregate(raw, (l, p) => l.Replace(p, "", StringComparison.Ordinal));
             foreach (var mark in CorruptionMarks)
             {
                 if (line.Contains(mark, StringComparison.OrdinalIgnoreCase))
@@ -35,7 +43,7 @@ public static partial class FfmpegInputParser
     /// </summary>
     public static MediaFacts Parse(string path, string stderr, long sizeBytes, int input = 0)
     {
-        if (CorruptionIn(stderr) is { } corruption)
+        if (CorruptionIn(stderr, [path]) is { } corruption)
             throw new MediaProbeException(path, $"the file is truncated or corrupt ({corruption}).");
 
         var lines = stderr.Split('\n');
@@ -196,7 +204,7 @@ public static partial class FfmpegInputParser
 
     private static string Message(string line)
     {
-        var t = line.Trim();
+        var t = line.Trim().TrimStart(':', ' ');
         var close = t.StartsWith('[') ? t.IndexOf("] ", StringComparison.Ordinal) : -1;
         return close > 0 ? t[(close + 2)..] : t;
     }

@@ -50,7 +50,7 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
                 args.AddRange(["-map", n + ":v:0?", "-map", n + ":a:0?", "-c:v", "copy", "-sn", "-dn", "-af", BatchFilter(i), "-f", "null", "-"]);
             }
             var result = await runner.RunAsync(runner.Tools.Ffmpeg, args, null, captureStdout: false, StderrLines * paths.Count, ct);
-            if (result.ExitCode == 0 && FfmpegInputParser.CorruptionIn(result.StderrTail) is null && TryReadBatch(paths, result.StderrTail) is { } batch)
+            if (result.ExitCode == 0 && FfmpegInputParser.CorruptionIn(result.StderrTail, paths) is null && TryReadBatch(paths, result.StderrTail) is { } batch)
                 return batch;
             if (_logger.IsEnabled(LogLevel.Debug))
                 _logger.LogDebug("Inspecting {Count} files together failed; each on its own now: {Stderr}", paths.Count, MediaProcessRunner.LastMeaningfulLines(result.StderrTail, 4));
