@@ -8,6 +8,20 @@ namespace Tccg.Twitch.Downloads;
 /// <summary>Temp files, names and counters of <see cref="ClipDownloader"/>.</summary>
 public sealed partial class ClipDownloader
 {
+    /// <summary>fsync: the file's data survives a power cut from here on.</summary>
+    private static Task FlushToDiskAsync(string path, CancellationToken ct) => Task.Run(() =>
+    {
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1);
+            file.Flush(flushToDisk: true);
+        }
+        catch (IOException e)
+        {
+            throw new ClipTransferException($"the file could not be written to disk: {e.Message}", e);
+        }
+    }, ct);
+
     private void ForgetTemp(string temp)
     {
         TryDelete(temp);

@@ -243,6 +243,9 @@ public sealed partial class ClipDownloader(
             if (!facts.HasVideo)
                 throw new MediaProbeException(temp, "the file has no video stream.");
 
+            // On disk before the rename and the database say it is there (the transfer only wrote it to the
+            // page cache; by now write-back has usually done most of the work).
+            await FlushToDiskAsync(temp, ct);
             var relative = Path.Combine("clips", SafeName(clip.GameId), SafeName(clip.TwitchClipId) + ".mp4");
             var final = Path.Combine(storage.Value.Root, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(final)!);

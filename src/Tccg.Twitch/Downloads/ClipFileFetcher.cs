@@ -14,6 +14,8 @@ public sealed class ClipTransferException(string message, Exception? inner = nul
 /// <summary>
 /// Streams one clip file to a temporary path with a fixed-size buffer (never the whole file in memory),
 /// checks the byte count against <c>Content-Length</c>, and deletes the partial file on any failure.
+/// The file is written but not forced to disk (a transfer never waits for the disk's write-back):
+/// <see cref="ClipDownloader"/> flushes it to disk just before renaming it into place.
 /// </summary>
 public sealed class ClipFileFetcher(IHttpClientFactory factory, IOptions<TwitchHttpOptions> tuning, ILogger<ClipFileFetcher> logger)
 {
@@ -55,7 +57,6 @@ public sealed class ClipFileFetcher(IHttpClientFactory factory, IOptions<TwitchH
                     written += read;
                 }
                 await target.FlushAsync(ct);
-                target.Flush(flushToDisk: true);
             }
             if (expected is { } length && written != length)
                 throw new ClipTransferException($"truncated download: {written} of {length} bytes");
