@@ -1,7 +1,8 @@
 // Downloader benchmark: 200 clips (real-size MP4s, 10 s each) from the simulator's CDN, curl as the baseline
 // measured in the same run with the same parallelism and the same files.
-// (a) loopback: curl vs tccg's streaming fetcher vs the whole downloader (resolve + stream + one ffmpeg pass
-//     for validation, facts and loudness + rename + database), and the analysis CPU-seconds per clip;
+// (a) loopback: curl vs tccg's streaming fetcher (neither forces files to disk) vs the whole downloader
+//     (resolve + stream + one ffmpeg pass for validation, facts and loudness + fsync + rename + database),
+//     and the analysis CPU-seconds per clip;
 // (b) a limited link (the simulator's CDN capped at 50 MB/s shared, about a 400 Mbit/s VPS line): curl vs
 //     the whole downloader;
 // (c) the bench process's peak working set (the simulators run in child processes).
