@@ -105,6 +105,7 @@ public static class ClipsApi
                 Limit = limit,
                 After = after,
                 Review = reviewFilter,
+                ListingOnly = true,
             }, ct);
             return TypedResults.Ok(new ClipPageView(page.Items.Select(ClipView.From).ToList(), page.NextCursor));
         }
