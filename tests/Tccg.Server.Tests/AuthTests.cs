@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Tccg.Storage.Accounts;
+using Tccg.Storage.Database;
 
 namespace Tccg.Server.Tests;
 
@@ -114,6 +115,27 @@ public class AuthTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(U("/api/v1/auth/session"))).StatusCode);
         await server.App.Services.GetRequiredServiceCompat<IUserStore>().RemoveAsync("hal", CancellationToken.None);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(U("/api/v1/auth/session"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task UserRemovedByAnotherProcess_LosesTheirSessionWithinTheCacheLifetime()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.LoginAsNewUserAsync("ivy", UserRole.Editor);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(U("/api/v1/auth/session"))).StatusCode);
+        // `tccg user remove` from another process: its own store on the same database, unseen by the server's cache.
+        var elsewhere = new UserStore(server.App.Services.GetRequiredServiceCompat<TccgDatabase>(), TimeProvider.System);
+        Assert.True(await elsewhere.RemoveAsync("ivy", CancellationToken.None));
+        var removedAt = System.Diagnostics.Stopwatch.StartNew();
+        var status = HttpStatusCode.OK;
+        while (status == HttpStatusCode.OK && removedAt.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100);
+            status = (await client.GetAsync(U("/api/v1/auth/session"))).StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        // The cache lifetime is one second; allow a loaded machine some slack, but not an unbounded stale session.
+        Assert.InRange(removedAt.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
     }
 
     [Fact]

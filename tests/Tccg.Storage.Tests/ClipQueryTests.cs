@@ -67,6 +67,22 @@ public abstract class ClipQueryTests(ITestDatabase provider) : StorageTestBase(p
     }
 
     [Fact]
+    public async Task Query_ListingOnly_ReadsWhatAListShows_InTheSameOrder()
+    {
+        var (game, _) = await DownloadedGameAsync(15);
+        var full = await Clips.QueryAsync(new ClipQuery { GameId = game, Limit = 6 }, Ct);
+        var listing = await Clips.QueryAsync(new ClipQuery { GameId = game, Limit = 6, ListingOnly = true }, Ct);
+
+        Assert.Equal(full.Items.Select(c => c.Id), listing.Items.Select(c => c.Id));
+        Assert.Equal(full.NextCursor, listing.NextCursor);
+        var (a, b) = (full.Items[0], listing.Items[0]);
+        Assert.Equal((a.TwitchClipId, a.Title, a.BroadcasterName, a.ViewCount, a.CreatedAt, a.Status, a.FilePath, a.MediaDuration, a.Width, a.LoudnessLufs),
+            (b.TwitchClipId, b.Title, b.BroadcasterName, b.ViewCount, b.CreatedAt, b.Status, b.FilePath, b.MediaDuration, b.Width, b.LoudnessLufs));
+        Assert.NotNull(a.VideoCodec);
+        Assert.Null(b.VideoCodec); // not a listing column: left at its default
+    }
+
+    [Fact]
     public async Task Query_CursorOfOtherOrder_IsRejected()
     {
         var (game, _) = await DownloadedGameAsync(3);

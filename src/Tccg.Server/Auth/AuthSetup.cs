@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tccg.Storage.Accounts;
 
 namespace Tccg.Server.Auth;
@@ -19,6 +20,9 @@ internal static class AuthSetup
 
     public static IServiceCollection AddServerAuth(this IServiceCollection services)
     {
+        // Session checks look the user up on every request: the server remembers those answers briefly.
+        services.Replace(ServiceDescriptor.Singleton<IUserStore>(sp => new CachedUserStore(
+            ActivatorUtilities.CreateInstance<UserStore>(sp), sp.GetService<TimeProvider>() ?? TimeProvider.System)));
         services.AddAuthentication(SmartScheme)
             .AddPolicyScheme(SmartScheme, "Cookie or bearer token", o =>
                 o.ForwardDefaultSelector = context =>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,16 @@ internal static class ServerExtensions
         services.AddRendersFeature(builder.Configuration);
         Tccg.Server.Features.Web.WebEditorFeature.AddWebEditorFeature(services);
 
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
+            o.AddConcurrencyLimiter(DatabaseWork.Policy, l =>
+            {
+                l.PermitLimit = DatabaseWork.Permits;
+                l.QueueLimit = DatabaseWork.QueueLimit;
+                l.QueueProcessingOrder = System.Threading.RateLimiting.QueueProcessingOrder.OldestFirst;
+            });
+        });
         services.AddOpenApi("v1");
         services.AddHttpLogging(o =>
         {
@@ -61,6 +72,7 @@ internal static class ServerExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseCookieAntiforgery();
     }
 

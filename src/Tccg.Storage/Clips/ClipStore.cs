@@ -11,6 +11,12 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
 {
     private const string Select = "SELECT c.* FROM clips c";
 
+    /// <summary>The columns <see cref="ClipQuery.ListingOnly"/> reads.</summary>
+    public const string ListingColumns =
+        "c.id, c.twitch_clip_id, c.url, c.title, c.broadcaster_id, c.broadcaster_name, c.broadcaster_login, c.game_id, " +
+        "c.language, c.view_count, c.created_at, c.thumbnail_url, c.duration, c.status, c.file_path, c.media_duration, " +
+        "c.width, c.height, c.fps, c.loudness_lufs, c.last_error";
+
     public async Task<ClipRecord?> GetAsync(long clipId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
@@ -153,12 +159,15 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             p.Add("CursorKey", keyValue);
             p.Add("CursorId", id);
         }
-        var order = $" ORDER BY {key} DESC, c.id DESC";
-        sql.Append(order).Append(CultureInfo.InvariantCulture, $" LIMIT {query.Limit + 1}");
-        var page = $"SELECT c.* FROM ({sql}) k JOIN clips c ON c.id = k.id{order}";
+        sql.Append(CultureInfo.InvariantCulture, $" ORDER BY {key} DESC, c.id DESC LIMIT {query.Limit + 1}");
+        var page = $"SELECT {(query.ListingOnly ? ListingColumns : "c.*")} FROM ({sql}) k JOIN clips c ON c.id = k.id";
 
         await using var connection = await database.OpenAsync(ct);
         var rows = (await connection.QueryAsync<ClipRecord>(new CommandDefinition(page, p, cancellationToken: ct))).AsList();
+        // The page is a handful of rows: sorting them here spares the database a sort of whole rows.
+        rows.Sort(query.Order == ClipOrder.ViewsDesc
+            ? (a, b) => a.ViewCount != b.ViewCount ? b.ViewCount.CompareTo(a.ViewCount) : b.Id.CompareTo(a.Id)
+            : (a, b) => a.CreatedAt != b.CreatedAt ? b.CreatedAt.CompareTo(a.CreatedAt) : b.Id.CompareTo(a.Id));
         if (rows.Count <= query.Limit)
             return new ClipPage(rows, null);
         rows.RemoveAt(rows.Count - 1);
@@ -176,6 +185,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             Review = new ReviewFilter(compilationId, ReviewState.Undecided),
             Order = ClipOrder.ViewsDesc,
             Limit = count,
+            ListingOnly = true,
         }, ct);
         return page.Items;
     }

@@ -25,6 +25,18 @@ public sealed class TccgDatabase
             : PrepareMySql(connectionString);
     }
 
+    /// <summary>
+    /// Set on every new SQLite connection. The page cache is small (8 MB a connection) and nothing is
+    /// memory-mapped: hot pages live in the OS page cache, shared and outside the server's memory.
+    /// </summary>
+    private const string SqlitePragmas =
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -8192; PRAGMA mmap_size = 0;";
+
+    private static readonly object Marker = new();
+
+    /// <summary>The physical SQLite connections (pooled handles) that already have <see cref="SqlitePragmas"/>.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Prepared = new();
+
     public SqlDialect Dialect { get; }
 
     public DatabaseProvider Provider => Dialect.Provider;
@@ -40,11 +52,11 @@ public sealed class TccgDatabase
         try
         {
             await connection.OpenAsync(ct);
-            if (Provider == DatabaseProvider.Sqlite)
+            // Pragmas are per physical connection: a pooled one comes back with them already set.
+            if (connection is SqliteConnection { Handle: { } handle } && !Prepared.TryGetValue(handle, out _))
             {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -131072; PRAGMA mmap_size = 1073741824;",
-                    cancellationToken: ct));
+                await connection.ExecuteAsync(new CommandDefinition(SqlitePragmas, cancellationToken: ct));
+                Prepared.AddOrUpdate(handle, Marker);
             }
             return connection;
         }

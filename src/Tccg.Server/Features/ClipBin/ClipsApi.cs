@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Tccg.Core.Clips;
 using Tccg.Core.Configuration;
 using Tccg.Server.Auth;
+using Tccg.Server.Extensions;
 using Tccg.Storage.Clips;
 using Tccg.Twitch.Downloads;
 
@@ -52,9 +53,9 @@ public static class ClipsApi
     public static RouteGroupBuilder MapClipsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/clips").WithTags("Clips");
-        group.MapGet("/", QueryAsync).RequireAuthorization(Policies.Editor)
+        group.MapGet("/", QueryAsync).RequireAuthorization(Policies.Editor).RequireRateLimiting(DatabaseWork.Policy)
             .WithName("QueryClips").WithSummary("Clips by game, status, views and date; keyset-paged with ?after=cursor");
-        group.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.Editor)
+        group.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.Editor).RequireRateLimiting(DatabaseWork.Policy)
             .WithName("GetClip").WithSummary("One clip");
         group.MapGet("/{id:long}/media", MediaAsync).RequireAuthorization(Policies.Editor)
             .WithName("GetClipMedia").WithSummary("The clip's MP4, with Range support for seeking");
@@ -105,6 +106,7 @@ public static class ClipsApi
                 Limit = limit,
                 After = after,
                 Review = reviewFilter,
+                ListingOnly = true,
             }, ct);
             return TypedResults.Ok(new ClipPageView(page.Items.Select(ClipView.From).ToList(), page.NextCursor));
         }
@@ -119,7 +121,7 @@ public static class ClipsApi
             ? TypedResults.Ok(ClipView.From(clip))
             : TypedResults.Problem(statusCode: 404, title: $"No clip {id}.");
 
-    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> MediaAsync(
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> MediaAsync(
         long id, IClipStore clips, IOptions<StorageOptions> storage, CancellationToken ct)
     {
         if (await clips.GetAsync(id, ct) is not { } clip)
@@ -130,8 +132,10 @@ public static class ClipsApi
         if (!File.Exists(path))
             return TypedResults.Problem(statusCode: 404, title: $"The file of clip {id} is missing on the server.",
                 detail: "An admin can run the missing-files check to mark it.");
-        return TypedResults.PhysicalFile(path, "video/mp4", enableRangeProcessing: true,
-            lastModified: File.GetLastWriteTimeUtc(path));
+        // A plain (synchronous) sequential file stream: Kestrel copies it out faster than the asynchronous file
+        // handle PhysicalFile opens, and ASP.NET still answers Range and If-Range requests.
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
+        return TypedResults.Stream(file, "video/mp4", lastModified: File.GetLastWriteTimeUtc(path), enableRangeProcessing: true);
     }
 
     public static async Task<Ok<MissingCheckResult>> CheckMissingAsync(ClipBinMaintenance maintenance, CancellationToken ct) =>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Tccg.Core.Compilations;
 using Tccg.Server.Auth;
+using Tccg.Server.Extensions;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Compilations;
 
@@ -18,7 +19,7 @@ public static partial class CompilationsApi
 
     private static void MapReview(RouteGroupBuilder group)
     {
-        group.MapGet("/{id:long}/next", NextAsync).WithName("NextClipsToReview")
+        group.MapGet("/{id:long}/next", NextAsync).WithName("NextClipsToReview").RequireRateLimiting(DatabaseWork.Policy)
             .WithSummary("The next downloaded clips of the compilation's game not yet kept or skipped in it, most viewed first (?count=1..50)");
         group.MapGet("/{id:long}/review", DecisionsAsync).WithName("ListReviewDecisions").WithSummary("Keep/skip decisions in the order made");
         group.MapPost("/{id:long}/review", ReviewAsync).WithName("ReviewClip")
