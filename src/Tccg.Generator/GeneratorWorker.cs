@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Tccg.Core.Timeline;
 using Tccg.Generator.Protocol;
+using Tccg.Media.Caching;
 using Tccg.Media.Rendering;
 
 namespace Tccg.Generator;
@@ -20,7 +21,8 @@ public sealed partial class GeneratorWorker(
     TimeProvider time,
     ILogger<GeneratorWorker> logger)
 {
-    private readonly InputCache _cache = new(client, options.CacheDir, logger);
+    private readonly InputCache _cache = new(client, options.CacheDir, logger, time);
+    private readonly CacheTrimmer _trimmer = new(logger);
 
     /// <summary>Raised on every progress step of the current job (on the render's thread: keep handlers short).</summary>
     public event Action<GeneratorStatus>? StatusChanged;
@@ -37,6 +39,8 @@ public sealed partial class GeneratorWorker(
     public async Task RunAsync(bool once, CancellationToken ct)
     {
         LogStarted(options.Name);
+        // A cap lowered since the last run applies before the first job, too.
+        TrimCaches(time.GetUtcNow());
         while (!ct.IsCancellationRequested)
         {
             LeaseResponse? lease;
@@ -75,6 +79,24 @@ public sealed partial class GeneratorWorker(
     public async Task<JobOutcome> ProcessAsync(LeaseResponse lease, CancellationToken ct)
     {
         LogLeased(lease.JobId, lease.Timeline.Name, lease.Attempt);
+        var started = time.GetUtcNow();
+        var outcome = await RunJobAsync(lease, ct);
+        TrimCaches(started);
+        return outcome;
+    }
+
+    /// <summary>
+    /// After a job (whatever its outcome) and never during one: least recently used files go until each cache
+    /// fits its cap; what this job used (marked at or after <paramref name="jobStarted"/>) stays.
+    /// </summary>
+    public void TrimCaches(DateTimeOffset jobStarted)
+    {
+        _cache.Trim(_trimmer, options.InputCacheMaxBytes, jobStarted);
+        SegmentCache.Trim(_trimmer, options.Segments, options.SegmentCacheMaxBytes, jobStarted);
+    }
+
+    private async Task<JobOutcome> RunJobAsync(LeaseResponse lease, CancellationToken ct)
+    {
         using var job = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var pump = new ProgressPump(client, lease, options.ProgressInterval, time, job, logger);
         var workDir = Path.Combine(options.Work, string.Create(CultureInfo.InvariantCulture, $"job-{lease.JobId}-{lease.LeaseId[..Math.Min(8, lease.LeaseId.Length)]}"));
@@ -84,6 +106,8 @@ public sealed partial class GeneratorWorker(
         string? error = null;
         try
         {
+            // The input cache is in use until the render ends (the renderer holds the segment cache itself).
+            using var inputsInUse = await CacheLock.AcquireSharedAsync(_cache.Root, job.Token);
             Publish(lease.JobId, "Fetching inputs", 0, null);
             pump.Set("Fetching inputs", 0, null);
             // A timeline that cannot render fails before anything is downloaded.

@@ -1,3 +1,5 @@
+using Tccg.Core.Configuration;
+
 namespace Tccg.Generator;
 
 /// <summary>How one generator works: its name, where it caches, and its timings.</summary>
@@ -35,6 +37,20 @@ public sealed class GeneratorWorkerOptions
 
     /// <summary>Segments encoded at once; null uses <c>Tccg:Generator:Parallelism</c>.</summary>
     public int? Parallelism { get; set; }
+
+    /// <summary>Size cap of the input cache, trimmed after every job; 0 means unlimited (<c>Tccg:Generator:InputCacheMaxMb</c>).</summary>
+    public long InputCacheMaxBytes { get; set; } = GeneratorOptions.Bytes(new GeneratorOptions().InputCacheMaxMb);
+
+    /// <summary>Size cap of the segment cache, trimmed after every job; 0 means unlimited (<c>Tccg:Generator:SegmentCacheMaxMb</c>).</summary>
+    public long SegmentCacheMaxBytes { get; set; } = GeneratorOptions.Bytes(new GeneratorOptions().SegmentCacheMaxMb);
+
+    /// <summary>Both caps from the configuration.</summary>
+    public GeneratorWorkerOptions WithCacheCaps(GeneratorOptions generator)
+    {
+        InputCacheMaxBytes = GeneratorOptions.Bytes(generator.InputCacheMaxMb);
+        SegmentCacheMaxBytes = GeneratorOptions.Bytes(generator.SegmentCacheMaxMb);
+        return this;
+    }
 
     internal string Segments => SegmentCacheDir ?? Path.Combine(CacheDir, "segments");
     internal string Work => WorkDir ?? Path.Combine(CacheDir, "work");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Tccg.Media.Caching;
 
 namespace Tccg.Generator;
 
@@ -12,9 +13,19 @@ public sealed class InputMissingException(string path, string reason) : Exceptio
 /// server's ETag (size and modification time) beside it under <c>{root}/meta</c>. A cached file is
 /// revalidated with <c>If-None-Match</c> (304 keeps it); a changed one is downloaded to a temp name and
 /// renamed into place, so a crash never leaves a half file under the real name.
+/// <para>
+/// Last use, for the size cap (<see cref="Entries"/>), is the last-write time of the ETag file, set at every
+/// fetch. The media file's own time is left alone: its size and modification time are part of every segment
+/// key made from it (<c>FileIdentity</c>), so touching it would make every cached segment of it useless.
+/// </para>
 /// </summary>
-public sealed class InputCache(GeneratorClient client, string root, ILogger logger)
+public sealed class InputCache(GeneratorClient client, string root, ILogger logger, TimeProvider? time = null)
 {
+    public const string Name = "input";
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>The cache's root: <c>files/</c>, <c>meta/</c> and the lock a trim takes (<see cref="CacheLock"/>).</summary>
+    public string Root { get; } = Path.GetFullPath(root);
     public string FilesRoot { get; } = Path.GetFullPath(Path.Combine(root, "files"));
     private string MetaRoot { get; } = Path.GetFullPath(Path.Combine(root, "meta"));
 
@@ -31,6 +42,7 @@ public sealed class InputCache(GeneratorClient client, string root, ILogger logg
         using var response = await client.GetInputAsync(jobId, relativePath, etag, ct);
         if (response.StatusCode == HttpStatusCode.NotModified && etag is not null)
         {
+            CacheTrimmer.MarkUsed(meta, _time);
             Reused++;
             return local;
         }
@@ -56,7 +68,10 @@ public sealed class InputCache(GeneratorClient client, string root, ILogger logg
             if (newTag is null)
                 File.Delete(meta);
             else
+            {
                 await WriteAtomicAsync(meta, newTag, ct);
+                CacheTrimmer.MarkUsed(meta, _time);
+            }
         }
         finally
         {
@@ -66,6 +81,36 @@ public sealed class InputCache(GeneratorClient client, string root, ILogger logg
         Downloaded++;
         logger.LogInformation("Fetched {Path} for render job {Job}", relativePath, jobId);
         return local;
+    }
+
+    /// <summary>Trims this cache to <paramref name="capBytes"/> (0: unlimited); see <see cref="CacheTrimmer.Trim"/>.</summary>
+    public CacheTrimResult Trim(CacheTrimmer trimmer, long capBytes, DateTimeOffset keepUsedSince) =>
+        trimmer.Trim(Name, Root, Entries, capBytes, keepUsedSince);
+
+    /// <summary>
+    /// The cache under <paramref name="root"/> as evictable entries: each file under <c>files/</c> with its ETag
+    /// (last used = the later of the two times), and ETags whose file is gone.
+    /// </summary>
+    public static IReadOnlyList<CacheEntry> Entries(string root)
+    {
+        var files = Path.GetFullPath(Path.Combine(root, "files"));
+        var meta = Path.GetFullPath(Path.Combine(root, "meta"));
+        var entries = new List<CacheEntry>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in CacheTrimmer.Files(files, recursive: true))
+        {
+            var relative = Path.GetRelativePath(files, f.FullName);
+            var tag = Path.Combine(meta, relative) + ".etag";
+            seen.Add(tag);
+            if (CacheTrimmer.Entry(relative, [f.FullName, tag]) is { } e)
+                entries.Add(e);
+        }
+        foreach (var t in CacheTrimmer.Files(meta, recursive: true).Where(t => t.Name.EndsWith(".etag", StringComparison.Ordinal) && !seen.Contains(t.FullName)))
+        {
+            if (CacheTrimmer.Entry("meta/" + Path.GetRelativePath(meta, t.FullName), [t.FullName]) is { } e)
+                entries.Add(e);
+        }
+        return entries;
     }
 
     /// <summary>The full path of <paramref name="relativePath"/> under <paramref name="baseDir"/>; refuses anything that leaves it.</summary>

@@ -22,11 +22,21 @@ internal static class GeneratorCommand
             Description = "Folder for downloaded inputs, cached segments and work files (default {data}/generator-cache)",
             HelpName = "DIR",
         };
+        var inputCap = new Option<int?>("--input-cache-max-mb")
+        {
+            Description = "Size cap of the input cache in MB, least recently used files removed after each job; 0 = unlimited (default: Tccg:Generator:InputCacheMaxMb, 10240)",
+            HelpName = "MB",
+        };
+        var segmentCap = new Option<int?>("--segment-cache-max-mb")
+        {
+            Description = "Size cap of the segment cache in MB, least recently used segments removed after each job; 0 = unlimited (default: Tccg:Generator:SegmentCacheMaxMb, 10240)",
+            HelpName = "MB",
+        };
         var name = new Option<string?>("--name") { Description = "This generator's name on the server (default: the machine name)", HelpName = "NAME" };
         var once = new Option<bool>("--once") { Description = "Render one job, then exit (1 when it failed)" };
         var command = new Command("generator", "Run a video generator: lease render jobs from a server, render with ffmpeg, upload the results")
         {
-            server, token, cache, name, once,
+            server, token, cache, inputCap, segmentCap, name, once,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -36,8 +46,11 @@ internal static class GeneratorCommand
             if (string.IsNullOrEmpty(secret))
                 throw new CliUsageException("--token must not be empty.");
 
+            if (parse.GetValue(inputCap) < 0 || parse.GetValue(segmentCap) < 0)
+                throw new CliUsageException("--input-cache-max-mb and --segment-cache-max-mb must be 0 (unlimited) or more.");
             using var host = CliHost.Build(parse, b => b.Services.AddTccgMedia());
             var storage = host.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var generator = host.Services.GetRequiredService<IOptions<GeneratorOptions>>().Value;
             using var http = GeneratorClient.CreateHttpClient(url, secret);
             var worker = new GeneratorWorker(
                 new GeneratorClient(http),
@@ -46,6 +59,8 @@ internal static class GeneratorCommand
                 {
                     Name = parse.GetValue(name) ?? Environment.MachineName,
                     CacheDir = Path.GetFullPath(parse.GetValue(cache) ?? Path.Combine(storage.Root, "generator-cache")),
+                    InputCacheMaxBytes = GeneratorOptions.Bytes(parse.GetValue(inputCap) ?? generator.InputCacheMaxMb),
+                    SegmentCacheMaxBytes = GeneratorOptions.Bytes(parse.GetValue(segmentCap) ?? generator.SegmentCacheMaxMb),
                 },
                 TimeProvider.System,
                 host.Services.GetRequiredService<ILogger<GeneratorWorker>>());

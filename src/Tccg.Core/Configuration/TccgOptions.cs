@@ -161,6 +161,17 @@ public sealed class GeneratorOptions
     /// <summary>Segments encoded at once; 0 means one per core, plus one.</summary>
     [Range(0, 64, ErrorMessage = Section + ":Parallelism must be between 0 and 64.")]
     public int Parallelism { get; set; }
+
+    /// <summary>Size cap of a generator's input cache (clips and assets fetched from the server) in MB; 0 means unlimited.</summary>
+    [Range(0, 100_000_000, ErrorMessage = Section + ":InputCacheMaxMb must be between 0 (unlimited) and 100000000.")]
+    public int InputCacheMaxMb { get; set; } = 10_240;
+
+    /// <summary>Size cap of the segment cache in MB; 0 means unlimited.</summary>
+    [Range(0, 100_000_000, ErrorMessage = Section + ":SegmentCacheMaxMb must be between 0 (unlimited) and 100000000.")]
+    public int SegmentCacheMaxMb { get; set; } = 10_240;
+
+    /// <summary>A cap in MB as bytes (0 stays 0, unlimited).</summary>
+    public static long Bytes(int megabytes) => Math.Max(0, (long)megabytes) * 1024 * 1024;
 }
 
 /// <summary><c>Tccg:Editor</c>: rules a compilation must meet before it may be submitted.</summary>

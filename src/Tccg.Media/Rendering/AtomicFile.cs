@@ -33,15 +33,4 @@ internal static class AtomicFile
         {
         }
     }
-
-    public static void Touch(string path, TimeProvider time)
-    {
-        try
-        {
-            File.SetLastWriteTimeUtc(path, time.GetUtcNow().UtcDateTime);
-        }
-        catch (IOException)
-        {
-        }
-    }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Tccg.Media.Caching;
 using Tccg.Media.Loudness;
 using Tccg.Media.Probing;
 
@@ -12,7 +13,7 @@ namespace Tccg.Media.Rendering;
 /// Probe facts and loudness per file identity (path, size, mtime), kept as small JSON files under
 /// the segment cache so a re-render does not read every input again.
 /// </summary>
-internal sealed class MediaInfoCache(string dir, MediaProbe probe, LoudnessMeter meter)
+internal sealed class MediaInfoCache(string dir, MediaProbe probe, LoudnessMeter meter, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Task<MediaFacts>> _facts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<LoudnessMeasurement>> _loudness = new(StringComparer.Ordinal);
@@ -34,7 +35,10 @@ internal sealed class MediaInfoCache(string dir, MediaProbe probe, LoudnessMeter
             try
             {
                 if (JsonSerializer.Deserialize<T>(await File.ReadAllTextAsync(file, ct)) is { } cached)
+                {
+                    CacheTrimmer.MarkUsed(file, time);
                     return cached;
+                }
             }
             catch (JsonException)
             {

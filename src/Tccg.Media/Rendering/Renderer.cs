@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Tccg.Core.Configuration;
 using Tccg.Core.Timeline;
+using Tccg.Media.Caching;
 using Tccg.Media.Loudness;
 using Tccg.Media.Processes;
 using Tccg.Media.Probing;
@@ -46,7 +47,10 @@ public sealed class Renderer(
             parallelism = Environment.ProcessorCount + 1;
         var cacheDir = Path.GetFullPath(request.SegmentCacheDir);
         Directory.CreateDirectory(cacheDir);
-        var info = new MediaInfoCache(Path.Combine(cacheDir, "info"), probe, meter);
+        // Held until the render ends: a cache trim (another process's, too) waits for it, so no file this
+        // render planned to reuse vanishes under ffmpeg.
+        using var inUse = await CacheLock.AcquireSharedAsync(cacheDir, ct);
+        var info = new MediaInfoCache(Path.Combine(cacheDir, "info"), probe, meter, time);
         var tracker = new ProgressTracker(progress, time, started);
 
         // 1. Probe every input (cached per file identity) and check the trims against the media.
@@ -84,6 +88,8 @@ public sealed class Renderer(
         foreach (var e in plan)
             specs.Add(await SpecAsync(e, facts[e.FilePath], settings, ct));
         var jobs = PlanJobs(specs, plan.Select(e => $"{e.Label} {Path.GetFileName(e.FilePath)}").ToList(), cacheDir);
+        // Reused segments count as used now, so a trim after this job keeps them even if the render fails later.
+        MarkUsed(specs, cacheDir);
         var reused = specs.Select(s => s.VideoKey).Distinct(StringComparer.Ordinal).Count() - jobs.Count(j => j.Video);
         await EncodeSegmentsAsync(jobs, cacheDir, parallelism, tracker, ct);
 
@@ -186,7 +192,9 @@ public sealed class Renderer(
                 if (job.Video && s.Overlay is { } ov)
                 {
                     textFile = Path.Combine(cacheDir, "t-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ov.Text)))[..24] + ".txt");
-                    if (!File.Exists(textFile))
+                    if (File.Exists(textFile))
+                        CacheTrimmer.MarkUsed(textFile, time);
+                    else
                         await AtomicFile.WriteTextAsync(textFile, ov.Text, token);
                 }
                 var parser = new FfmpegProgressParser();
@@ -255,11 +263,20 @@ public sealed class Renderer(
             AtomicFile.TryDelete(temp);
             AtomicFile.TryDelete(videoList);
         }
+        MarkUsed(specs, cacheDir);
+    }
+
+    /// <summary>
+    /// Last use, for the cache trim's least-recently-used order (<see cref="CacheTrimmer"/>): segment files are
+    /// named by content key, so their last-write time is free to mean "last used".
+    /// </summary>
+    private void MarkUsed(IEnumerable<SegmentSpec> specs, string cacheDir)
+    {
         foreach (var s in specs)
         {
-            // Last use, for a cache clean-up that removes segments unused for a while.
-            AtomicFile.Touch(VideoFile(cacheDir, s.VideoKey), time);
-            AtomicFile.Touch(AudioFile(cacheDir, s.AudioKey), time);
+            CacheTrimmer.MarkUsed(VideoFile(cacheDir, s.VideoKey), time);
+            CacheTrimmer.MarkUsed(AudioFile(cacheDir, s.AudioKey), time);
+            CacheTrimmer.MarkUsed(MeasurementFile(cacheDir, s.AudioKey), time);
         }
     }
 }

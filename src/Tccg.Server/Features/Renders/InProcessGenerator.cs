@@ -23,6 +23,7 @@ internal sealed partial class InProcessGenerator(
     ITokenStore tokens,
     Renderer renderer,
     IOptions<StorageOptions> storage,
+    IOptions<GeneratorOptions> generator,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
 {
@@ -53,7 +54,7 @@ internal sealed partial class InProcessGenerator(
                 CacheDir = Path.Combine(s.TempDir, "generator"),
                 LocalStorageRoot = s.Root,
                 SegmentCacheDir = s.SegmentCacheDir,
-            }, time, loggers.CreateLogger<GeneratorWorker>());
+            }.WithCacheCaps(generator.Value), time, loggers.CreateLogger<GeneratorWorker>());
             LogRunning(address);
             await worker.RunAsync(once: false, stoppingToken);
         }
