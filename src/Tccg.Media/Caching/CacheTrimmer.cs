@@ -60,7 +60,8 @@ public sealed partial class CacheTrimmer(ILogger? logger = null)
             return CacheTrimResult.None;
         }
         var before = entries.Sum(e => e.Bytes);
-        var evict = ChooseEvictions(entries, capBytes, keepUsedSince - TimestampSlack);
+        var keep = keepUsedSince > DateTimeOffset.MinValue + TimestampSlack ? keepUsedSince - TimestampSlack : DateTimeOffset.MinValue;
+        var evict = ChooseEvictions(entries, capBytes, keep);
         long freed = 0;
         var files = 0;
         foreach (var entry in evict)
@@ -133,10 +134,14 @@ public sealed partial class CacheTrimmer(ILogger? logger = null)
     public static bool IsPartial(string fileName) =>
         fileName.EndsWith(".tmp", StringComparison.Ordinal) || fileName.EndsWith(".part", StringComparison.Ordinal) || fileName == CacheLock.FileName;
 
-    /// <summary>Every file under <paramref name="root"/>, not following symbolic links out of it.</summary>
-    public static IEnumerable<FileInfo> Files(string root, bool recursive) =>
-        Directory.Exists(root)
-            ? new DirectoryInfo(root).EnumerateFiles("*", new EnumerationOptions
+    /// <summary>
+    /// Every file under <paramref name="dir"/> but temp names, not following symbolic links: a linked sub-folder
+    /// is skipped, and so is <paramref name="dir"/> itself when it is a link, unless it is the cache root
+    /// (<paramref name="isRoot"/>: a cache folder may well be a link to a bigger disk).
+    /// </summary>
+    public static IEnumerable<FileInfo> Files(string dir, bool recursive, bool isRoot = false) =>
+        new DirectoryInfo(dir) is { Exists: true } info && (isRoot || info.LinkTarget is null)
+            ? info.EnumerateFiles("*", new EnumerationOptions
             {
                 RecurseSubdirectories = recursive,
                 AttributesToSkip = FileAttributes.ReparsePoint,

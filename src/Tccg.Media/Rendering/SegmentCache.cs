@@ -15,7 +15,7 @@ public static class SegmentCache
     public static IReadOnlyList<CacheEntry> Entries(string root)
     {
         var groups = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var f in CacheTrimmer.Files(root, recursive: false))
+        foreach (var f in CacheTrimmer.Files(root, recursive: false, isRoot: true))
         {
             if (Group(f.Name) is { } key)
                 Add(groups, key, f.FullName);
