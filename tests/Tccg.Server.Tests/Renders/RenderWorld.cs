@@ -93,18 +93,21 @@ internal sealed class RenderWorld : IAsyncDisposable
     }
 
     /// <summary>A generator as <c>tccg generator</c> runs it: over HTTP, with its own input and segment caches.</summary>
-    public async Task<GeneratorWorker> GeneratorAsync(string name)
+    public async Task<GeneratorWorker> GeneratorAsync(string name, Action<GeneratorWorkerOptions>? configure = null)
     {
         var http = GeneratorClient.CreateHttpClient(Server.BaseUrl, await WorkerTokenAsync(name));
         _owned.Add(http);
-        return new GeneratorWorker(new GeneratorClient(http), Server.App.Services.GetRequiredService<Renderer>(), new GeneratorWorkerOptions
+        var options = new GeneratorWorkerOptions
         {
             Name = name,
             CacheDir = Path.Combine(Server.DataDir, "gen-" + name),
             LeaseWait = TimeSpan.FromSeconds(5),
             ProgressInterval = TimeSpan.FromMilliseconds(100),
             ErrorBackoff = TimeSpan.FromMilliseconds(200),
-        }, TimeProvider.System, NullLogger<GeneratorWorker>.Instance);
+        };
+        configure?.Invoke(options);
+        return new GeneratorWorker(new GeneratorClient(http), Server.App.Services.GetRequiredService<Renderer>(), options,
+            TimeProvider.System, NullLogger<GeneratorWorker>.Instance);
     }
 
     /// <summary>Polls the store until the job reaches <paramref name="done"/> (or fails the test after the timeout).</summary>
