@@ -95,6 +95,26 @@ public abstract class AccountTests(ITestDatabase provider) : StorageTestBase(pro
     }
 
     [Fact]
+    public async Task Tokens_DeleteRevoked_RemovesOnlyTheRevokedTokensOfThatName()
+    {
+        var name = Unique("gen");
+        var old = await Tokens.CreateAsync(name, TokenKind.Worker, null, Ct);
+        var current = await Tokens.CreateAsync(name, TokenKind.Worker, null, Ct);
+        var other = await Tokens.CreateAsync(Unique("other"), TokenKind.Worker, null, Ct);
+        await Tokens.RevokeAsync(old.Token.Id, Ct);
+        await Tokens.RevokeAsync(other.Token.Id, Ct);
+
+        Assert.Equal(1, await Tokens.DeleteRevokedAsync(name, Ct));
+
+        var ids = (await Tokens.ListAsync(Ct)).Select(t => t.Id).ToList();
+        Assert.DoesNotContain(old.Token.Id, ids);
+        Assert.Contains(current.Token.Id, ids);
+        Assert.Contains(other.Token.Id, ids);
+        Assert.NotNull(await Tokens.VerifyAsync(current.Secret, Ct));
+        Assert.Equal(0, await Tokens.DeleteRevokedAsync(name, Ct));
+    }
+
+    [Fact]
     public async Task Tokens_SecretIsNotStored()
     {
         var created = await Tokens.CreateAsync("script", TokenKind.Script, null, Ct);

@@ -1,3 +1,4 @@
+using Tccg.Storage.Accounts;
 using Tccg.Storage.Renders;
 
 namespace Tccg.Storage.Tests;
@@ -17,6 +18,25 @@ public abstract class RenderJobTests(ITestDatabase provider) : StorageTestBase(p
             await Jobs.CancelAsync(lease.Job.Id, Ct);
         }
         return null;
+    }
+
+    [Fact]
+    public async Task List_ByOwner_FindsTheirJobsBehindManyOthers()
+    {
+        var users = new UserStore(Database, Time);
+        var anna = await users.AddAsync(Unique("anna"), "correct horse battery", UserRole.Editor, Ct);
+        var bob = await users.AddAsync(Unique("bob"), "correct horse battery", UserRole.Editor, Ct);
+        var hers = await Jobs.EnqueueAsync(null, anna.Id, "{}", Ct);
+        for (var i = 0; i < 5; i++)
+            await Jobs.EnqueueAsync(null, bob.Id, "{}", Ct);
+
+        var annas = await Jobs.ListAsync(null, anna.Id, 3, Ct);
+        var bobs = await Jobs.ListAsync(null, bob.Id, 3, Ct);
+
+        Assert.Equal([hers.Id], annas.Select(j => j.Id));
+        Assert.Equal(3, bobs.Count);
+        Assert.All(bobs, j => Assert.Equal(bob.Id, j.OwnerId));
+        Assert.DoesNotContain(hers.Id, (await Jobs.ListAsync(null, null, 3, Ct)).Select(j => j.Id));
     }
 
     [Fact]

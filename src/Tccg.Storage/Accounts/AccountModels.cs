@@ -94,4 +94,7 @@ public interface ITokenStore
 
     /// <summary>False when no such token (revoking twice is fine and returns true).</summary>
     Task<bool> RevokeAsync(long id, CancellationToken ct);
+
+    /// <summary>Deletes the revoked tokens called <paramref name="name"/> (their rows are history no one needs); returns how many.</summary>
+    Task<int> DeleteRevokedAsync(string name, CancellationToken ct);
 }

@@ -61,8 +61,11 @@ public interface IRenderJobStore
 
     Task<RenderJob?> GetAsync(long id, CancellationToken ct);
 
-    /// <summary>Newest first; of one compilation, or all when <paramref name="compilationId"/> is null.</summary>
-    Task<IReadOnlyList<RenderJob>> ListAsync(long? compilationId, int limit, CancellationToken ct);
+    /// <summary>
+    /// Newest first; of one compilation (or all when <paramref name="compilationId"/> is null) and of one owner
+    /// (or everyone's when <paramref name="ownerId"/> is null).
+    /// </summary>
+    Task<IReadOnlyList<RenderJob>> ListAsync(long? compilationId, long? ownerId, int limit, CancellationToken ct);
 
     /// <summary>
     /// Atomically takes the oldest queued job, or one whose lease expired, for <paramref name="worker"/>.

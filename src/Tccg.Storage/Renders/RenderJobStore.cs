@@ -29,12 +29,13 @@ public sealed class RenderJobStore(TccgDatabase database, TimeProvider time) : I
             "SELECT * FROM render_jobs WHERE id = @id", new { id }, cancellationToken: ct));
     }
 
-    public async Task<IReadOnlyList<RenderJob>> ListAsync(long? compilationId, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<RenderJob>> ListAsync(long? compilationId, long? ownerId, int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         return (await connection.QueryAsync<RenderJob>(new CommandDefinition(
-            "SELECT * FROM render_jobs" + (compilationId is null ? "" : " WHERE compilation_id = @compilationId") +
-            " ORDER BY id DESC LIMIT " + limit.ToString(CultureInfo.InvariantCulture), new { compilationId }, cancellationToken: ct))).AsList();
+            "SELECT * FROM render_jobs WHERE 1 = 1" + (compilationId is null ? "" : " AND compilation_id = @compilationId") +
+            (ownerId is null ? "" : " AND owner_id = @ownerId") +
+            " ORDER BY id DESC LIMIT " + limit.ToString(CultureInfo.InvariantCulture), new { compilationId, ownerId }, cancellationToken: ct))).AsList();
     }
 
     public async Task<RenderLease?> LeaseAsync(string worker, TimeSpan leaseFor, CancellationToken ct)

@@ -43,7 +43,7 @@ public class SubmitTests
             Assert.Contains("not ready to render", problem, StringComparison.Ordinal);
             Assert.Contains("introAssetId: an intro is required (Tccg:Editor:EnforceIntro)", problem, StringComparison.Ordinal);
         }
-        Assert.Empty(await server.App.Services.GetRequiredService<IRenderJobStore>().ListAsync(id, 10, CancellationToken.None));
+        Assert.Empty(await server.App.Services.GetRequiredService<IRenderJobStore>().ListAsync(id, null, 10, CancellationToken.None));
 
         var video = await TestMedia.VideoAsync();
         (await editor.ReviewAsync(id, b, "keep")).EnsureSuccessStatusCode();

@@ -14,7 +14,7 @@ namespace Tccg.Server.Features.Renders;
 /// <summary>
 /// The generator inside <c>tccg server</c> (unless <c>Tccg:Server:InProcessGenerator</c> is false): the same
 /// <see cref="GeneratorWorker"/> as <c>tccg generator</c>, talking to this server's own API over loopback
-/// with a worker token it creates at start (and revokes at stop). It reads inputs straight from the storage
+/// with a worker token it creates at start (and revokes at stop; the next start deletes it). It reads inputs straight from the storage
 /// root instead of downloading them, and shares the server's segment cache.
 /// </summary>
 internal sealed partial class InProcessGenerator(
@@ -42,8 +42,10 @@ internal sealed partial class InProcessGenerator(
         }
 
         var created = await tokens.CreateAsync(TokenName, TokenKind.Worker, null, stoppingToken);
+        // Tokens of earlier runs (revoked at their stop, or left by a killed server) are of no use to anyone.
         foreach (var old in (await tokens.ListAsync(stoppingToken)).Where(t => t.Name == TokenName && t.RevokedAt is null && t.Id != created.Token.Id))
             await tokens.RevokeAsync(old.Id, stoppingToken);
+        await tokens.DeleteRevokedAsync(TokenName, stoppingToken);
         try
         {
             using var http = GeneratorClient.CreateHttpClient(address, created.Secret);

@@ -20,7 +20,7 @@ internal sealed class NotifyingRenderJobStore(IRenderJobStore inner, RenderQueue
 
     public Task<RenderJob?> GetAsync(long id, CancellationToken ct) => inner.GetAsync(id, ct);
 
-    public Task<IReadOnlyList<RenderJob>> ListAsync(long? compilationId, int limit, CancellationToken ct) => inner.ListAsync(compilationId, limit, ct);
+    public Task<IReadOnlyList<RenderJob>> ListAsync(long? compilationId, long? ownerId, int limit, CancellationToken ct) => inner.ListAsync(compilationId, ownerId, limit, ct);
 
     public async Task<RenderLease?> LeaseAsync(string worker, TimeSpan leaseFor, CancellationToken ct)
     {

@@ -41,7 +41,8 @@ public static class RendersApi
 
     public static async Task<Ok<RenderView[]>> ListAsync(long? compilationId, ClaimsPrincipal user, IRenderJobStore jobs, RenderFiles files, CancellationToken ct)
     {
-        var all = await jobs.ListAsync(compilationId, 500, ct);
+        // An editor's own renders, newest first, however many others have rendered since.
+        var all = await jobs.ListAsync(compilationId, user.IsAdmin() ? null : user.UserId() ?? -1, 500, ct);
         var views = new List<RenderView>();
         foreach (var job in all.Where(j => CanSee(user, j)))
             views.Add(await RenderViews.ViewAsync(job, files, withDuration: false, ct));

@@ -1,13 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Tccg.Media.Loudness;
+using Tccg.Media.Loudness;
+
+namespace Tccg.Media.Tests;
 
 /// <summary>
-/// Pure parser for the JSON block that <c>loudnorm=print_format=json</c> prints at the end of
+/// The tests' reference meter: ffmpeg's <c>loudnorm</c> (which the product no longer uses, being three times the CPU of
+/// <c>ebur128</c>) checks that <see cref="LoudnessMeter"/> measures the same integrated loudness. Pure parser for the JSON block that <c>loudnorm=print_format=json</c> prints at the end of
 /// ffmpeg's stderr (<c>input_i</c>, <c>input_tp</c>, <c>input_lra</c>, values as strings, "-inf" for silence).
 /// </summary>
-public static class LoudnormParser
+internal static class LoudnormParser
 {
     public static LoudnessMeasurement Parse(string stderr)
     {
