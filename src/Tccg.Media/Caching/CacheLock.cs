@@ -12,7 +12,7 @@ public static class CacheLock
     public const string FileName = ".lock";
 
     /// <summary>How long a user waits for a trim to finish before giving up (a trim takes milliseconds to seconds).</summary>
-    public static TimeSpan MaxWait { get; set; } = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(2);
 
     /// <summary>Marks <paramref name="root"/> as in use until the result is disposed; waits while a trim runs.</summary>
     public static async Task<IDisposable> AcquireSharedAsync(string root, CancellationToken ct)
