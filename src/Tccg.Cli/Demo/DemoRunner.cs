@@ -42,6 +42,19 @@ internal sealed class DemoRunner(DemoSettings settings, IConfiguration userConfi
         report.Step("Starting the Tccg server with an in-process video generator");
         var password = "demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         await using var app = await StartServerAsync(sim, dataDir, ct);
+        try
+        {
+            return await RunOnServerAsync(app, password, report, dataDir, media, ct);
+        }
+        finally
+        {
+            // Stop before disposing: waiting generators get their answer and requests drain while the services exist.
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task<int> RunOnServerAsync(WebApplication app, string password, DemoReporter report, string dataDir, Task media, CancellationToken ct)
+    {
         var baseUrl = new Uri(app.Urls.First());
         await app.Services.GetRequiredService<IUserStore>().AddAsync("demo", password, UserRole.Admin, ct);
         using var api = await DemoApi.LoginAsync(baseUrl, "demo", password, ct);
