@@ -95,23 +95,25 @@ public abstract class AccountTests(ITestDatabase provider) : StorageTestBase(pro
     }
 
     [Fact]
-    public async Task Tokens_DeleteRevoked_RemovesOnlyTheRevokedTokensOfThatName()
+    public async Task Tokens_DeleteOthersNamed_KeepsTheGivenTokenAndOtherNames()
     {
         var name = Unique("gen");
-        var old = await Tokens.CreateAsync(name, TokenKind.Worker, null, Ct);
+        var revoked = await Tokens.CreateAsync(name, TokenKind.Worker, null, Ct);
+        var leftBehind = await Tokens.CreateAsync(name, TokenKind.Worker, null, Ct);
         var current = await Tokens.CreateAsync(name, TokenKind.Worker, null, Ct);
         var other = await Tokens.CreateAsync(Unique("other"), TokenKind.Worker, null, Ct);
-        await Tokens.RevokeAsync(old.Token.Id, Ct);
-        await Tokens.RevokeAsync(other.Token.Id, Ct);
+        await Tokens.RevokeAsync(revoked.Token.Id, Ct);
 
-        Assert.Equal(1, await Tokens.DeleteRevokedAsync(name, Ct));
+        Assert.Equal(2, await Tokens.DeleteOthersNamedAsync(name, current.Token.Id, Ct));
 
         var ids = (await Tokens.ListAsync(Ct)).Select(t => t.Id).ToList();
-        Assert.DoesNotContain(old.Token.Id, ids);
+        Assert.DoesNotContain(revoked.Token.Id, ids);
+        Assert.DoesNotContain(leftBehind.Token.Id, ids);
+        Assert.Null(await Tokens.VerifyAsync(leftBehind.Secret, Ct));
         Assert.Contains(current.Token.Id, ids);
         Assert.Contains(other.Token.Id, ids);
         Assert.NotNull(await Tokens.VerifyAsync(current.Secret, Ct));
-        Assert.Equal(0, await Tokens.DeleteRevokedAsync(name, Ct));
+        Assert.Equal(0, await Tokens.DeleteOthersNamedAsync(name, current.Token.Id, Ct));
     }
 
     [Fact]

@@ -95,6 +95,9 @@ public interface ITokenStore
     /// <summary>False when no such token (revoking twice is fine and returns true).</summary>
     Task<bool> RevokeAsync(long id, CancellationToken ct);
 
-    /// <summary>Deletes the revoked tokens called <paramref name="name"/> (their rows are history no one needs); returns how many.</summary>
-    Task<int> DeleteRevokedAsync(string name, CancellationToken ct);
+    /// <summary>
+    /// Deletes every token called <paramref name="name"/> except <paramref name="keepId"/> (a service's tokens from its
+    /// earlier runs, revoked at their stop or left behind by a killed process); returns how many.
+    /// </summary>
+    Task<int> DeleteOthersNamedAsync(string name, long keepId, CancellationToken ct);
 }

@@ -60,11 +60,11 @@ public sealed class TokenStore(TccgDatabase database, TimeProvider time) : IToke
             "SELECT COUNT(*) FROM api_tokens WHERE id = @id", new { id }, cancellationToken: ct)) == 1;
     }
 
-    public async Task<int> DeleteRevokedAsync(string name, CancellationToken ct)
+    public async Task<int> DeleteOthersNamedAsync(string name, long keepId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM api_tokens WHERE name = @name AND revoked_at IS NOT NULL", new { name }, cancellationToken: ct));
+            "DELETE FROM api_tokens WHERE name = @name AND id <> @keepId", new { name, keepId }, cancellationToken: ct));
     }
 
     internal static string HashOf(string secret) =>

@@ -43,9 +43,7 @@ internal sealed partial class InProcessGenerator(
 
         var created = await tokens.CreateAsync(TokenName, TokenKind.Worker, null, stoppingToken);
         // Tokens of earlier runs (revoked at their stop, or left by a killed server) are of no use to anyone.
-        foreach (var old in (await tokens.ListAsync(stoppingToken)).Where(t => t.Name == TokenName && t.RevokedAt is null && t.Id != created.Token.Id))
-            await tokens.RevokeAsync(old.Id, stoppingToken);
-        await tokens.DeleteRevokedAsync(TokenName, stoppingToken);
+        await tokens.DeleteOthersNamedAsync(TokenName, created.Token.Id, stoppingToken);
         try
         {
             using var http = GeneratorClient.CreateHttpClient(address, created.Secret);
