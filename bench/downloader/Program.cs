@@ -48,7 +48,7 @@ var limitedSim = StartSim((long)(linkMBps * 1e6));
 try
 {
     // (a) Loopback.
-    var loop = await BenchWorld.CreateAsync(await loopbackSim.Url, Path.Combine(root, "loopback"));
+    await using var loop = await BenchWorld.CreateAsync(await loopbackSim.Url, Path.Combine(root, "loopback"), SimOptions(0), Parallelism);
     Console.WriteLine($"Clip bin: {loop.Found} clips found; resolved {loop.Urls.Count} signed URLs; warming the simulator's media cache...");
     var warm = await TimeAsync(() => loop.FetchAllAsync(Path.Combine(root, "warm"), 2));
     var totalBytes = DirectoryBytes(Path.Combine(root, "warm"));
@@ -62,7 +62,7 @@ try
     var full = await loop.DownloadAllAsync(loopbackSim.Process);
 
     // (b) The limited link: a fresh clip bin against the capped simulator.
-    var slow = await BenchWorld.CreateAsync(await limitedSim.Url, Path.Combine(root, "limited"));
+    await using var slow = await BenchWorld.CreateAsync(await limitedSim.Url, Path.Combine(root, "limited"), SimOptions(0), Parallelism);
     var slowCurl = await CurlAsync(slow.Urls, Path.Combine(root, "curl-limited"));
     var slowFull = await slow.DownloadAllAsync(limitedSim.Process);
 
@@ -173,7 +173,7 @@ internal sealed record SimChild(Process Process, Task<string> Url)
 }
 
 /// <summary>One data folder with a migrated SQLite clip bin whose 200 clips were found on one simulator.</summary>
-internal sealed class BenchWorld
+internal sealed class BenchWorld : IAsyncDisposable
 {
     private BenchWorld(ServiceProvider services, int found, IReadOnlyList<Uri> urls)
     {
@@ -185,20 +185,22 @@ internal sealed class BenchWorld
     public ServiceProvider Services { get; }
     public int Found { get; }
 
+    public ValueTask DisposeAsync() => Services.DisposeAsync();
+
     /// <summary>Signed URLs of every clip (resolved once; never stored beyond this run).</summary>
     public IReadOnlyList<Uri> Urls { get; }
 
-    public static async Task<BenchWorld> CreateAsync(string simUrl, string root)
+    public static async Task<BenchWorld> CreateAsync(string simUrl, string root, TwitchSimOptions sim, int parallelism)
     {
         var values = new Dictionary<string, string?>
         {
-            ["Tccg:Twitch:ClientId"] = "tccgsimclient0000000000000000",
-            ["Tccg:Twitch:ClientSecret"] = "tccgsimsecret000000000000000",
+            ["Tccg:Twitch:ClientId"] = sim.ClientId,
+            ["Tccg:Twitch:ClientSecret"] = sim.ClientSecret,
             ["Tccg:Twitch:AuthBaseUrl"] = simUrl,
             ["Tccg:Twitch:HelixBaseUrl"] = simUrl + "/helix",
             ["Tccg:Twitch:GqlUrl"] = simUrl + "/gql",
             ["Tccg:Storage:Root"] = root,
-            ["Tccg:Downloader:Parallelism"] = "4",
+            ["Tccg:Downloader:Parallelism"] = parallelism.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());

@@ -83,18 +83,17 @@ try
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(ct);
         var compilationId = compilation.GetProperty("id").GetInt64();
         var rssIdle = Rss(server.Id);
-        ServerPid.Value = server.Id;
 
         // Baseline: the same "next clips" query straight on the store, one at a time, no HTTP.
-        var baseline = await MeasureAsync(1, 200, async i => await store.NextToReviewAsync(GameId(i % Games), compilationId, 20, ct));
-        var health = await MeasureAsync(clients, requests, async _ => (await http.GetAsync("/healthz", ct)).EnsureSuccessStatusCode());
+        var baseline = await MeasureAsync(0, 1, 200, async i => await store.NextToReviewAsync(GameId(i % Games), compilationId, 20, ct));
+        var health = await MeasureAsync(server.Id, clients, requests, async _ => (await http.GetAsync("/healthz", ct)).EnsureSuccessStatusCode());
         var rssAfterHealth = PeakRss(server.Id);
-        var version = await MeasureAsync(clients, requests, async _ => (await http.GetAsync("/api/v1/version", ct)).EnsureSuccessStatusCode());
-        var one = await MeasureAsync(clients, requests, async _ => (await http.GetAsync($"/api/v1/compilations/{compilationId}", ct)).EnsureSuccessStatusCode());
-        var next = await MeasureAsync(clients, requests, async i =>
+        var version = await MeasureAsync(server.Id, clients, requests, async _ => (await http.GetAsync("/api/v1/version", ct)).EnsureSuccessStatusCode());
+        var one = await MeasureAsync(server.Id, clients, requests, async _ => (await http.GetAsync($"/api/v1/compilations/{compilationId}", ct)).EnsureSuccessStatusCode());
+        var next = await MeasureAsync(server.Id, clients, requests, async i =>
             (await http.GetAsync($"/api/v1/compilations/{compilationId}/next?count=20", ct)).EnsureSuccessStatusCode());
         var rssAfterNext = PeakRss(server.Id);
-        var list = await MeasureAsync(clients, requests, async i =>
+        var list = await MeasureAsync(server.Id, clients, requests, async i =>
             (await http.GetAsync($"/api/v1/clips?game={GameId(i % Games)}&status=Downloaded&limit=50", ct)).EnsureSuccessStatusCode());
         var rssPeak = PeakRss(server.Id);
         var (anon, file) = (StatusKb(server.Id, "RssAnon:") * 1024, StatusKb(server.Id, "RssFile:") * 1024);
@@ -199,9 +198,9 @@ static async Task WaitForAsync(HttpClient http)
     throw new InvalidOperationException("the server did not start");
 }
 
-static async Task<Percentiles> MeasureAsync(int parallel, int total, Func<int, Task> run)
+// serverPid: the process whose CPU is counted per request (0: none, for the in-process baseline).
+static async Task<Percentiles> MeasureAsync(int serverPid, int parallel, int total, Func<int, Task> run)
 {
-    var serverPid = ServerPid.Value;
     // Warm-up (not timed), as in a server that has been up a while: the runtime compiles hot code twice (a quick first
     // tier, then optimised code once calls have been counted), so rounds of the same load run until two in a row
     // agree within 5% (at most 20 s).
@@ -217,7 +216,7 @@ static async Task<Percentiles> MeasureAsync(int parallel, int total, Func<int, T
         previous = rate;
         await Task.Delay(150); // lets the runtime's background compiler catch up, as idle moments do in a real server
     }
-    WarmUp.Last = warm.Elapsed;
+    var warmUp = warm.Elapsed;
     var times = new double[total];
     var next = -1;
     var cpuBefore = serverPid == 0 ? 0 : CpuTicks(serverPid);
@@ -235,7 +234,7 @@ static async Task<Percentiles> MeasureAsync(int parallel, int total, Func<int, T
     var serverCpuMs = serverPid == 0 ? 0 : (CpuTicks(serverPid) - cpuBefore) * 10.0 / total;
     var clientCpuMs = (Process.GetCurrentProcess().TotalProcessorTime - selfBefore).TotalMilliseconds / total;
     Array.Sort(times);
-    return new Percentiles(times[total / 2], times[(int)(total * 0.95)], serverCpuMs, clientCpuMs, WarmUp.Last.TotalSeconds);
+    return new Percentiles(times[total / 2], times[(int)(total * 0.95)], serverCpuMs, clientCpuMs, warmUp.TotalSeconds);
 }
 
 static async Task<double> ThroughputAsync(Func<Task<long>> read, Func<bool>? beforeEach)
@@ -296,14 +295,4 @@ internal static class Native
 #pragma warning disable SYSLIB1054, CA5392 // a bench: the plain DllImport is fine
     public static extern int posix_fadvise(int fd, long offset, long len, int advice);
 #pragma warning restore SYSLIB1054, CA5392
-}
-
-internal static class WarmUp
-{
-    public static TimeSpan Last { get; set; }
-}
-
-internal static class ServerPid
-{
-    public static int Value { get; set; }
 }
