@@ -11,7 +11,7 @@ namespace Tccg.Media.Probing;
 /// </summary>
 public static partial class FfmpegInputParser
 {
-    /// <summary>What libavformat logs when a file's packets run out or do not parse (the ones ffprobe's check knew, plus ffmpeg's own).</summary>
+    /// <summary>What libavformat logs when a file's packets run out or do not parse; <see cref="FfprobeParser"/> checks the same list.</summary>
     private static readonly string[] CorruptionMarks =
         ["partial file", "ended prematurely", "truncated", "Invalid NAL unit size", "error reading header", "corrupt input packet"];
 
@@ -19,6 +19,7 @@ public static partial class FfmpegInputParser
     /// The first logged error that means truncation or corruption, or null. ffmpeg's descriptions of inputs and
     /// outputs (indented metadata such as a title, the <c>Input #</c> lines) and the files' own
     /// <paramref name="paths"/> are not searched: a clip called "Truncated…" is not a truncated clip.
+    /// Serves ffprobe's stderr too (<see cref="FfprobeParser.Parse"/>), which logs errors the same way.
     /// </summary>
     public static string? CorruptionIn(string stderr, IReadOnlyCollection<string> paths)
     {
