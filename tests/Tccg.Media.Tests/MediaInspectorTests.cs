@@ -108,6 +108,16 @@ public sealed class FfmpegInputParserTests
     }
 
     [Fact]
+    public void ParseInput_SplitLinesOfASharedRun_ReadTheSameFactsAsParse()
+    {
+        var stderr = TestDataFiles.Read("inspect-three-inputs.stderr.txt");
+        var lines = stderr.Split('\n');
+
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(FfmpegInputParser.Parse("x.mp4", stderr, 1, i), FfmpegInputParser.ParseInput("x.mp4", lines, 1, i));
+    }
+
+    [Fact]
     public void Parse_NoInputDescription_ThrowsNotMedia() =>
         Assert.Throws<MediaProbeException>(() => FfmpegInputParser.Parse("a.mp4", "x.mp4: Invalid data found when processing input\n", 1));
 

@@ -43,7 +43,8 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
         if (paths.Count > 1 && paths.All(p => File.Exists(p) && new FileInfo(p).Length > 0))
         {
             var result = await runner.RunAsync(runner.Tools.Ffmpeg, Arguments(paths), null, captureStdout: false, StderrLines * paths.Count, ct);
-            if (result.ExitCode == 0 && FfmpegInputParser.CorruptionIn(result.StderrTail, paths) is null && TryReadBatch(paths, result.StderrTail) is { } batch)
+            var lines = result.StderrTail.Split('\n');
+            if (result.ExitCode == 0 && FfmpegInputParser.CorruptionIn(lines, paths) is null && TryReadBatch(paths, lines, result.StderrTail) is { } batch)
                 return batch;
             if (_logger.IsEnabled(LogLevel.Debug))
                 _logger.LogDebug("Inspecting {Count} files together failed; each on its own now: {Stderr}", paths.Count, MediaProcessRunner.LastMeaningfulLines(result.StderrTail, 4));
@@ -85,15 +86,18 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
 
     private static string MeterName(int input) => string.Create(CultureInfo.InvariantCulture, $"in{input}");
 
-    /// <summary>Every file's facts and loudness from a clean shared run; null if any of them does not read cleanly.</summary>
-    private static List<MediaInspectionResult>? TryReadBatch(IReadOnlyList<string> paths, string stderr)
+    /// <summary>
+    /// Every file's facts and loudness from a shared run the caller found free of corruption (over its
+    /// <paramref name="lines"/>); null if any of them does not read cleanly.
+    /// </summary>
+    private static List<MediaInspectionResult>? TryReadBatch(IReadOnlyList<string> paths, string[] lines, string stderr)
     {
         var results = new List<MediaInspectionResult>(paths.Count);
         try
         {
             for (var i = 0; i < paths.Count; i++)
             {
-                var facts = FfmpegInputParser.Parse(paths[i], stderr, new FileInfo(paths[i]).Length, i);
+                var facts = FfmpegInputParser.ParseInput(paths[i], lines, new FileInfo(paths[i]).Length, i);
                 var loudness = facts.HasAudio ? Ebur128SummaryParser.Parse(SummaryOf(stderr, i)) : LoudnessMeasurement.Silence;
                 results.Add(new MediaInspectionResult(paths[i], new MediaInspection(facts, loudness), null));
             }
