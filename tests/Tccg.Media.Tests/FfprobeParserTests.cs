@@ -81,6 +81,28 @@ public sealed class FfprobeParserTests
     }
 
     [Fact]
+    public void Parse_FileNameSayingTruncated_IsNotCorruption()
+    {
+        const string path = "/data/tmp/clip-1-TruncatedPartialFileKappa-abc.part";
+        var stderr = path + ": Application provided invalid, non monotonically increasing dts to muxer\n";
+
+        var facts = FfprobeParser.Parse(path, TestDataFiles.Read("ffprobe-h264-aac-mono44k.json"), stderr);
+
+        Assert.Equal(320, facts.Width);
+    }
+
+    [Fact]
+    public void Parse_DemuxerErrorAfterTheFileName_StillThrowsTruncated()
+    {
+        const string path = "/data/tmp/clip-1-Kappa-abc.part";
+        var stderr = path + ": partial file\n";
+
+        var ex = Assert.Throws<MediaProbeException>(() => FfprobeParser.Parse(path, TestDataFiles.Read("ffprobe-h264-aac-mono44k.json"), stderr));
+
+        Assert.Contains("truncated or corrupt (partial file)", ex.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_EmptyJsonOfTextFile_ThrowsNotMedia()
     {
         var ex = Assert.Throws<MediaProbeException>(() => FfprobeParser.Parse("x.txt", TestDataFiles.Read("ffprobe-text-file.json"), ""));

@@ -86,6 +86,38 @@ public sealed class FfmpegInputParserTests
     }
 
     [Fact]
+    public void Arguments_OnePath_MetersWithTheUnnamedFilter()
+    {
+        var args = MediaInspector.Arguments(["a.mp4"]);
+
+        Assert.Equal(["-i", "a.mp4"], args.Skip(3).Take(2));
+        Assert.Equal(LoudnessMeter.Filter, args[args.ToList().IndexOf("-af") + 1]);
+        Assert.Single(args, "-f");
+    }
+
+    [Fact]
+    public void Arguments_SeveralPaths_NameEachInputsMeter()
+    {
+        var args = MediaInspector.Arguments(["a.mp4", "b.mp4"]).ToList();
+
+        Assert.Equal(["-i", "a.mp4", "-i", "b.mp4"], args.Skip(3).Take(4));
+        Assert.Equal(
+            [LoudnessMeter.RenderedAudioView + ",ebur128@in0=peak=sample:framelog=verbose", LoudnessMeter.RenderedAudioView + ",ebur128@in1=peak=sample:framelog=verbose"],
+            args.Select((a, i) => (a, i)).Where(x => x.a == "-af").Select(x => args[x.i + 1]));
+        Assert.Contains("1:a:0?", args);
+    }
+
+    [Fact]
+    public void ParseInput_SplitLinesOfASharedRun_ReadTheSameFactsAsParse()
+    {
+        var stderr = TestDataFiles.Read("inspect-three-inputs.stderr.txt");
+        var lines = stderr.Split('\n');
+
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(FfmpegInputParser.Parse("x.mp4", stderr, 1, i), FfmpegInputParser.ParseInput("x.mp4", lines, 1, i));
+    }
+
+    [Fact]
     public void Parse_NoInputDescription_ThrowsNotMedia() =>
         Assert.Throws<MediaProbeException>(() => FfmpegInputParser.Parse("a.mp4", "x.mp4: Invalid data found when processing input\n", 1));
 

@@ -1,4 +1,5 @@
 using Tccg.Media.Loudness;
+using Tccg.Media.Processes;
 using Tccg.Media.Probing;
 
 namespace Tccg.Media.Tests;
@@ -30,6 +31,20 @@ public sealed class MediaProbeTests(MediaFactory media) : IClassFixture<MediaFac
         var ex = await Assert.ThrowsAsync<MediaProbeException>(() => new MediaProbe().ProbeAsync(cut, CancellationToken.None));
 
         Assert.Contains("truncated", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProbeAsync_NameAndTitleSayingTruncated_ReadsTheFile()
+    {
+        var source = await media.ClipAsync("probe-titled-source.mp4", 1);
+        var path = Path.Combine(media.Dir, "Truncated partial file - Invalid NAL unit size.mp4");
+        await new MediaProcessRunner().FfmpegAsync(
+            ["-v", "error", "-y", "-i", source, "-c", "copy", "-metadata", "title=Truncated partial file", path], null, CancellationToken.None);
+
+        var facts = await new MediaProbe().ProbeAsync(path, CancellationToken.None);
+
+        Assert.Equal(1.0, facts.Duration, 1);
+        Assert.Equal((320, 180), (facts.Width, facts.Height));
     }
 
     [Fact]

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Tccg.Core.Clips;
+using Tccg.Core.Configuration;
 using Tccg.Core.Twitch;
 using Tccg.Storage.Clips;
 using Tccg.Twitch.Downloads;
@@ -70,15 +73,21 @@ public sealed class DownloaderPipelineTests
     }
 
     [Fact]
-    public async Task Download_HashRotatedWhileFilesWaitForAnalysis_StopsBothStagesCleanly()
+    public async Task Download_HashRotatedWhileFilesWaitForAnalysis_StopsTransfersCleanlyAndLandsTheFetchedFiles()
     {
         // At most 12 of the 20 clips are fetched when the first lands (4 in a batch, 4 queued, 4 handing over),
         // so later resolves meet the rotated hash while files are still queued for analysis.
         await using var world = await FoundAsync(20, new() { ["Tccg:Downloader:AnalysisParallelism"] = "1" });
+        var transfers = world.Services.GetRequiredService<IOptions<DownloaderOptions>>().Value.Parallelism;
+        var waiting = -1;
         var seen = new SynchronousProgress(p =>
         {
-            if (p.Downloaded == 1)
-                world.Sim.RotateClipAccessHash();
+            if (p.Downloaded != 1)
+                return;
+            // The one analyst is here, between landings: every temp file is the rest of its batch or queued for it
+            // (whole, and theirs to land), or one of the transfers' (being written, or waiting to hand over).
+            waiting = world.TempFiles().Length;
+            world.Sim.RotateClipAccessHash();
         });
 
         await Assert.ThrowsAsync<ClipAccessHashRotatedException>(
@@ -88,8 +97,14 @@ public sealed class DownloaderPipelineTests
         var clips = await world.AllClipsAsync();
         var downloaded = clips.Where(c => c.Status == ClipStatus.Downloaded).ToList();
         Assert.InRange(downloaded.Count, 1, 12);
+        // The block stops the transfers only: the files already handed to the analyst landed instead of being thrown away.
+        Assert.True(waiting >= 0);
+        Assert.InRange(downloaded.Count, 1 + waiting - transfers, 12);
         Assert.All(downloaded, c => Assert.Equal(c.FileSize, new FileInfo(Path.Combine(world.Root, c.FilePath!)).Length));
         Assert.All(clips.Except(downloaded), c => Assert.Equal((ClipStatus.Found, 0), (c.Status, c.Attempts)));
+        // Nothing else was renamed into place: the clips folder holds exactly the Downloaded files.
+        var placed = Directory.GetFiles(Path.Combine(world.Root, "clips"), "*.mp4", SearchOption.AllDirectories);
+        Assert.Equal(downloaded.Count, placed.Length);
     }
 
     private sealed class SynchronousProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>

@@ -14,8 +14,17 @@ public sealed class LoudnessMeter(MediaProcessRunner runner)
     /// <summary>The audio view every measurement uses: the renderer's 48 kHz stereo, so mono clips measure as they will sound.</summary>
     public const string RenderedAudioView = "aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo";
 
-    /// <summary>The measuring filter; per-frame lines go to the verbose log so stderr carries only the summary.</summary>
-    public const string Filter = RenderedAudioView + ",ebur128=peak=sample:framelog=verbose";
+    /// <summary>The meter's options; per-frame lines go to the verbose log so stderr carries only the summary.</summary>
+    private const string MeterOptions = "peak=sample:framelog=verbose";
+
+    /// <summary>The measuring filter.</summary>
+    public const string Filter = RenderedAudioView + ",ebur128=" + MeterOptions;
+
+    /// <summary>
+    /// <see cref="Filter"/> with the meter named <c>ebur128@<paramref name="instance"/></c>, so the summaries of
+    /// several meters in one run can be told apart by their log prefix <c>[ebur128@instance @ 0x…]</c>.
+    /// </summary>
+    public static string NamedFilter(string instance) => RenderedAudioView + ",ebur128@" + instance + "=" + MeterOptions;
 
     public LoudnessMeter() : this(new MediaProcessRunner()) { }
 

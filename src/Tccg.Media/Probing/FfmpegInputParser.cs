@@ -11,7 +11,7 @@ namespace Tccg.Media.Probing;
 /// </summary>
 public static partial class FfmpegInputParser
 {
-    /// <summary>What libavformat logs when a file's packets run out or do not parse (the ones ffprobe's check knew, plus ffmpeg's own).</summary>
+    /// <summary>What libavformat logs when a file's packets run out or do not parse; <see cref="FfprobeParser"/> checks the same list.</summary>
     private static readonly string[] CorruptionMarks =
         ["partial file", "ended prematurely", "truncated", "Invalid NAL unit size", "error reading header", "corrupt input packet"];
 
@@ -19,10 +19,14 @@ public static partial class FfmpegInputParser
     /// The first logged error that means truncation or corruption, or null. ffmpeg's descriptions of inputs and
     /// outputs (indented metadata such as a title, the <c>Input #</c> lines) and the files' own
     /// <paramref name="paths"/> are not searched: a clip called "Truncated…" is not a truncated clip.
+    /// Serves ffprobe's stderr too (<see cref="FfprobeParser.Parse"/>), which logs errors the same way.
     /// </summary>
-    public static string? CorruptionIn(string stderr, IReadOnlyCollection<string> paths)
+    public static string? CorruptionIn(string stderr, IReadOnlyCollection<string> paths) => CorruptionIn(stderr.Split('\n'), paths);
+
+    /// <inheritdoc cref="CorruptionIn(string, IReadOnlyCollection{string})"/>
+    public static string? CorruptionIn(IEnumerable<string> lines, IReadOnlyCollection<string> paths)
     {
-        foreach (var raw in stderr.Split('\n'))
+        foreach (var raw in lines)
         {
             if (raw.Length == 0 || char.IsWhiteSpace(raw[0])
                 || raw.StartsWith("Input #", StringComparison.Ordinal) || raw.StartsWith("Output #", StringComparison.Ordinal))
@@ -43,10 +47,19 @@ public static partial class FfmpegInputParser
     /// </summary>
     public static MediaFacts Parse(string path, string stderr, long sizeBytes, int input = 0)
     {
-        if (CorruptionIn(stderr, [path]) is { } corruption)
-            throw new MediaProbeException(path, $"the file is truncated or corrupt ({corruption}).");
-
         var lines = stderr.Split('\n');
+        if (CorruptionIn(lines, [path]) is { } corruption)
+            throw new MediaProbeException(path, $"the file is truncated or corrupt ({corruption}).");
+        return ParseInput(path, lines, sizeBytes, input);
+    }
+
+    /// <summary>
+    /// <see cref="Parse"/> over stderr already split into <paramref name="lines"/>, WITHOUT the corruption check:
+    /// for a shared run whose caller ran <see cref="CorruptionIn(IEnumerable{string}, IReadOnlyCollection{string})"/>
+    /// once over all its inputs' paths, instead of once per input.
+    /// </summary>
+    public static MediaFacts ParseInput(string path, string[] lines, long sizeBytes, int input)
+    {
         var prefix = string.Create(CultureInfo.InvariantCulture, $"Input #{input}, ");
         var start = Array.FindIndex(lines, l => l.StartsWith(prefix, StringComparison.Ordinal));
         if (start < 0)

@@ -14,15 +14,11 @@ public static class FfprobeParser
     public static readonly IReadOnlyList<string> Arguments =
         ["-v", "error", "-count_packets", "-show_format", "-show_streams", "-of", "json"];
 
-    private static readonly string[] TruncationMarks = ["partial file", "ended prematurely", "truncated", "Invalid NAL unit size", "error reading header"];
-
     public static MediaFacts Parse(string path, string json, string stderr)
     {
-        foreach (var mark in TruncationMarks)
-        {
-            if (stderr.Contains(mark, StringComparison.OrdinalIgnoreCase))
-                throw new MediaProbeException(path, $"the file is truncated or corrupt ({FirstLine(stderr, mark)}).");
-        }
+        // The same marks and the same rule as ffmpeg's check: the file's own name is not a logged error.
+        if (FfmpegInputParser.CorruptionIn(stderr, [path]) is { } corruption)
+            throw new MediaProbeException(path, $"the file is truncated or corrupt ({corruption}).");
 
         JsonDocument doc;
         try
@@ -140,18 +136,4 @@ public static class FfprobeParser
 
     private static long? Long(JsonElement e, string name) =>
         Str(e, name) is { } s && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l : null;
-
-    private static string FirstLine(string text, string mark)
-    {
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.Contains(mark, StringComparison.OrdinalIgnoreCase))
-            {
-                var t = line.Trim();
-                var close = t.StartsWith('[') ? t.IndexOf("] ", StringComparison.Ordinal) : -1;
-                return close > 0 ? t[(close + 2)..] : t;
-            }
-        }
-        return mark;
-    }
 }

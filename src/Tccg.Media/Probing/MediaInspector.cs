@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tccg.Media.Loudness;
@@ -41,16 +42,9 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
     {
         if (paths.Count > 1 && paths.All(p => File.Exists(p) && new FileInfo(p).Length > 0))
         {
-            var args = new List<string> { "-hide_banner", "-nostats", "-nostdin" };
-            foreach (var path in paths)
-                args.AddRange(["-i", path]);
-            for (var i = 0; i < paths.Count; i++)
-            {
-                var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                args.AddRange(["-map", n + ":v:0?", "-map", n + ":a:0?", "-c:v", "copy", "-sn", "-dn", "-af", BatchFilter(i), "-f", "null", "-"]);
-            }
-            var result = await runner.RunAsync(runner.Tools.Ffmpeg, args, null, captureStdout: false, StderrLines * paths.Count, ct);
-            if (result.ExitCode == 0 && FfmpegInputParser.CorruptionIn(result.StderrTail, paths) is null && TryReadBatch(paths, result.StderrTail) is { } batch)
+            var result = await runner.RunAsync(runner.Tools.Ffmpeg, Arguments(paths), null, captureStdout: false, StderrLines * paths.Count, ct);
+            var lines = result.StderrTail.Split('\n');
+            if (result.ExitCode == 0 && FfmpegInputParser.CorruptionIn(lines, paths) is null && TryReadBatch(paths, lines, result.StderrTail) is { } batch)
                 return batch;
             if (_logger.IsEnabled(LogLevel.Debug))
                 _logger.LogDebug("Inspecting {Count} files together failed; each on its own now: {Stderr}", paths.Count, MediaProcessRunner.LastMeaningfulLines(result.StderrTail, 4));
@@ -71,18 +65,39 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
         return results;
     }
 
-    private static string BatchFilter(int input) =>
-        LoudnessMeter.Filter.Replace(",ebur128=", string.Create(System.Globalization.CultureInfo.InvariantCulture, $",ebur128@in{input}="), StringComparison.Ordinal);
+    /// <summary>
+    /// The ffmpeg run that reads <paramref name="paths"/>: every input's video packets copied and its first audio
+    /// stream metered, each to its own null output. One path gets <see cref="LoudnessMeter.Filter"/> as it is;
+    /// with several, input <c>i</c>'s meter is named <c>ebur128@in{i}</c> so its summary can be found.
+    /// </summary>
+    public static IReadOnlyList<string> Arguments(IReadOnlyList<string> paths)
+    {
+        var args = new List<string> { "-hide_banner", "-nostats", "-nostdin" };
+        foreach (var path in paths)
+            args.AddRange(["-i", path]);
+        for (var i = 0; i < paths.Count; i++)
+        {
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            var filter = paths.Count == 1 ? LoudnessMeter.Filter : LoudnessMeter.NamedFilter(MeterName(i));
+            args.AddRange(["-map", n + ":v:0?", "-map", n + ":a:0?", "-c:v", "copy", "-sn", "-dn", "-af", filter, "-f", "null", "-"]);
+        }
+        return args;
+    }
 
-    /// <summary>Every file's facts and loudness from a clean shared run; null if any of them does not read cleanly.</summary>
-    private static List<MediaInspectionResult>? TryReadBatch(IReadOnlyList<string> paths, string stderr)
+    private static string MeterName(int input) => string.Create(CultureInfo.InvariantCulture, $"in{input}");
+
+    /// <summary>
+    /// Every file's facts and loudness from a shared run the caller found free of corruption (over its
+    /// <paramref name="lines"/>); null if any of them does not read cleanly.
+    /// </summary>
+    private static List<MediaInspectionResult>? TryReadBatch(IReadOnlyList<string> paths, string[] lines, string stderr)
     {
         var results = new List<MediaInspectionResult>(paths.Count);
         try
         {
             for (var i = 0; i < paths.Count; i++)
             {
-                var facts = FfmpegInputParser.Parse(paths[i], stderr, new FileInfo(paths[i]).Length, i);
+                var facts = FfmpegInputParser.ParseInput(paths[i], lines, new FileInfo(paths[i]).Length, i);
                 var loudness = facts.HasAudio ? Ebur128SummaryParser.Parse(SummaryOf(stderr, i)) : LoudnessMeasurement.Silence;
                 results.Add(new MediaInspectionResult(paths[i], new MediaInspection(facts, loudness), null));
             }
@@ -97,7 +112,7 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
     /// <summary>The summary block of input <paramref name="input"/>'s loudness filter (up to the next filter's log).</summary>
     private static string SummaryOf(string stderr, int input)
     {
-        var at = stderr.IndexOf(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"[ebur128@in{input} @"), StringComparison.Ordinal);
+        var at = stderr.IndexOf("[ebur128@" + MeterName(input) + " @", StringComparison.Ordinal);
         if (at < 0)
             return "";
         var next = stderr.IndexOf("[ebur128@in", at + 1, StringComparison.Ordinal);
@@ -107,27 +122,15 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
     /// <summary>Throws <see cref="MediaProbeException"/> when the file is missing, corrupt, truncated or not media.</summary>
     public async Task<MediaInspection> InspectAsync(string path, CancellationToken ct)
     {
-        if (!File.Exists(path))
-            throw new MediaProbeException(path, "the file does not exist.");
-        var size = new FileInfo(path).Length;
-        if (size == 0)
-            throw new MediaProbeException(path, "the file is empty.");
-        string[] args =
-        [
-            "-hide_banner", "-nostats", "-nostdin", "-i", path,
-            "-map", "0:v:0?", "-map", "0:a:0?", "-c:v", "copy", "-sn", "-dn",
-            "-af", LoudnessMeter.Filter,
-            "-f", "null", "-",
-        ];
-        var result = await runner.RunAsync(runner.Tools.Ffmpeg, args, null, captureStdout: false, StderrLines, ct);
+        var size = MediaProbe.RequireSize(path);
+        var result = await runner.RunAsync(runner.Tools.Ffmpeg, Arguments([path]), null, captureStdout: false, StderrLines, ct);
         if (result.ExitCode != 0)
         {
             if (_logger.IsEnabled(LogLevel.Debug))
                 _logger.LogDebug("ffmpeg rejected {Path}: {Stderr}", path, result.StderrTail);
             if (result.StderrTail.Contains("does not contain any stream", StringComparison.Ordinal))
                 throw new MediaProbeException(path, "not a media file (no audio or video stream).");
-            var stderr = result.StderrTail.Replace(path + ": ", "", StringComparison.Ordinal);
-            throw new MediaProbeException(path, "not a readable media file (" + MediaProcessRunner.LastMeaningfulLines(stderr, 2) + ").");
+            throw MediaProbe.Unreadable(path, result.StderrTail);
         }
         var facts = FfmpegInputParser.Parse(path, result.StderrTail, size);
         LoudnessMeasurement loudness;

@@ -33,6 +33,8 @@ public sealed record DownloadResult(int Total, int Downloaded, int Failed, int U
 /// only when the channel is full, so the link stays busy while ffmpeg works, and temp files stay few
 /// (at most Parallelism being written + Parallelism waiting + AnalysisParallelism being read).
 /// A file is only ever marked Downloaded after it is whole and in place, so a kill at any moment is safe.
+/// When Twitch blocks downloads (<see cref="DownloadsBlockedException"/>) only the transfers stop: the whole files
+/// already handed over are still analysed and landed, then the run throws the block.
 /// </summary>
 public sealed partial class ClipDownloader(
     ClipUrlResolver resolver,
@@ -65,7 +67,11 @@ public sealed partial class ClipDownloader(
         progress?.Report(counts.Snapshot(null));
         var settings = options.Value;
         var handoff = Channel.CreateBounded<Fetched>(new BoundedChannelOptions(settings.Parallelism) { FullMode = BoundedChannelFullMode.Wait });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // `abort` ends both stages (the caller cancelled, or a stage failed); `stop` ends only the transfers, also
+        // when Twitch blocks downloads: the analysts then finish the whole files already fetched, which are local
+        // work, and stop when the transfers complete the channel.
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
         DownloadsBlockedException? blocked = null;
 
         void Finish(ClipRecord clip, Outcome outcome)
@@ -74,7 +80,7 @@ public sealed partial class ClipDownloader(
             progress?.Report(counts.Snapshot(clip.TwitchClipId));
         }
 
-        var transfers = StageAsync(stop, async () =>
+        var transfers = StageAsync(abort, async () =>
         {
             try
             {
@@ -93,14 +99,18 @@ public sealed partial class ClipDownloader(
                         }
                     });
             }
+            catch (OperationCanceledException) when (blocked is not null && !ct.IsCancellationRequested)
+            {
+                // Stopped by the block, not by a failure: the analysts drain the channel, then the run throws it.
+            }
             finally
             {
                 handoff.Writer.TryComplete();
             }
         });
-        var analysts = Enumerable.Range(0, settings.AnalysisWorkers).Select(_ => StageAsync(stop, async () =>
+        var analysts = Enumerable.Range(0, settings.AnalysisWorkers).Select(_ => StageAsync(abort, async () =>
         {
-            await foreach (var first in handoff.Reader.ReadAllAsync(stop.Token))
+            await foreach (var first in handoff.Reader.ReadAllAsync(abort.Token))
             {
                 // Whatever else is already waiting joins this ffmpeg run: batches grow only when analysis lags.
                 var batch = new List<Fetched> { first };
@@ -109,9 +119,9 @@ public sealed partial class ClipDownloader(
                 var landed = 0;
                 try
                 {
-                    var inspected = await inspector.InspectManyAsync([.. batch.Select(f => f.Temp)], stop.Token);
+                    var inspected = await inspector.InspectManyAsync([.. batch.Select(f => f.Temp)], abort.Token);
                     for (; landed < batch.Count; landed++)
-                        Finish(batch[landed].Clip, await LandAsync(batch[landed], inspected[landed], stop.Token));
+                        Finish(batch[landed].Clip, await LandAsync(batch[landed], inspected[landed], abort.Token));
                 }
                 finally
                 {
@@ -124,9 +134,6 @@ public sealed partial class ClipDownloader(
         try
         {
             await Task.WhenAll([transfers, .. analysts]);
-        }
-        catch (OperationCanceledException) when (blocked is not null && !ct.IsCancellationRequested)
-        {
         }
         finally
         {
@@ -143,7 +150,7 @@ public sealed partial class ClipDownloader(
     }
 
     /// <summary>Runs one stage; if it fails, the other stage is stopped too (nobody waits on a dead reader or writer).</summary>
-    private static async Task StageAsync(CancellationTokenSource stop, Func<Task> stage)
+    private static async Task StageAsync(CancellationTokenSource abort, Func<Task> stage)
     {
         try
         {
@@ -151,7 +158,7 @@ public sealed partial class ClipDownloader(
         }
         catch
         {
-            await stop.CancelAsync();
+            await abort.CancelAsync();
             throw;
         }
     }
