@@ -32,10 +32,12 @@ public sealed class Renderer(
 {
     private const double MaxGainDb = 30;
     private readonly ILogger _logger = logger ?? NullLogger<Renderer>.Instance;
+    private readonly CacheTrimmer _trimmer = new(logger);
 
     public async Task<RenderResult> RenderAsync(RenderRequest request, IProgress<RenderProgress>? progress, CancellationToken ct)
     {
         var started = time.GetTimestamp();
+        var startedAt = time.GetUtcNow();
         var errors = TimelineLoader.Validate(request.Timeline);
         if (errors.Count > 0)
             throw new TimelineValidationException(errors);
@@ -49,7 +51,30 @@ public sealed class Renderer(
         Directory.CreateDirectory(cacheDir);
         // Held until the render ends: a cache trim (another process's, too) waits for it, so no file this
         // render planned to reuse vanishes under ffmpeg.
-        using var inUse = await CacheLock.AcquireSharedAsync(cacheDir, ct);
+        var inUse = await CacheLock.AcquireSharedAsync(cacheDir, ct);
+        try
+        {
+            return await RenderInCacheAsync(request, settings, plan, parallelism, cacheDir, started, progress, ct);
+        }
+        finally
+        {
+            inUse.Dispose();
+            // Whatever the outcome, once the cache is free: what this render used (marked since it started) stays.
+            TrimSegmentCache(cacheDir, request.SegmentCacheMaxBytes, startedAt);
+        }
+    }
+
+    /// <summary>
+    /// Trims the segment cache at <paramref name="cacheDir"/> to <paramref name="capBytes"/> (0: unlimited; null:
+    /// <c>Tccg:Generator:SegmentCacheMaxMb</c>), keeping what was used at or after <paramref name="keepUsedSince"/>.
+    /// Every render does this when it ends; a generator also does it once when it starts.
+    /// </summary>
+    public CacheTrimResult TrimSegmentCache(string cacheDir, long? capBytes, DateTimeOffset keepUsedSince) =>
+        SegmentCache.Trim(_trimmer, cacheDir, capBytes ?? GeneratorOptions.Bytes(options.Value.SegmentCacheMaxMb), keepUsedSince);
+
+    private async Task<RenderResult> RenderInCacheAsync(RenderRequest request, TimelineSettings settings, IReadOnlyList<PlanEntry> plan, int parallelism,
+        string cacheDir, long started, IProgress<RenderProgress>? progress, CancellationToken ct)
+    {
         var info = new MediaInfoCache(Path.Combine(cacheDir, "info"), probe, meter, time);
         var tracker = new ProgressTracker(progress, time, started);
 
@@ -69,7 +94,7 @@ public sealed class Renderer(
                 probeErrors.Add(ex.Message);
             }
         });
-        errors = RenderPlan.CheckMedia(plan, f => facts.TryGetValue(f, out var m) ? m.Duration : null, request.BaseDirectory);
+        var errors = RenderPlan.CheckMedia(plan, f => facts.TryGetValue(f, out var m) ? m.Duration : null, request.BaseDirectory);
         foreach (var track in settings.Music.Tracks.Where(t => !facts.TryGetValue(t, out var m) || !m.HasAudio))
             errors.Add($"music: track {Path.GetRelativePath(request.BaseDirectory, track)} is missing or has no audio");
         if (errors.Count > 0)
