@@ -65,13 +65,11 @@ public sealed class InputCache(GeneratorClient client, string root, ILogger logg
                 throw new HttpRequestException($"Input {relativePath} was cut short ({written} of {expected} bytes).");
             File.Move(temp, local, overwrite: true);
             var newTag = response.Headers.ETag?.ToString();
+            // A new ETag file is as recent as a use needs to be.
             if (newTag is null)
                 File.Delete(meta);
             else
-            {
                 await WriteAtomicAsync(meta, newTag, ct);
-                CacheTrimmer.MarkUsed(meta, _time);
-            }
         }
         finally
         {

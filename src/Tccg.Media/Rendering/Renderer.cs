@@ -113,8 +113,9 @@ public sealed class Renderer(
         foreach (var e in plan)
             specs.Add(await SpecAsync(e, facts[e.FilePath], settings, ct));
         var jobs = PlanJobs(specs, plan.Select(e => $"{e.Label} {Path.GetFileName(e.FilePath)}").ToList(), cacheDir);
-        // Reused segments count as used now, so a trim after this job keeps them even if the render fails later.
-        MarkUsed(specs, cacheDir);
+        // Reused segments count as used now, so a trim after this job keeps them even if the render fails later
+        // (the ones encoded now are new anyway).
+        MarkReused(specs, jobs, cacheDir);
         var reused = specs.Select(s => s.VideoKey).Distinct(StringComparer.Ordinal).Count() - jobs.Count(j => j.Video);
         await EncodeSegmentsAsync(jobs, cacheDir, parallelism, tracker, ct);
 
@@ -288,20 +289,26 @@ public sealed class Renderer(
             AtomicFile.TryDelete(temp);
             AtomicFile.TryDelete(videoList);
         }
-        MarkUsed(specs, cacheDir);
     }
 
     /// <summary>
     /// Last use, for the cache trim's least-recently-used order (<see cref="CacheTrimmer"/>): segment files are
     /// named by content key, so their last-write time is free to mean "last used".
     /// </summary>
-    private void MarkUsed(IEnumerable<SegmentSpec> specs, string cacheDir)
+    private void MarkReused(IReadOnlyList<SegmentSpec> specs, IReadOnlyList<SegmentJob> jobs, string cacheDir)
     {
+        var videos = jobs.Where(j => j.Video).Select(j => j.Spec.VideoKey).ToHashSet(StringComparer.Ordinal);
+        var audios = jobs.Where(j => j.Audio).Select(j => j.Spec.AudioKey).ToHashSet(StringComparer.Ordinal);
         foreach (var s in specs)
         {
-            CacheTrimmer.MarkUsed(VideoFile(cacheDir, s.VideoKey), time);
-            CacheTrimmer.MarkUsed(AudioFile(cacheDir, s.AudioKey), time);
-            CacheTrimmer.MarkUsed(MeasurementFile(cacheDir, s.AudioKey), time);
+            // Adding the key also skips the next piece that shares the segment.
+            if (videos.Add(s.VideoKey))
+                CacheTrimmer.MarkUsed(VideoFile(cacheDir, s.VideoKey), time);
+            if (audios.Add(s.AudioKey))
+            {
+                CacheTrimmer.MarkUsed(AudioFile(cacheDir, s.AudioKey), time);
+                CacheTrimmer.MarkUsed(MeasurementFile(cacheDir, s.AudioKey), time);
+            }
         }
     }
 }
