@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -75,7 +73,7 @@ public sealed class Renderer(
     private async Task<RenderResult> RenderInCacheAsync(RenderRequest request, TimelineSettings settings, IReadOnlyList<PlanEntry> plan, int parallelism,
         string cacheDir, long started, IProgress<RenderProgress>? progress, CancellationToken ct)
     {
-        var info = new MediaInfoCache(Path.Combine(cacheDir, "info"), probe, meter, time);
+        var info = new MediaInfoCache(cacheDir, probe, meter, time);
         var tracker = new ProgressTracker(progress, time, started);
 
         // 1. Probe every input (cached per file identity) and check the trims against the media.
@@ -133,7 +131,7 @@ public sealed class Renderer(
                 ? k
                 : (await ReadMeasurementAsync(cacheDir, s.AudioKey, ct)).IntegratedLufs;
             var mute = e.Volume <= 0 || !s.HasAudio;
-            audio.Add(new AudioPart(AudioFile(cacheDir, s.AudioKey), mute ? 0 : Gain(lufs, settings.Output.LoudnessLufs) + 20 * Math.Log10(e.Volume), mute));
+            audio.Add(new AudioPart(SegmentCache.AudioFile(cacheDir, s.AudioKey), mute ? 0 : Gain(lufs, settings.Output.LoudnessLufs) + 20 * Math.Log10(e.Volume), mute));
         }
         await AssembleAsync(request.OutputPath, specs, audio, cacheDir, totalSamples, music, settings, tracker, ct);
 
@@ -171,13 +169,9 @@ public sealed class Renderer(
 
     internal sealed record SegmentJob(SegmentSpec Spec, string Label, bool Video, bool Audio);
 
-    internal static string VideoFile(string cacheDir, string key) => Path.Combine(cacheDir, "v-" + key + ".mp4");
-    internal static string AudioFile(string cacheDir, string key) => Path.Combine(cacheDir, "a-" + key + ".wav");
-    internal static string MeasurementFile(string cacheDir, string key) => Path.Combine(cacheDir, "a-" + key + ".loudness.json");
-
     private static async Task<LoudnessMeasurement> ReadMeasurementAsync(string cacheDir, string key, CancellationToken ct)
     {
-        var json = await File.ReadAllTextAsync(MeasurementFile(cacheDir, key), ct);
+        var json = await File.ReadAllTextAsync(SegmentCache.MeasurementFile(cacheDir, key), ct);
         return JsonSerializer.Deserialize<LoudnessMeasurement>(json) ?? LoudnessMeasurement.Silence;
     }
 
@@ -189,8 +183,8 @@ public sealed class Renderer(
         var jobs = new List<SegmentJob>();
         foreach (var (s, label) in specs.Zip(labels))
         {
-            var v = !File.Exists(VideoFile(cacheDir, s.VideoKey)) && videos.Add(s.VideoKey);
-            var a = !(File.Exists(AudioFile(cacheDir, s.AudioKey)) && File.Exists(MeasurementFile(cacheDir, s.AudioKey))) && audios.Add(s.AudioKey);
+            var v = !File.Exists(SegmentCache.VideoFile(cacheDir, s.VideoKey)) && videos.Add(s.VideoKey);
+            var a = !(File.Exists(SegmentCache.AudioFile(cacheDir, s.AudioKey)) && File.Exists(SegmentCache.MeasurementFile(cacheDir, s.AudioKey))) && audios.Add(s.AudioKey);
             if (v || a)
                 jobs.Add(new SegmentJob(s, label, v, a));
         }
@@ -210,14 +204,14 @@ public sealed class Renderer(
         {
             var s = job.Spec;
             var tag = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
-            var videoTemp = job.Video ? Path.Combine(cacheDir, $"v-{s.VideoKey}.{tag}.tmp") : null;
-            var audioTemp = job.Audio ? Path.Combine(cacheDir, $"a-{s.AudioKey}.{tag}.tmp") : null;
+            var videoTemp = job.Video ? SegmentCache.VideoTemp(cacheDir, s.VideoKey, tag) : null;
+            var audioTemp = job.Audio ? SegmentCache.AudioTemp(cacheDir, s.AudioKey, tag) : null;
             string? textFile = null;
             try
             {
                 if (job.Video && s.Overlay is { } ov)
                 {
-                    textFile = Path.Combine(cacheDir, "t-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ov.Text)))[..24] + ".txt");
+                    textFile = SegmentCache.TextFile(cacheDir, ov.Text);
                     if (File.Exists(textFile))
                         CacheTrimmer.MarkUsed(textFile, time);
                     else
@@ -244,11 +238,11 @@ public sealed class Renderer(
                 if (audioTemp is not null)
                 {
                     var measured = Ebur128SummaryParser.Parse(run.StderrTail);
-                    await AtomicFile.WriteTextAsync(MeasurementFile(cacheDir, s.AudioKey), JsonSerializer.Serialize(measured), token);
-                    File.Move(audioTemp, AudioFile(cacheDir, s.AudioKey), overwrite: true);
+                    await AtomicFile.WriteTextAsync(SegmentCache.MeasurementFile(cacheDir, s.AudioKey), JsonSerializer.Serialize(measured), token);
+                    File.Move(audioTemp, SegmentCache.AudioFile(cacheDir, s.AudioKey), overwrite: true);
                 }
                 if (videoTemp is not null)
-                    File.Move(videoTemp, VideoFile(cacheDir, s.VideoKey), overwrite: true);
+                    File.Move(videoTemp, SegmentCache.VideoFile(cacheDir, s.VideoKey), overwrite: true);
                 done[job] = Weight(job);
                 Interlocked.Increment(ref finished);
                 Report();
@@ -273,7 +267,7 @@ public sealed class Renderer(
         var temp = Path.Combine(outDir, $".{Path.GetFileName(outputPath)}.{tag}.tmp");
         try
         {
-            await File.WriteAllTextAsync(videoList, FinalCommand.ConcatList(specs.Select(s => VideoFile(cacheDir, s.VideoKey))), ct);
+            await File.WriteAllTextAsync(videoList, FinalCommand.ConcatList(specs.Select(s => SegmentCache.VideoFile(cacheDir, s.VideoKey))), ct);
             var seconds = (double)totalSamples / SegmentSpec.SampleRate;
             var parser = new FfmpegProgressParser();
             var args = FinalCommand.Build(videoList, audio, totalSamples, music, settings.Music, settings.Output, temp);
@@ -303,11 +297,11 @@ public sealed class Renderer(
         {
             // Adding the key also skips the next piece that shares the segment.
             if (videos.Add(s.VideoKey))
-                CacheTrimmer.MarkUsed(VideoFile(cacheDir, s.VideoKey), time);
+                CacheTrimmer.MarkUsed(SegmentCache.VideoFile(cacheDir, s.VideoKey), time);
             if (audios.Add(s.AudioKey))
             {
-                CacheTrimmer.MarkUsed(AudioFile(cacheDir, s.AudioKey), time);
-                CacheTrimmer.MarkUsed(MeasurementFile(cacheDir, s.AudioKey), time);
+                CacheTrimmer.MarkUsed(SegmentCache.AudioFile(cacheDir, s.AudioKey), time);
+                CacheTrimmer.MarkUsed(SegmentCache.MeasurementFile(cacheDir, s.AudioKey), time);
             }
         }
     }
