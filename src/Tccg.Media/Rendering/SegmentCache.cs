@@ -52,16 +52,16 @@ public static class SegmentCache
 
     public static IReadOnlyList<CacheEntry> Entries(string root)
     {
-        var groups = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, List<FileInfo>>(StringComparer.Ordinal);
         foreach (var f in CacheTrimmer.Files(root, recursive: false, isRoot: true))
         {
             if (Group(f.Name) is { } key)
-                Add(groups, key, f.FullName);
+                Add(groups, key, f);
         }
         foreach (var f in CacheTrimmer.Files(Path.Combine(root, InfoDir), recursive: false))
         {
             if (f.Extension == InfoSuffix && (f.Name.StartsWith(FactsRecord + "-", StringComparison.Ordinal) || f.Name.StartsWith(LoudnessRecord + "-", StringComparison.Ordinal)))
-                Add(groups, InfoDir + "/" + f.Name, f.FullName);
+                Add(groups, InfoDir + "/" + f.Name, f);
         }
         return groups.Select(g => CacheTrimmer.Entry(g.Key, g.Value)).OfType<CacheEntry>().ToList();
     }
@@ -90,7 +90,7 @@ public static class SegmentCache
 
     private static bool Keyed(string stem, string prefix) => stem.Length > prefix.Length && stem.StartsWith(prefix, StringComparison.Ordinal);
 
-    private static void Add(Dictionary<string, List<string>> groups, string key, string file)
+    private static void Add(Dictionary<string, List<FileInfo>> groups, string key, FileInfo file)
     {
         if (!groups.TryGetValue(key, out var list))
             groups[key] = list = [];
