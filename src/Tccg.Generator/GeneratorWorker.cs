@@ -40,7 +40,9 @@ public sealed partial class GeneratorWorker(
     {
         LogStarted(options.Name);
         // A cap lowered since the last run applies before the first job, too.
-        TrimCaches(time.GetUtcNow());
+        var now = time.GetUtcNow();
+        TrimInputCache(now);
+        renderer.TrimSegmentCache(options.Segments, options.SegmentCacheMaxBytes, now);
         while (!ct.IsCancellationRequested)
         {
             LeaseResponse? lease;
@@ -81,19 +83,17 @@ public sealed partial class GeneratorWorker(
         LogLeased(lease.JobId, lease.Timeline.Name, lease.Attempt);
         var started = time.GetUtcNow();
         var outcome = await RunJobAsync(lease, ct);
-        TrimCaches(started);
+        TrimInputCache(started);
         return outcome;
     }
 
     /// <summary>
-    /// After a job (whatever its outcome) and never during one: least recently used files go until each cache
-    /// fits its cap; what this job used (marked at or after <paramref name="jobStarted"/>) stays.
+    /// After a job (whatever its outcome) and never during one: least recently used inputs go until the input cache
+    /// fits its cap; what this job used (marked at or after <paramref name="jobStarted"/>) stays. The segment cache
+    /// is trimmed by the renderer when the render ends (<see cref="Renderer.TrimSegmentCache"/>).
     /// </summary>
-    public void TrimCaches(DateTimeOffset jobStarted)
-    {
+    public CacheTrimResult TrimInputCache(DateTimeOffset jobStarted) =>
         _cache.Trim(_trimmer, options.InputCacheMaxBytes, jobStarted);
-        SegmentCache.Trim(_trimmer, options.Segments, options.SegmentCacheMaxBytes, jobStarted);
-    }
 
     private async Task<JobOutcome> RunJobAsync(LeaseResponse lease, CancellationToken ct)
     {
@@ -132,6 +132,7 @@ public sealed partial class GeneratorWorker(
                 SegmentCacheDir = options.Segments,
                 KnownLoudness = known,
                 Parallelism = options.Parallelism,
+                SegmentCacheMaxBytes = options.SegmentCacheMaxBytes,
             }, progress, job.Token);
 
             pump.Set("Uploading", 100, null);

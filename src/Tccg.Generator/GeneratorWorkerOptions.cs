@@ -41,7 +41,7 @@ public sealed class GeneratorWorkerOptions
     /// <summary>Size cap of the input cache, trimmed after every job; 0 means unlimited (<c>Tccg:Generator:InputCacheMaxMb</c>).</summary>
     public long InputCacheMaxBytes { get; set; } = GeneratorOptions.Bytes(new GeneratorOptions().InputCacheMaxMb);
 
-    /// <summary>Size cap of the segment cache, trimmed after every job; 0 means unlimited (<c>Tccg:Generator:SegmentCacheMaxMb</c>).</summary>
+    /// <summary>Size cap of the segment cache, trimmed by the renderer after every render; 0 means unlimited (<c>Tccg:Generator:SegmentCacheMaxMb</c>).</summary>
     public long SegmentCacheMaxBytes { get; set; } = GeneratorOptions.Bytes(new GeneratorOptions().SegmentCacheMaxMb);
 
     /// <summary>Both caps from the configuration.</summary>

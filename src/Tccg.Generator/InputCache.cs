@@ -65,13 +65,11 @@ public sealed class InputCache(GeneratorClient client, string root, ILogger logg
                 throw new HttpRequestException($"Input {relativePath} was cut short ({written} of {expected} bytes).");
             File.Move(temp, local, overwrite: true);
             var newTag = response.Headers.ETag?.ToString();
+            // A new ETag file is as recent as a use needs to be.
             if (newTag is null)
                 File.Delete(meta);
             else
-            {
                 await WriteAtomicAsync(meta, newTag, ct);
-                CacheTrimmer.MarkUsed(meta, _time);
-            }
         }
         finally
         {
@@ -102,12 +100,13 @@ public sealed class InputCache(GeneratorClient client, string root, ILogger logg
             var relative = Path.GetRelativePath(files, f.FullName);
             var tag = Path.Combine(meta, relative) + ".etag";
             seen.Add(tag);
-            if (CacheTrimmer.Entry(relative, [f.FullName, tag]) is { } e)
+            // The ETag twin was not listed here: it alone needs a look of its own.
+            if (CacheTrimmer.Entry(relative, [f, new FileInfo(tag)]) is { } e)
                 entries.Add(e);
         }
         foreach (var t in CacheTrimmer.Files(meta, recursive: true).Where(t => t.Name.EndsWith(".etag", StringComparison.Ordinal) && !seen.Contains(t.FullName)))
         {
-            if (CacheTrimmer.Entry("meta/" + Path.GetRelativePath(meta, t.FullName), [t.FullName]) is { } e)
+            if (CacheTrimmer.Entry("meta/" + Path.GetRelativePath(meta, t.FullName), [t]) is { } e)
                 entries.Add(e);
         }
         return entries;

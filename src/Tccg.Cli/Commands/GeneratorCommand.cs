@@ -51,17 +51,21 @@ internal static class GeneratorCommand
             using var host = CliHost.Build(parse, b => b.Services.AddTccgMedia());
             var storage = host.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
             var generator = host.Services.GetRequiredService<IOptions<GeneratorOptions>>().Value;
+            var workerOptions = new GeneratorWorkerOptions
+            {
+                Name = parse.GetValue(name) ?? Environment.MachineName,
+                CacheDir = Path.GetFullPath(parse.GetValue(cache) ?? Path.Combine(storage.Root, "generator-cache")),
+            }.WithCacheCaps(generator);
+            // The command line wins over the configuration.
+            if (parse.GetValue(inputCap) is { } inputMb)
+                workerOptions.InputCacheMaxBytes = GeneratorOptions.Bytes(inputMb);
+            if (parse.GetValue(segmentCap) is { } segmentMb)
+                workerOptions.SegmentCacheMaxBytes = GeneratorOptions.Bytes(segmentMb);
             using var http = GeneratorClient.CreateHttpClient(url, secret);
             var worker = new GeneratorWorker(
                 new GeneratorClient(http),
                 host.Services.GetRequiredService<Renderer>(),
-                new GeneratorWorkerOptions
-                {
-                    Name = parse.GetValue(name) ?? Environment.MachineName,
-                    CacheDir = Path.GetFullPath(parse.GetValue(cache) ?? Path.Combine(storage.Root, "generator-cache")),
-                    InputCacheMaxBytes = GeneratorOptions.Bytes(parse.GetValue(inputCap) ?? generator.InputCacheMaxMb),
-                    SegmentCacheMaxBytes = GeneratorOptions.Bytes(parse.GetValue(segmentCap) ?? generator.SegmentCacheMaxMb),
-                },
+                workerOptions,
                 TimeProvider.System,
                 host.Services.GetRequiredService<ILogger<GeneratorWorker>>());
 

@@ -1,13 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Tccg.Core.Configuration;
 using Tccg.Core.Timeline;
 using Tccg.Media;
-using Tccg.Media.Caching;
 using Tccg.Media.Processes;
 using Tccg.Media.Rendering;
 
@@ -62,7 +60,6 @@ internal static class RenderCommand
             request = request with { Parallelism = parse.GetValue(parallelism) };
 
             var writer = parse.InvocationConfiguration.Output;
-            var started = TimeProvider.System.GetUtcNow();
             RenderResult result;
             try
             {
@@ -79,9 +76,6 @@ internal static class RenderCommand
                 throw new CliException(e.Message);
             }
 
-            // The segment cache keeps to Tccg:Generator:SegmentCacheMaxMb, as after a generator's job.
-            var cap = GeneratorOptions.Bytes(host.Services.GetRequiredService<IOptions<GeneratorOptions>>().Value.SegmentCacheMaxMb);
-            SegmentCache.Trim(new CacheTrimmer(host.Services.GetRequiredService<ILogger<CacheTrimmer>>()), request.SegmentCacheDir, cap, started);
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Wrote {result.OutputPath} ({result.DurationSeconds:0.00} s) and {result.DescriptionPath}: {result.VideoSegmentsEncoded} segments encoded, {result.SegmentsReused} reused, in {result.Elapsed.TotalSeconds:0.0} s"));
             return TccgCli.ExitOk;

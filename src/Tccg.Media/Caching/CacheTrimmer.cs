@@ -120,10 +120,14 @@ public sealed partial class CacheTrimmer(ILogger? logger = null)
         }
     }
 
-    /// <summary>An entry from files that exist: their total size and the latest last-write time among them.</summary>
-    public static CacheEntry? Entry(string name, IEnumerable<string> files)
+    /// <summary>
+    /// An entry from files that exist: their total size and the latest last-write time among them. Pass the
+    /// <see cref="FileInfo"/>s <see cref="Files"/> listed (their size and time were read by the listing, so no
+    /// second disk stat); a file not listed (an ETag beside its input) is a <c>new FileInfo(path)</c>, read here.
+    /// </summary>
+    public static CacheEntry? Entry(string name, IEnumerable<FileInfo> files)
     {
-        var present = files.Select(f => new FileInfo(f)).Where(f => f.Exists).ToList();
+        var present = files.Where(f => f.Exists).ToList();
         if (present.Count == 0)
             return null;
         return new CacheEntry(name, present.Select(f => f.FullName).ToList(), present.Sum(f => f.Length),

@@ -23,6 +23,12 @@ public sealed record RenderRequest
     /// <summary>Segments encoded at once; null uses GeneratorOptions.Parallelism (0 = one per core, plus one).</summary>
     public int? Parallelism { get; init; }
 
+    /// <summary>
+    /// Size cap of the segment cache, trimmed when the render ends (successful or not); 0 means unlimited, null uses
+    /// GeneratorOptions.SegmentCacheMaxMb.
+    /// </summary>
+    public long? SegmentCacheMaxBytes { get; init; }
+
     /// <summary>Reads a timeline file; relative paths in it start from its folder.</summary>
     public static RenderRequest FromFile(string timelinePath, string outputPath, string segmentCacheDir)
     {

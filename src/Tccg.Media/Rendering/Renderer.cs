@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -32,10 +30,12 @@ public sealed class Renderer(
 {
     private const double MaxGainDb = 30;
     private readonly ILogger _logger = logger ?? NullLogger<Renderer>.Instance;
+    private readonly CacheTrimmer _trimmer = new(logger);
 
     public async Task<RenderResult> RenderAsync(RenderRequest request, IProgress<RenderProgress>? progress, CancellationToken ct)
     {
         var started = time.GetTimestamp();
+        var startedAt = time.GetUtcNow();
         var errors = TimelineLoader.Validate(request.Timeline);
         if (errors.Count > 0)
             throw new TimelineValidationException(errors);
@@ -49,8 +49,31 @@ public sealed class Renderer(
         Directory.CreateDirectory(cacheDir);
         // Held until the render ends: a cache trim (another process's, too) waits for it, so no file this
         // render planned to reuse vanishes under ffmpeg.
-        using var inUse = await CacheLock.AcquireSharedAsync(cacheDir, ct);
-        var info = new MediaInfoCache(Path.Combine(cacheDir, "info"), probe, meter, time);
+        var inUse = await CacheLock.AcquireSharedAsync(cacheDir, ct);
+        try
+        {
+            return await RenderInCacheAsync(request, settings, plan, parallelism, cacheDir, started, progress, ct);
+        }
+        finally
+        {
+            inUse.Dispose();
+            // Whatever the outcome, once the cache is free: what this render used (marked since it started) stays.
+            TrimSegmentCache(cacheDir, request.SegmentCacheMaxBytes, startedAt);
+        }
+    }
+
+    /// <summary>
+    /// Trims the segment cache at <paramref name="cacheDir"/> to <paramref name="capBytes"/> (0: unlimited; null:
+    /// <c>Tccg:Generator:SegmentCacheMaxMb</c>), keeping what was used at or after <paramref name="keepUsedSince"/>.
+    /// Every render does this when it ends; a generator also does it once when it starts.
+    /// </summary>
+    public CacheTrimResult TrimSegmentCache(string cacheDir, long? capBytes, DateTimeOffset keepUsedSince) =>
+        SegmentCache.Trim(_trimmer, cacheDir, capBytes ?? GeneratorOptions.Bytes(options.Value.SegmentCacheMaxMb), keepUsedSince);
+
+    private async Task<RenderResult> RenderInCacheAsync(RenderRequest request, TimelineSettings settings, IReadOnlyList<PlanEntry> plan, int parallelism,
+        string cacheDir, long started, IProgress<RenderProgress>? progress, CancellationToken ct)
+    {
+        var info = new MediaInfoCache(cacheDir, probe, meter, time);
         var tracker = new ProgressTracker(progress, time, started);
 
         // 1. Probe every input (cached per file identity) and check the trims against the media.
@@ -69,7 +92,7 @@ public sealed class Renderer(
                 probeErrors.Add(ex.Message);
             }
         });
-        errors = RenderPlan.CheckMedia(plan, f => facts.TryGetValue(f, out var m) ? m.Duration : null, request.BaseDirectory);
+        var errors = RenderPlan.CheckMedia(plan, f => facts.TryGetValue(f, out var m) ? m.Duration : null, request.BaseDirectory);
         foreach (var track in settings.Music.Tracks.Where(t => !facts.TryGetValue(t, out var m) || !m.HasAudio))
             errors.Add($"music: track {Path.GetRelativePath(request.BaseDirectory, track)} is missing or has no audio");
         if (errors.Count > 0)
@@ -88,8 +111,9 @@ public sealed class Renderer(
         foreach (var e in plan)
             specs.Add(await SpecAsync(e, facts[e.FilePath], settings, ct));
         var jobs = PlanJobs(specs, plan.Select(e => $"{e.Label} {Path.GetFileName(e.FilePath)}").ToList(), cacheDir);
-        // Reused segments count as used now, so a trim after this job keeps them even if the render fails later.
-        MarkUsed(specs, cacheDir);
+        // Reused segments count as used now, so a trim after this job keeps them even if the render fails later
+        // (the ones encoded now are new anyway).
+        MarkReused(specs, jobs, cacheDir);
         var reused = specs.Select(s => s.VideoKey).Distinct(StringComparer.Ordinal).Count() - jobs.Count(j => j.Video);
         await EncodeSegmentsAsync(jobs, cacheDir, parallelism, tracker, ct);
 
@@ -107,7 +131,7 @@ public sealed class Renderer(
                 ? k
                 : (await ReadMeasurementAsync(cacheDir, s.AudioKey, ct)).IntegratedLufs;
             var mute = e.Volume <= 0 || !s.HasAudio;
-            audio.Add(new AudioPart(AudioFile(cacheDir, s.AudioKey), mute ? 0 : Gain(lufs, settings.Output.LoudnessLufs) + 20 * Math.Log10(e.Volume), mute));
+            audio.Add(new AudioPart(SegmentCache.AudioFile(cacheDir, s.AudioKey), mute ? 0 : Gain(lufs, settings.Output.LoudnessLufs) + 20 * Math.Log10(e.Volume), mute));
         }
         await AssembleAsync(request.OutputPath, specs, audio, cacheDir, totalSamples, music, settings, tracker, ct);
 
@@ -145,13 +169,9 @@ public sealed class Renderer(
 
     internal sealed record SegmentJob(SegmentSpec Spec, string Label, bool Video, bool Audio);
 
-    internal static string VideoFile(string cacheDir, string key) => Path.Combine(cacheDir, "v-" + key + ".mp4");
-    internal static string AudioFile(string cacheDir, string key) => Path.Combine(cacheDir, "a-" + key + ".wav");
-    internal static string MeasurementFile(string cacheDir, string key) => Path.Combine(cacheDir, "a-" + key + ".loudness.json");
-
     private static async Task<LoudnessMeasurement> ReadMeasurementAsync(string cacheDir, string key, CancellationToken ct)
     {
-        var json = await File.ReadAllTextAsync(MeasurementFile(cacheDir, key), ct);
+        var json = await File.ReadAllTextAsync(SegmentCache.MeasurementFile(cacheDir, key), ct);
         return JsonSerializer.Deserialize<LoudnessMeasurement>(json) ?? LoudnessMeasurement.Silence;
     }
 
@@ -163,8 +183,8 @@ public sealed class Renderer(
         var jobs = new List<SegmentJob>();
         foreach (var (s, label) in specs.Zip(labels))
         {
-            var v = !File.Exists(VideoFile(cacheDir, s.VideoKey)) && videos.Add(s.VideoKey);
-            var a = !(File.Exists(AudioFile(cacheDir, s.AudioKey)) && File.Exists(MeasurementFile(cacheDir, s.AudioKey))) && audios.Add(s.AudioKey);
+            var v = !File.Exists(SegmentCache.VideoFile(cacheDir, s.VideoKey)) && videos.Add(s.VideoKey);
+            var a = !(File.Exists(SegmentCache.AudioFile(cacheDir, s.AudioKey)) && File.Exists(SegmentCache.MeasurementFile(cacheDir, s.AudioKey))) && audios.Add(s.AudioKey);
             if (v || a)
                 jobs.Add(new SegmentJob(s, label, v, a));
         }
@@ -184,14 +204,14 @@ public sealed class Renderer(
         {
             var s = job.Spec;
             var tag = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
-            var videoTemp = job.Video ? Path.Combine(cacheDir, $"v-{s.VideoKey}.{tag}.tmp") : null;
-            var audioTemp = job.Audio ? Path.Combine(cacheDir, $"a-{s.AudioKey}.{tag}.tmp") : null;
+            var videoTemp = job.Video ? SegmentCache.VideoTemp(cacheDir, s.VideoKey, tag) : null;
+            var audioTemp = job.Audio ? SegmentCache.AudioTemp(cacheDir, s.AudioKey, tag) : null;
             string? textFile = null;
             try
             {
                 if (job.Video && s.Overlay is { } ov)
                 {
-                    textFile = Path.Combine(cacheDir, "t-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ov.Text)))[..24] + ".txt");
+                    textFile = SegmentCache.TextFile(cacheDir, ov.Text);
                     if (File.Exists(textFile))
                         CacheTrimmer.MarkUsed(textFile, time);
                     else
@@ -218,11 +238,11 @@ public sealed class Renderer(
                 if (audioTemp is not null)
                 {
                     var measured = Ebur128SummaryParser.Parse(run.StderrTail);
-                    await AtomicFile.WriteTextAsync(MeasurementFile(cacheDir, s.AudioKey), JsonSerializer.Serialize(measured), token);
-                    File.Move(audioTemp, AudioFile(cacheDir, s.AudioKey), overwrite: true);
+                    await AtomicFile.WriteTextAsync(SegmentCache.MeasurementFile(cacheDir, s.AudioKey), JsonSerializer.Serialize(measured), token);
+                    File.Move(audioTemp, SegmentCache.AudioFile(cacheDir, s.AudioKey), overwrite: true);
                 }
                 if (videoTemp is not null)
-                    File.Move(videoTemp, VideoFile(cacheDir, s.VideoKey), overwrite: true);
+                    File.Move(videoTemp, SegmentCache.VideoFile(cacheDir, s.VideoKey), overwrite: true);
                 done[job] = Weight(job);
                 Interlocked.Increment(ref finished);
                 Report();
@@ -247,7 +267,7 @@ public sealed class Renderer(
         var temp = Path.Combine(outDir, $".{Path.GetFileName(outputPath)}.{tag}.tmp");
         try
         {
-            await File.WriteAllTextAsync(videoList, FinalCommand.ConcatList(specs.Select(s => VideoFile(cacheDir, s.VideoKey))), ct);
+            await File.WriteAllTextAsync(videoList, FinalCommand.ConcatList(specs.Select(s => SegmentCache.VideoFile(cacheDir, s.VideoKey))), ct);
             var seconds = (double)totalSamples / SegmentSpec.SampleRate;
             var parser = new FfmpegProgressParser();
             var args = FinalCommand.Build(videoList, audio, totalSamples, music, settings.Music, settings.Output, temp);
@@ -263,20 +283,26 @@ public sealed class Renderer(
             AtomicFile.TryDelete(temp);
             AtomicFile.TryDelete(videoList);
         }
-        MarkUsed(specs, cacheDir);
     }
 
     /// <summary>
     /// Last use, for the cache trim's least-recently-used order (<see cref="CacheTrimmer"/>): segment files are
     /// named by content key, so their last-write time is free to mean "last used".
     /// </summary>
-    private void MarkUsed(IEnumerable<SegmentSpec> specs, string cacheDir)
+    private void MarkReused(IReadOnlyList<SegmentSpec> specs, IReadOnlyList<SegmentJob> jobs, string cacheDir)
     {
+        var videos = jobs.Where(j => j.Video).Select(j => j.Spec.VideoKey).ToHashSet(StringComparer.Ordinal);
+        var audios = jobs.Where(j => j.Audio).Select(j => j.Spec.AudioKey).ToHashSet(StringComparer.Ordinal);
         foreach (var s in specs)
         {
-            CacheTrimmer.MarkUsed(VideoFile(cacheDir, s.VideoKey), time);
-            CacheTrimmer.MarkUsed(AudioFile(cacheDir, s.AudioKey), time);
-            CacheTrimmer.MarkUsed(MeasurementFile(cacheDir, s.AudioKey), time);
+            // Adding the key also skips the next piece that shares the segment.
+            if (videos.Add(s.VideoKey))
+                CacheTrimmer.MarkUsed(SegmentCache.VideoFile(cacheDir, s.VideoKey), time);
+            if (audios.Add(s.AudioKey))
+            {
+                CacheTrimmer.MarkUsed(SegmentCache.AudioFile(cacheDir, s.AudioKey), time);
+                CacheTrimmer.MarkUsed(SegmentCache.MeasurementFile(cacheDir, s.AudioKey), time);
+            }
         }
     }
 }

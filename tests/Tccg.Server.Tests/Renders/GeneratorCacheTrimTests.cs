@@ -3,7 +3,7 @@ using Tccg.Storage.Renders;
 
 namespace Tccg.Server.Tests.Renders;
 
-/// <summary>A generator's input and segment caches keep to their caps: trimmed after every job, whatever its outcome.</summary>
+/// <summary>A generator's input and segment caches keep to their caps: trimmed after every job (segments: after every render), whatever its outcome.</summary>
 public sealed class GeneratorCacheTrimTests
 {
     private static readonly DateTime LongAgo = new(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -76,7 +76,8 @@ public sealed class GeneratorCacheTrimTests
     public async Task Generator_FailedJob_StillTrimsTheCaches()
     {
         await using var world = await RenderWorld.StartAsync();
-        File.Delete(Path.Combine(world.Server.DataDir, "clips", "b.mp4"));
+        // Fetched fine, but fails to probe: the job fails in the render, after its inputs were fetched.
+        File.WriteAllBytes(Path.Combine(world.Server.DataDir, "clips", "b.mp4"), new byte[4096]);
         await world.EnqueueAsync(null);
         var generator = await world.GeneratorAsync("g", o => (o.InputCacheMaxBytes, o.SegmentCacheMaxBytes) = (1, 1));
         var (input, etag, segment) = StaleDuringTheJob(generator, Path.Combine(world.Server.DataDir, "gen-g"));
