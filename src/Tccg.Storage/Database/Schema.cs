@@ -239,6 +239,10 @@ internal static class Schema
             d.DropIndex("ix_clips_game_status_views", "clips"),
             "CREATE INDEX IF NOT EXISTS ix_clips_game_status_views ON clips (game_id, status, view_count, id, created_at)",
         ]),
+        new(10, "compilation versions for optimistic concurrency across processes", _ =>
+        [
+            "ALTER TABLE compilations ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
+        ]),
     ];
 
     public static int Latest => Migrations[^1].Version;
