@@ -7,6 +7,7 @@ using Tccg.Storage.Compilations;
 using Tccg.Storage.Database;
 using Tccg.Storage.Games;
 using Tccg.Core.Compilations;
+using Tccg.Core.Media;
 
 namespace Tccg.Storage.Tests;
 
@@ -65,9 +66,9 @@ public abstract class CatalogTests(ITestDatabase provider) : StorageTestBase(pro
         Assert.Matches("^[0-9a-f]{32}$", AssetStore.NewStoredName("weird.name.with spaces/\\;"));
 
         var asset = await Assets.AddAsync(new NewAsset(null, AssetRole.Intro, "My Intro 🎬.mp4", stored, 1000,
-            new MediaFacts(1280, 720, 30, "h264", "aac", true, 48000, 2, 3.5)), Ct);
+            new MediaFacts(3.5, 1280, 720, 30, "h264", "aac", 48000, 2, "", 0)), Ct);
         Assert.Equal("My Intro 🎬.mp4", asset.OriginalName);
-        Assert.Equal(new MediaFacts(1280, 720, 30, "h264", "aac", true, 48000, 2, 3.5), asset.Media);
+        Assert.Equal(new MediaFacts(3.5, 1280, 720, 30, "h264", "aac", 48000, 2, "", 0), asset.Media);
         Assert.Contains(await Assets.ListAsync(AssetRole.Intro, Ct), a => a.Id == asset.Id);
         Assert.DoesNotContain(await Assets.ListAsync(AssetRole.Music, Ct), a => a.Id == asset.Id);
         Assert.True(await Assets.DeleteAsync(asset.Id, Ct));

@@ -18,7 +18,8 @@ public sealed record ConfigKey(string Section, string Name, object? Default, Typ
 /// </summary>
 public static class ConfigReference
 {
-    private static readonly (Type Type, string Section, string Title)[] Sections =
+    /// <summary>Every options class with its section, listed once: registration, the start-up check and <c>tccg init</c> read this.</summary>
+    public static readonly (Type Type, string Section, string Title)[] Sections =
     [
         (typeof(DatabaseOptions), DatabaseOptions.Section, "Database: Sqlite (embedded, default) or MySql (MySQL/MariaDB for a shared server)."),
         (typeof(StorageOptions), StorageOptions.Section, "Storage: the data folder (database file, clips, assets, renders, caches). --data DIR overrides Root."),

@@ -10,13 +10,9 @@ public static class OptionsRegistration
     /// <summary>Binds every <c>Tccg:*</c> section to its options class, validated at start.</summary>
     public static IServiceCollection AddTccgOptions(this IServiceCollection services)
     {
-        services.AddValidated<DatabaseOptions>(DatabaseOptions.Section);
-        services.AddValidated<StorageOptions>(StorageOptions.Section);
-        services.AddValidated<TwitchOptions>(TwitchOptions.Section);
-        services.AddValidated<ServerOptions>(ServerOptions.Section);
-        services.AddValidated<GeneratorOptions>(GeneratorOptions.Section);
-        services.AddValidated<EditorOptions>(EditorOptions.Section);
-        services.AddValidated<DownloaderOptions>(DownloaderOptions.Section);
+        var add = typeof(OptionsRegistration).GetMethod(nameof(AddValidated), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        foreach (var (type, section, _) in ConfigReference.Sections)
+            add.MakeGenericMethod(type).Invoke(null, [services, section]);
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         return services;
     }

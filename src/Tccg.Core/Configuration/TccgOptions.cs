@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tccg.Core.Configuration;
 
 // Every options class names its configuration section so a validation message can name the exact key
-// (DESIGN.md section 8). Error messages start with the full key: "Tccg:Database:Provider ...".
+// (docs/architecture.md, configuration in README.md). Error messages start with the full key: "Tccg:Database:Provider ...".
 
 /// <summary>Which database holds the clip bin.</summary>
 public enum DatabaseProvider

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Dapper;
 using Tccg.Storage.Database;
 using Tccg.Core.Compilations;
+using Tccg.Core.Media;
 
 namespace Tccg.Storage.Assets;
 
@@ -27,7 +28,7 @@ public sealed class Asset
 
     /// <summary>The probed facts (music has no width/height: they are 0 then).</summary>
     public MediaFacts? Media => MediaDuration is { } duration
-        ? new MediaFacts(Width ?? 0, Height ?? 0, Fps ?? 0, VideoCodec, AudioCodec, HasAudio ?? false, SampleRate ?? 0, Channels ?? 0, duration)
+        ? new MediaFacts(duration, Width ?? 0, Height ?? 0, Fps ?? 0, VideoCodec, HasAudio == false ? null : AudioCodec, SampleRate ?? 0, Channels ?? 0, "", 0)
         : null;
 }
 

@@ -2,6 +2,7 @@ using Tccg.Media.Probing;
 using Tccg.Server.Features.Assets;
 using Tccg.Storage.Assets;
 using Tccg.Core.Compilations;
+using Tccg.Core.Media;
 
 namespace Tccg.Server.Tests.Assets;
 

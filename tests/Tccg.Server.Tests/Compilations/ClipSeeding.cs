@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tccg.Server.Tests.Assets;
 using Tccg.Storage;
 using Tccg.Storage.Clips;
+using Tccg.Core.Media;
 
 namespace Tccg.Server.Tests.Compilations;
 
@@ -39,7 +40,7 @@ internal static class ClipSeeding
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         File.Copy(await TestMedia.VideoAsync(), full);
         await clips.MarkDownloadedAsync(clip.Id, new DownloadedClipFile(relative, new FileInfo(full).Length,
-            new MediaFacts(320, 180, 25, "h264", "aac", true, 44100, 1, 2.0), lufs), CancellationToken.None);
+            new MediaFacts(2.0, 320, 180, 25, "h264", "aac", 44100, 1, "", 0), lufs), CancellationToken.None);
         return clip.Id;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Tccg.Media.Probing;
 using Tccg.Storage.Assets;
 using Tccg.Core.Compilations;
+using Tccg.Core.Media;
 
 namespace Tccg.Server.Features.Assets;
 

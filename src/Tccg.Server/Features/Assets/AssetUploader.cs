@@ -10,6 +10,7 @@ using Tccg.Core.Configuration;
 using Tccg.Media.Probing;
 using Tccg.Storage.Assets;
 using Tccg.Core.Compilations;
+using Tccg.Core.Media;
 
 namespace Tccg.Server.Features.Assets;
 
@@ -120,9 +121,7 @@ public sealed partial class AssetUploader(
         File.Move(temp, final);
         try
         {
-            var media = new Tccg.Storage.MediaFacts(facts.Width, facts.Height, facts.Fps, facts.VideoCodec, facts.AudioCodec,
-                facts.HasAudio, facts.SampleRate, facts.Channels, facts.Duration);
-            var asset = await assets.AddAsync(new NewAsset(ownerId, kind, displayName, storedName, size, media), ct);
+            var asset = await assets.AddAsync(new NewAsset(ownerId, kind, displayName, storedName, size, facts), ct);
             LogStored(logger, asset.Id, kind, storedName, size);
             return new UploadOutcome(asset, StatusCodes.Status201Created, "Created");
         }
