@@ -28,6 +28,8 @@ public static class EditorRules
             messages.Add(new("name", "the compilation needs a name"));
         else if (draft.Name.Length > 200)
             messages.Add(new("name", "the name must be at most 200 characters"));
+        else if (Text.NameRules.HasControlCharacters(draft.Name))
+            messages.Add(new("name", "the name " + Text.NameRules.ControlCharactersMessage));
 
         var seen = new HashSet<long>();
         for (var i = 0; i < draft.Items.Count; i++)

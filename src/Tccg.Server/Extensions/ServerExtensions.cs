@@ -39,6 +39,7 @@ internal static class ServerExtensions
         services.AddCompilationsFeature();
         services.AddRendersFeature(builder.Configuration);
         Tccg.Server.Features.Web.WebEditorFeature.AddWebEditorFeature(services);
+        services.AddRequestHardening();
 
         services.AddRateLimiter(o =>
         {
@@ -67,6 +68,7 @@ internal static class ServerExtensions
 
     public static void UseServerPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseHttpLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -96,6 +98,7 @@ internal static class ServerExtensions
         api.MapAssetsApi();
         api.MapCompilationsApi();
         api.MapRendersApi();
+        api.AllowHeadWhereGet();
 
     }
 }

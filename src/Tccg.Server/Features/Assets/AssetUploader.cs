@@ -78,6 +78,8 @@ public sealed partial class AssetUploader(
             if (AssetMediaRules.ParseKind(kindText) is not { } kind)
                 return UploadOutcome.Fail(StatusCodes.Status400BadRequest, "The kind field must be intro, outro, interval, first or music.",
                     kindText is null ? "The upload has no kind field." : $"Got \"{Trim(kindText, 40)}\".");
+            if (Tccg.Core.Text.NameRules.HasControlCharacters(uploadedName))
+                return UploadOutcome.Fail(StatusCodes.Status400BadRequest, "file: the file name " + Tccg.Core.Text.NameRules.ControlCharactersMessage + ".");
             return await StoreAsync(temp, kind, DisplayName(uploadedName), size, ownerId, ct);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)

@@ -45,6 +45,8 @@ public static partial class CompilationsApi
         var name = request.Name?.Trim() ?? "";
         if (name.Length is 0 or > 200)
             return TypedResults.Problem(statusCode: 400, title: "A compilation needs a name of 1 to 200 characters.");
+        if (Tccg.Core.Text.NameRules.HasControlCharacters(name))
+            return TypedResults.Problem(statusCode: 400, title: "name: the name " + Tccg.Core.Text.NameRules.ControlCharactersMessage);
         if (request.GameId is { } game && (game.Length > 64 || string.IsNullOrWhiteSpace(game)))
             return TypedResults.Problem(statusCode: 400, title: "gameId must be a Twitch game id.");
         var created = await store.CreateAsync(new Compilation
