@@ -44,7 +44,8 @@ internal static class TokenCommand
             if (kind == "worker" && login is not null)
                 throw new CliUsageException("--user is for script tokens; a worker token belongs to no user.");
             using var host = await AccountsCli.StartAsync(parse, ct);
-            var created = await AccountsCli.RunAsync(accounts => accounts.CreateTokenAsync(CurrentUser.System("tccg token"), name, kind, login, ct), host);
+            var created = await AccountsCli.RunAsync(admin => admin.CreateTokenAsync(CurrentUser.System("tccg token"), name,
+                kind == "script" ? TokenKind.Script : TokenKind.Worker, login, ct), host);
             var output = parse.InvocationConfiguration.Output;
             await output.WriteLineAsync(created.Secret);
             var owner = created.Token.UserId is null ? "" : $" acting as {login}";

@@ -116,9 +116,9 @@ internal static class UserCommand
         {
             var user = parse.GetValue(name)!;
             using var host = await AccountsCli.StartAsync(parse, ct);
-            await AccountsCli.RunAsync(async accounts =>
+            await AccountsCli.RunAsync(async admin =>
             {
-                await accounts.EndSessionsAsync(CurrentUser.System("tccg user"), user, ct);
+                await admin.EndSessionsAsync(CurrentUser.System("tccg user"), user, ct);
                 return true;
             }, host);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"Ended every browser session of {user}.");
@@ -199,12 +199,12 @@ internal static class AccountsCli
         return first;
     }
 
-    /// <summary>Runs an <see cref="AccountsService"/> call; its refusal becomes one line and exit code 1.</summary>
-    public static async Task<T> RunAsync<T>(Func<AccountsService, Task<T>> call, IHost host)
+    /// <summary>Runs an <see cref="AdminService"/> call; its refusal becomes one line and exit code 1.</summary>
+    public static async Task<T> RunAsync<T>(Func<AdminService, Task<T>> call, IHost host)
     {
         try
         {
-            return await call(ActivatorUtilities.CreateInstance<AccountsService>(host.Services));
+            return await call(ActivatorUtilities.CreateInstance<AdminService>(host.Services));
         }
         catch (RuleException e)
         {

@@ -25,7 +25,6 @@ internal static class AuthSetup
             ActivatorUtilities.CreateInstance<UserStore>(sp), sp.GetService<TimeProvider>() ?? TimeProvider.System)));
         services.TryAddSingleton(Features.Auth.LoginThrottlePolicy.Default);
         services.AddSingleton<Features.Auth.LoginService>();
-        services.AddSingleton<Features.Admin.AccountsService>();
         services.AddAuthentication(SmartScheme)
             .AddPolicyScheme(SmartScheme, "Cookie or bearer token", o =>
                 o.ForwardDefaultSelector = context =>

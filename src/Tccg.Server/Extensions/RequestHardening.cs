@@ -113,7 +113,7 @@ internal static class RequestHardening
                     var field = FieldOf(path);
                     var message = json.Message.StartsWith("must ", StringComparison.Ordinal) ? json.Message : "has a value of the wrong type or form";
                     problem.Detail = $"{field}: {message}";
-                    problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+                    problem.Extensions["errors"] = new[] { new Tccg.Core.Compilations.ValidationMessage(field, message) };
                 }
                 else
                 {

@@ -256,6 +256,10 @@ internal static class Schema
             """,
             "CREATE INDEX IF NOT EXISTS ix_login_failures_last ON login_failures (last_at)",
         ]),
+        new(10, "compilation versions for optimistic concurrency across processes", _ =>
+        [
+            "ALTER TABLE compilations ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
+        ]),
     ];
 
     public static int Latest => Migrations[^1].Version;

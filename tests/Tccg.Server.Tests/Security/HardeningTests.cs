@@ -58,14 +58,18 @@ public sealed partial class HardeningTests
                 var text = await response.Content.ReadAsStringAsync();
                 Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{field} = {bad}: {(int)response.StatusCode} {text}");
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-                var errors = JsonDocument.Parse(text).RootElement.GetProperty("errors");
-                Assert.True(errors.TryGetProperty(field, out _), $"{field} = {bad}: {text}");
+                Assert.True(NamesField(text, field), $"{field} = {bad}: {text}");
             }
         }
 
         // Nothing was stored, and the compilation still reads fine.
         Assert.Equal(current["updatedAt"]!.ToString(), (await editor.GetCompilationAsync(id)).GetProperty("updatedAt").GetString());
     }
+
+    /// <summary>The problem's <c>errors</c> array has an entry for <paramref name="field"/>.</summary>
+    internal static bool NamesField(string problem, string field) =>
+        JsonDocument.Parse(problem).RootElement.TryGetProperty("errors", out var errors)
+        && errors.EnumerateArray().Any(e => e.GetProperty("field").GetString() == field);
 
     [Fact]
     public async Task MalformedOrMistypedBodies_Are400_WithTheFieldWhenThereIsOne()
@@ -74,7 +78,7 @@ public sealed partial class HardeningTests
         using var editor = await server.LoginAsNewUserAsync("walt", UserRole.Editor);
         using var mistyped = await editor.PostAsync(U("/api/v1/compilations"), new StringContent("""{"name":"x","shared":"perhaps"}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, mistyped.StatusCode);
-        Assert.True(JsonDocument.Parse(await mistyped.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").TryGetProperty("shared", out _));
+        Assert.True(NamesField(await mistyped.Content.ReadAsStringAsync(), "shared"));
         using var broken = await editor.PostAsync(U("/api/v1/compilations"), new StringContent("""{"name":""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
         Assert.Equal("application/problem+json", broken.Content.Headers.ContentType?.MediaType);
@@ -97,7 +101,7 @@ public sealed partial class HardeningTests
 
         using var user = await admin.PostAsJsonAsync(U("/api/v1/admin/users"), new { name = "bell\u0007", password = "long enough pw" });
         Assert.Equal(HttpStatusCode.BadRequest, user.StatusCode);
-        Assert.Contains("\"name\"", await user.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(NamesField(await user.Content.ReadAsStringAsync(), "name"));
 
         using var token = await admin.PostAsJsonAsync(U("/api/v1/admin/tokens"), new { name = "line\nbreak" });
         Assert.Equal(HttpStatusCode.BadRequest, token.StatusCode);

@@ -18,7 +18,7 @@ public sealed record TokenView(long Id, string Name, string Kind, long? UserId, 
 public sealed record NewTokenRequest(string? Name, string? Kind, string? User = null);
 public sealed record CreatedTokenView(TokenView Token, string Secret);
 
-/// <summary>Admin endpoints for users and tokens, mirroring <c>tccg user</c> and <c>tccg token</c>; the rules are in <see cref="AccountsService"/>.</summary>
+/// <summary>Admin endpoints for users and tokens, mirroring <c>tccg user</c> and <c>tccg token</c>; the rules are in <see cref="AdminService"/>.</summary>
 public static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
@@ -45,93 +45,63 @@ public static class AdminApi
     private static TokenView View(ApiToken t) =>
         new(t.Id, t.Name, t.Kind.ToString().ToLowerInvariant(), t.UserId, t.CreatedAt, t.LastUsedAt, t.RevokedAt);
 
-    /// <summary>The refusal as an RFC 7807 problem, with <c>errors</c> naming the fields.</summary>
-    internal static ProblemHttpResult Problem(RuleException e) =>
-        TypedResults.Problem(statusCode: e.Status, title: e.Title, detail: e.Detail,
-            extensions: e.Errors.Count == 0 ? null : new Dictionary<string, object?>
-            {
-                ["errors"] = e.Errors.GroupBy(m => m.Field).ToDictionary(g => g.Key, g => g.Select(m => m.Message).ToArray()),
-            });
+    // Refusals are RuleExceptions from AdminService; the /api/v1 group turns them into problems (400 naming the field, 403, 404, 409).
 
-    public static async Task<Results<Ok<UserView[]>, ProblemHttpResult>> ListUsersAsync(HttpContext http, AccountsService accounts, CancellationToken ct)
+    public static async Task<Ok<UserView[]>> ListUsersAsync(HttpContext http, AdminService admin, CancellationToken ct) =>
+        TypedResults.Ok((await admin.ListUsersAsync(http.Caller(), ct)).Select(View).ToArray());
+
+    public static async Task<Created<UserView>> AddUserAsync(NewUserRequest request, HttpContext http, AdminService admin, CancellationToken ct)
     {
-        try
-        {
-            return TypedResults.Ok((await accounts.ListUsersAsync(CurrentUser.From(http.User), ct)).Select(View).ToArray());
-        }
-        catch (RuleException e)
-        {
-            return Problem(e);
-        }
+        var user = await admin.AddUserAsync(http.Caller(), request.Name, request.Password, AdminService.ParseRole(request.Role), ct);
+        return TypedResults.Created($"/api/v1/admin/users/{Uri.EscapeDataString(user.Name)}", View(user));
     }
 
-    public static async Task<Results<Created<UserView>, ProblemHttpResult>> AddUserAsync(
-        NewUserRequest request, HttpContext http, AccountsService accounts, CancellationToken ct)
+    public static async Task<NoContent> RemoveUserAsync(string name, HttpContext http, AdminService admin, CancellationToken ct)
     {
-        try
-        {
-            var user = await accounts.AddUserAsync(CurrentUser.From(http.User), request.Name, request.Password, request.Role, ct);
-            return TypedResults.Created($"/api/v1/admin/users/{Uri.EscapeDataString(user.Name)}", View(user));
-        }
-        catch (RuleException e)
-        {
-            return Problem(e);
-        }
+        await admin.RemoveUserAsync(http.Caller(), name, ct);
+        return TypedResults.NoContent();
     }
 
-    public static Task<Results<NoContent, ProblemHttpResult>> RemoveUserAsync(string name, HttpContext http, AccountsService accounts, CancellationToken ct) =>
-        RunAsync(() => accounts.RemoveUserAsync(CurrentUser.From(http.User), name, ct));
-
-    public static Task<Results<NoContent, ProblemHttpResult>> SetPasswordAsync(
-        string name, PasswordRequest request, HttpContext http, AccountsService accounts, CancellationToken ct) =>
-        RunAsync(() => accounts.SetPasswordAsync(CurrentUser.From(http.User), name, request.Password, ct));
-
-    public static Task<Results<NoContent, ProblemHttpResult>> SetRoleAsync(
-        string name, RoleRequest request, HttpContext http, AccountsService accounts, CancellationToken ct) =>
-        RunAsync(() => accounts.SetRoleAsync(CurrentUser.From(http.User), name, request.Role, ct));
-
-    public static Task<Results<NoContent, ProblemHttpResult>> EndSessionsAsync(string name, HttpContext http, AccountsService accounts, CancellationToken ct) =>
-        RunAsync(() => accounts.EndSessionsAsync(CurrentUser.From(http.User), name, ct));
-
-    public static async Task<Results<Ok<TokenView[]>, ProblemHttpResult>> ListTokensAsync(HttpContext http, AccountsService accounts, CancellationToken ct)
+    public static async Task<NoContent> SetPasswordAsync(string name, PasswordRequest request, HttpContext http, AdminService admin, CancellationToken ct)
     {
-        try
-        {
-            return TypedResults.Ok((await accounts.ListTokensAsync(CurrentUser.From(http.User), ct)).Select(View).ToArray());
-        }
-        catch (RuleException e)
-        {
-            return Problem(e);
-        }
+        await admin.SetPasswordAsync(http.Caller(), name, request.Password, ct);
+        return TypedResults.NoContent();
     }
 
-    public static async Task<Results<Created<CreatedTokenView>, ProblemHttpResult>> CreateTokenAsync(
-        NewTokenRequest request, HttpContext http, AccountsService accounts, CancellationToken ct)
+    public static async Task<NoContent> SetRoleAsync(string name, RoleRequest request, HttpContext http, AdminService admin, CancellationToken ct)
     {
-        try
-        {
-            var created = await accounts.CreateTokenAsync(CurrentUser.From(http.User), request.Name, request.Kind, request.User, ct);
-            return TypedResults.Created($"/api/v1/admin/tokens/{created.Token.Id}", new CreatedTokenView(View(created.Token), created.Secret));
-        }
-        catch (RuleException e)
-        {
-            return Problem(e);
-        }
+        if (string.IsNullOrEmpty(request.Role))
+            throw RuleException.Invalid("role", "must be admin or editor");
+        await admin.SetRoleAsync(http.Caller(), name, AdminService.ParseRole(request.Role), ct);
+        return TypedResults.NoContent();
     }
 
-    public static Task<Results<NoContent, ProblemHttpResult>> RevokeTokenAsync(long id, HttpContext http, AccountsService accounts, CancellationToken ct) =>
-        RunAsync(() => accounts.RevokeTokenAsync(CurrentUser.From(http.User), id, ct));
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> RunAsync(Func<Task> action)
+    public static async Task<NoContent> EndSessionsAsync(string name, HttpContext http, AdminService admin, CancellationToken ct)
     {
-        try
-        {
-            await action();
-            return TypedResults.NoContent();
-        }
-        catch (RuleException e)
-        {
-            return Problem(e);
-        }
+        await admin.EndSessionsAsync(http.Caller(), name, ct);
+        return TypedResults.NoContent();
     }
+
+    public static async Task<Ok<TokenView[]>> ListTokensAsync(HttpContext http, AdminService admin, CancellationToken ct) =>
+        TypedResults.Ok((await admin.ListTokensAsync(http.Caller(), ct)).Select(View).ToArray());
+
+    public static async Task<Created<CreatedTokenView>> CreateTokenAsync(NewTokenRequest request, HttpContext http, AdminService admin, CancellationToken ct)
+    {
+        var created = await admin.CreateTokenAsync(http.Caller(), request.Name, ParseKind(request.Kind), request.User, ct);
+        return TypedResults.Created($"/api/v1/admin/tokens/{created.Token.Id}", new CreatedTokenView(View(created.Token), created.Secret));
+    }
+
+    public static async Task<NoContent> RevokeTokenAsync(long id, HttpContext http, AdminService admin, CancellationToken ct)
+    {
+        await admin.RevokeTokenAsync(http.Caller(), id, ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>"worker" (the default) or "script"; 400 naming <c>kind</c> otherwise.</summary>
+    public static TokenKind ParseKind(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "worker" => TokenKind.Worker,
+        "script" => TokenKind.Script,
+        _ => throw RuleException.Invalid("kind", "must be worker or script"),
+    };
 }

@@ -9,6 +9,7 @@ using Microsoft.Net.Http.Headers;
 using Tccg.Core.Configuration;
 using Tccg.Media.Probing;
 using Tccg.Storage.Assets;
+using Tccg.Core.Compilations;
 
 namespace Tccg.Server.Features.Assets;
 
@@ -78,8 +79,8 @@ public sealed partial class AssetUploader(
             if (AssetMediaRules.ParseKind(kindText) is not { } kind)
                 return UploadOutcome.Fail(StatusCodes.Status400BadRequest, "The kind field must be intro, outro, interval, first or music.",
                     kindText is null ? "The upload has no kind field." : $"Got \"{Trim(kindText, 40)}\".");
-            if (Tccg.Core.Text.NameRules.HasControlCharacters(uploadedName))
-                return UploadOutcome.Fail(StatusCodes.Status400BadRequest, "file: the file name " + Tccg.Core.Text.NameRules.ControlCharactersMessage + ".");
+            if (uploadedName.Any(char.IsControl))
+                return UploadOutcome.Fail(StatusCodes.Status400BadRequest, "file: a file name may not contain control characters (tabs, line breaks, NUL …).");
             return await StoreAsync(temp, kind, DisplayName(uploadedName), size, ownerId, ct);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -96,11 +97,11 @@ public sealed partial class AssetUploader(
         }
     }
 
-    private async Task<UploadOutcome> StoreAsync(string temp, AssetKind kind, string displayName, long size, long? ownerId, CancellationToken ct)
+    private async Task<UploadOutcome> StoreAsync(string temp, AssetRole kind, string displayName, long size, long? ownerId, CancellationToken ct)
     {
         if (AssetMediaRules.StillImageType(await ReadHeadAsync(temp, ct)) is { } image)
             return UploadOutcome.Fail(StatusCodes.Status400BadRequest,
-                $"\"{displayName}\" cannot be {AssetMediaRules.KindName(kind)}: the file is a still image ({image}), not {(kind == AssetKind.Music ? "audio" : "a video")}.");
+                $"\"{displayName}\" cannot be {AssetMediaRules.KindName(kind)}: the file is a still image ({image}), not {(kind == AssetRole.Music ? "audio" : "a video")}.");
         MediaFacts facts;
         try
         {
@@ -215,7 +216,7 @@ public sealed partial class AssetUploader(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored asset {AssetId} ({Kind}) as {StoredName}, {Size} bytes")]
-    private static partial void LogStored(ILogger logger, long assetId, AssetKind kind, string storedName, long size);
+    private static partial void LogStored(ILogger logger, long assetId, AssetRole kind, string storedName, long size);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete {Path}: {Error}")]
     private static partial void LogDeleteFailed(ILogger logger, string path, string error);
