@@ -23,7 +23,6 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddTccgStorage(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(LockoutPolicy.Default);
         services.TryAddSingleton(sp =>
         {
             var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
@@ -35,6 +34,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IGameStore, GameStore>();
         services.TryAddSingleton<IUserStore, UserStore>();
         services.TryAddSingleton<ITokenStore, TokenStore>();
+        services.TryAddSingleton<ILoginFailureStore, LoginFailureStore>();
         services.TryAddSingleton<IAssetStore, AssetStore>();
         services.TryAddSingleton<ICompilationStore, CompilationStore>();
         services.TryAddSingleton<IRenderJobStore, RenderJobStore>();

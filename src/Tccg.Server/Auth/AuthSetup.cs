@@ -23,6 +23,8 @@ internal static class AuthSetup
         // Session checks look the user up on every request: the server remembers those answers briefly.
         services.Replace(ServiceDescriptor.Singleton<IUserStore>(sp => new CachedUserStore(
             ActivatorUtilities.CreateInstance<UserStore>(sp), sp.GetService<TimeProvider>() ?? TimeProvider.System)));
+        services.TryAddSingleton(Features.Auth.LoginThrottlePolicy.Default);
+        services.AddSingleton<Features.Auth.LoginService>();
         services.AddAuthentication(SmartScheme)
             .AddPolicyScheme(SmartScheme, "Cookie or bearer token", o =>
                 o.ForwardDefaultSelector = context =>
@@ -97,23 +99,20 @@ internal static class AuthSetup
         return Task.CompletedTask;
     }
 
-    /// <summary>A removed user loses their session at once; a changed role applies at the next request.</summary>
+    /// <summary>
+    /// A session lives only while its user exists with the security stamp the session was issued with: removing
+    /// the user, a new password, a new role, logout and "log out everywhere" all end it at the next request.
+    /// </summary>
     private static async Task RefreshFromStoreAsync(CookieValidatePrincipalContext context)
     {
         var id = context.Principal?.UserId();
+        var stamp = context.Principal?.FindFirstValue(TccgClaims.SecurityStamp);
         var users = context.HttpContext.RequestServices.GetRequiredService<IUserStore>();
-        var user = id is { } userId ? await users.GetAsync(userId, context.HttpContext.RequestAborted) : null;
-        if (user is null)
+        var user = id is { } userId && !string.IsNullOrEmpty(stamp) ? await users.GetAsync(userId, context.HttpContext.RequestAborted) : null;
+        if (user is null || !string.Equals(user.SecurityStamp, stamp, StringComparison.Ordinal))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            return;
-        }
-
-        if (!context.Principal!.IsInRole(TccgClaims.RoleName(user.Role)))
-        {
-            context.ReplacePrincipal(new ClaimsPrincipal(TccgClaims.ForUser(user, CookieAuthenticationDefaults.AuthenticationScheme)));
-            context.ShouldRenew = true;
         }
     }
 }

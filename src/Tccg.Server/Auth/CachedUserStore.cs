@@ -6,8 +6,8 @@ namespace Tccg.Server.Auth;
 /// <summary>
 /// The server's <see cref="IUserStore"/>: every request's session check looks its user up by id, so those lookups are
 /// remembered for <see cref="Lifetime"/>. Any change made through this process (admin API, forms) forgets them at
-/// once; a change made by another process (<c>tccg user remove</c> while the server runs) applies within
-/// <see cref="Lifetime"/>.
+/// once; a change made by another process (<c>tccg user remove</c>, <c>passwd</c> or <c>logout</c> while the server
+/// runs, or another server on the same database) applies within <see cref="Lifetime"/>.
 /// </summary>
 internal sealed class CachedUserStore(IUserStore inner, TimeProvider time) : IUserStore
 {
@@ -53,6 +53,9 @@ internal sealed class CachedUserStore(IUserStore inner, TimeProvider time) : IUs
     public Task<IReadOnlyList<User>> ListAsync(CancellationToken ct) => inner.ListAsync(ct);
 
     public Task<User?> GetByNameAsync(string name, CancellationToken ct) => inner.GetByNameAsync(name, ct);
+
+    public async Task<bool> EndSessionsAsync(string name, CancellationToken ct) =>
+        Forget(await inner.EndSessionsAsync(name, ct));
 
     public async Task<LoginOutcome> VerifyAsync(string name, string password, CancellationToken ct) =>
         Forget(await inner.VerifyAsync(name, password, ct));

@@ -7,6 +7,9 @@ namespace Tccg.Server.Auth;
 public static class TccgClaims
 {
     public const string TokenId = "tccg:token_id";
+
+    /// <summary>The user's security stamp when the session began; the session ends when the user's row has another.</summary>
+    public const string SecurityStamp = "tccg:stamp";
     public const string RoleAdmin = "admin";
     public const string RoleEditor = "editor";
     public const string RoleWorker = "worker";
@@ -28,6 +31,7 @@ public static class TccgClaims
             new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new Claim(ClaimTypes.Name, user.Name),
             new Claim(ClaimTypes.Role, RoleName(user.Role)),
+            new Claim(SecurityStamp, user.SecurityStamp),
         ], scheme);
 }
 

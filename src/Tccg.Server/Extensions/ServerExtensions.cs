@@ -41,6 +41,7 @@ internal static class ServerExtensions
         services.AddCompilationsFeature();
         services.AddRendersFeature(builder.Configuration);
         Tccg.Server.Features.Web.WebEditorFeature.AddWebEditorFeature(services);
+        services.AddRequestHardening();
 
         services.AddRateLimiter(o =>
         {
@@ -69,6 +70,7 @@ internal static class ServerExtensions
 
     public static void UseServerPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseHttpLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -111,6 +113,7 @@ internal static class ServerExtensions
         api.MapAssetsApi();
         api.MapCompilationsApi();
         api.MapRendersApi();
+        api.AllowHeadWhereGet();
 
     }
 }

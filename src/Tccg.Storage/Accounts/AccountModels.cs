@@ -13,7 +13,14 @@ public sealed class User
     public string Name { get; init; } = "";
     public UserRole Role { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
-    public int FailedLogins { get; init; }
+
+    /// <summary>
+    /// A random value replaced whenever the user's sessions must end (password or role change, logout, "log out
+    /// everywhere"). A browser session carries the stamp it was issued with and is refused once they differ.
+    /// </summary>
+    public string SecurityStamp { get; init; } = "";
+
+    /// <summary>Always null since schema version 4: accounts are no longer locked (see the login throttle).</summary>
     public DateTimeOffset? LockedUntil { get; init; }
 }
 
@@ -22,19 +29,11 @@ public enum LoginResult
     Ok,
     UnknownUser,
     WrongPassword,
-    /// <summary>Too many wrong passwords; the password is not even checked until <see cref="LoginOutcome.LockedUntil"/>.</summary>
-    LockedOut,
 }
 
-public sealed record LoginOutcome(LoginResult Result, User? User, DateTimeOffset? LockedUntil = null)
+public sealed record LoginOutcome(LoginResult Result, User? User)
 {
     public bool Succeeded => Result == LoginResult.Ok;
-}
-
-/// <summary>After <paramref name="MaxFailures"/> wrong passwords in a row an account is locked for <paramref name="LockFor"/>.</summary>
-public sealed record LockoutPolicy(int MaxFailures, TimeSpan LockFor)
-{
-    public static readonly LockoutPolicy Default = new(5, TimeSpan.FromMinutes(15));
 }
 
 public interface IUserStore
@@ -44,10 +43,14 @@ public interface IUserStore
 
     Task<bool> RemoveAsync(string name, CancellationToken ct);
 
-    /// <summary>Sets a new password and lifts any lockout.</summary>
+    /// <summary>Sets a new password and ends the user's sessions (a new security stamp).</summary>
     Task<bool> SetPasswordAsync(string name, string password, CancellationToken ct);
 
+    /// <summary>Changes the role; a real change ends the user's sessions (a new security stamp).</summary>
     Task<bool> SetRoleAsync(string name, UserRole role, CancellationToken ct);
+
+    /// <summary>Ends every browser session of the user (a new security stamp); false when no such user.</summary>
+    Task<bool> EndSessionsAsync(string name, CancellationToken ct);
 
     Task<IReadOnlyList<User>> ListAsync(CancellationToken ct);
 
@@ -55,8 +58,33 @@ public interface IUserStore
 
     Task<User?> GetByNameAsync(string name, CancellationToken ct);
 
-    /// <summary>Checks a login, counting failures and locking the account per <see cref="LockoutPolicy"/>.</summary>
+    /// <summary>
+    /// Checks a name and password. An unknown name costs a password hash too, so it takes as long as a wrong
+    /// password. Throttling repeated failures is the caller's job (<see cref="ILoginFailureStore"/>).
+    /// </summary>
     Task<LoginOutcome> VerifyAsync(string name, string password, CancellationToken ct);
+}
+
+/// <summary>
+/// Failed-login counters shared by every server on the database, under opaque keys chosen by the caller
+/// (e.g. a hash of account and source address). A counter is forgotten when its last failure is older
+/// than the window given to <see cref="RecordFailureAsync"/>.
+/// </summary>
+public interface ILoginFailureStore
+{
+    /// <summary>The latest <c>blocked_until</c> among <paramref name="keys"/> that is after <paramref name="now"/>, if any.</summary>
+    Task<DateTimeOffset?> BlockedUntilAsync(IReadOnlyCollection<string> keys, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Counts one failure (atomically) and returns the count, restarting at 1 after <paramref name="forgetAfter"/> without failures.</summary>
+    Task<int> RecordFailureAsync(string key, DateTimeOffset now, TimeSpan forgetAfter, CancellationToken ct);
+
+    /// <summary>Refuses attempts under <paramref name="key"/> until <paramref name="until"/> (never shortens an existing block).</summary>
+    Task BlockAsync(string key, DateTimeOffset until, CancellationToken ct);
+
+    Task ClearAsync(string key, CancellationToken ct);
+
+    /// <summary>Deletes counters whose last failure is before <paramref name="before"/> and that block nothing any more.</summary>
+    Task<int> PruneAsync(DateTimeOffset before, CancellationToken ct);
 }
 
 public enum TokenKind

@@ -16,8 +16,8 @@ public sealed class TokenStore(TccgDatabase database, TimeProvider time) : IToke
 
     public async Task<CreatedToken> CreateAsync(string name, TokenKind kind, long? userId, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 128)
-            throw new ArgumentException("A token name is 1 to 128 characters.", nameof(name));
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 128 || name.Any(char.IsControl))
+            throw new ArgumentException("A token name is 1 to 128 characters, without control characters.", nameof(name));
         var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var created = Db.Ms(time.GetUtcNow());
         await using var connection = await database.OpenAsync(ct);

@@ -3,14 +3,15 @@ using Tccg.Storage.Database;
 
 namespace Tccg.Storage.Accounts;
 
-public sealed class UserStore(TccgDatabase database, TimeProvider time, LockoutPolicy? lockout = null) : IUserStore
+public sealed class UserStore(TccgDatabase database, TimeProvider time) : IUserStore
 {
-    private const string Columns = "id, name, role, created_at, failed_logins, locked_until";
+    private const string Columns = "id, name, role, created_at, security_stamp";
 
     // Verified against when the user does not exist, so unknown names take as long as wrong passwords.
     private static readonly Lazy<string> DummyHash = new(() => PasswordHasher.Hash("not a password"));
 
-    private readonly LockoutPolicy lockout = lockout ?? LockoutPolicy.Default;
+    /// <summary>A fresh security stamp: 128 random bits as hex.</summary>
+    internal static string NewStamp() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     public async Task<User> AddAsync(string name, string password, UserRole role, CancellationToken ct)
     {
@@ -18,13 +19,14 @@ public sealed class UserStore(TccgDatabase database, TimeProvider time, LockoutP
         ValidatePassword(password);
         var hash = PasswordHasher.Hash(password);
         var created = Db.Ms(time.GetUtcNow());
+        var stamp = NewStamp();
         await using var connection = await database.OpenAsync(ct);
         try
         {
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "INSERT INTO users (name, password_hash, role, created_at, failed_logins) VALUES (@name, @hash, @Role, @created, 0) RETURNING id",
-                new { name, hash, Role = Db.Name(role), created }, cancellationToken: ct));
-            return new User { Id = id, Name = name, Role = role, CreatedAt = Db.Time(created) };
+                "INSERT INTO users (name, password_hash, role, created_at, failed_logins, security_stamp) VALUES (@name, @hash, @Role, @created, 0, @stamp) RETURNING id",
+                new { name, hash, Role = Db.Name(role), created, stamp }, cancellationToken: ct));
+            return new User { Id = id, Name = name, Role = role, CreatedAt = Db.Time(created), SecurityStamp = stamp };
         }
         catch (Exception e) when (database.Dialect.IsUniqueViolation(e))
         {
@@ -44,15 +46,24 @@ public sealed class UserStore(TccgDatabase database, TimeProvider time, LockoutP
         var hash = PasswordHasher.Hash(password);
         await using var connection = await database.OpenAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE users SET password_hash = @hash, failed_logins = 0, locked_until = NULL WHERE name = @name",
-            new { name, hash }, cancellationToken: ct)) == 1;
+            "UPDATE users SET password_hash = @hash, security_stamp = @stamp WHERE name = @name",
+            new { name, hash, stamp = NewStamp() }, cancellationToken: ct)) == 1;
     }
 
     public async Task<bool> SetRoleAsync(string name, UserRole role, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
+        // The stamp is computed before role is assigned (MariaDB evaluates SET left to right with new values).
         return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE users SET role = @Role WHERE name = @name", new { name, Role = Db.Name(role) }, cancellationToken: ct)) == 1;
+            "UPDATE users SET security_stamp = CASE WHEN role = @Role THEN security_stamp ELSE @stamp END, role = @Role WHERE name = @name",
+            new { name, Role = Db.Name(role), stamp = NewStamp() }, cancellationToken: ct)) == 1;
+    }
+
+    public async Task<bool> EndSessionsAsync(string name, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET security_stamp = @stamp WHERE name = @name", new { name, stamp = NewStamp() }, cancellationToken: ct)) == 1;
     }
 
     public async Task<IReadOnlyList<User>> ListAsync(CancellationToken ct)
@@ -87,38 +98,15 @@ public sealed class UserStore(TccgDatabase database, TimeProvider time, LockoutP
             return new LoginOutcome(LoginResult.UnknownUser, null);
         }
 
-        var now = time.GetUtcNow();
-        if (row.LockedUntil is { } until && until > now)
-            return new LoginOutcome(LoginResult.LockedOut, null, until);
+        if (!PasswordHasher.Verify(password, row.PasswordHash))
+            return new LoginOutcome(LoginResult.WrongPassword, null);
 
-        if (PasswordHasher.Verify(password, row.PasswordHash))
+        if (PasswordHasher.NeedsRehash(row.PasswordHash))
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = @Id", new { row.Id }, cancellationToken: ct));
-            if (PasswordHasher.NeedsRehash(row.PasswordHash))
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE users SET password_hash = @Hash WHERE id = @Id", new { row.Id, Hash = PasswordHasher.Hash(password) }, cancellationToken: ct));
-            }
-            var user = await connection.QuerySingleAsync<User>(new CommandDefinition(
-                $"SELECT {Columns} FROM users WHERE id = @Id", new { row.Id }, cancellationToken: ct));
-            return new LoginOutcome(LoginResult.Ok, user);
+                "UPDATE users SET password_hash = @Hash WHERE id = @Id", new { row.Id, Hash = PasswordHasher.Hash(password) }, cancellationToken: ct));
         }
-
-        // One statement, so concurrent wrong guesses are all counted. locked_until is assigned first:
-        // MariaDB evaluates SET left to right with new values, SQLite with old ones; this order reads the same on both.
-        var lockUntil = now + lockout.LockFor;
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE users SET
-              locked_until = CASE WHEN failed_logins + 1 >= @Max THEN @Until ELSE locked_until END,
-              failed_logins = CASE WHEN failed_logins + 1 >= @Max THEN 0 ELSE failed_logins + 1 END
-            WHERE id = @Id
-            """, new { row.Id, Max = lockout.MaxFailures, Until = Db.Ms(lockUntil) }, cancellationToken: ct));
-        var lockedUntil = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT locked_until FROM users WHERE id = @Id", new { row.Id }, cancellationToken: ct));
-        return lockedUntil is { } ms && ms > Db.Ms(now)
-            ? new LoginOutcome(LoginResult.LockedOut, null, Db.Time(ms))
-            : new LoginOutcome(LoginResult.WrongPassword, null);
+        return new LoginOutcome(LoginResult.Ok, row.ToUser());
     }
 
     private static void ValidateName(string name)
@@ -136,7 +124,12 @@ public sealed class UserStore(TccgDatabase database, TimeProvider time, LockoutP
     private sealed class UserWithHash
     {
         public long Id { get; init; }
-        public DateTimeOffset? LockedUntil { get; init; }
+        public string Name { get; init; } = "";
+        public UserRole Role { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public string SecurityStamp { get; init; } = "";
         public string PasswordHash { get; init; } = "";
+
+        public User ToUser() => new() { Id = Id, Name = Name, Role = Role, CreatedAt = CreatedAt, SecurityStamp = SecurityStamp };
     }
 }

@@ -239,6 +239,23 @@ internal static class Schema
             d.DropIndex("ix_clips_game_status_views", "clips"),
             "CREATE INDEX IF NOT EXISTS ix_clips_game_status_views ON clips (game_id, status, view_count, id, created_at)",
         ]),
+        new(4, "revocable sessions (security stamp), login throttling per account and source instead of account lockout", d =>
+        [
+            // Sessions issued before this version carry no stamp and end once: every user gets a stamp now.
+            d.AddColumn("users", "security_stamp VARCHAR(64) NOT NULL DEFAULT ''"),
+            "UPDATE users SET security_stamp = " + d.RandomHex32 + " WHERE security_stamp = ''",
+            // Accounts are no longer locked for everyone; lift any lock still running.
+            "UPDATE users SET failed_logins = 0, locked_until = NULL",
+            """
+            CREATE TABLE IF NOT EXISTS login_failures (
+              k CHAR(64) NOT NULL PRIMARY KEY,
+              failures INT NOT NULL,
+              last_at BIGINT NOT NULL,
+              blocked_until BIGINT NOT NULL
+            ) {opts}
+            """,
+            "CREATE INDEX IF NOT EXISTS ix_login_failures_last ON login_failures (last_at)",
+        ]),
         new(10, "compilation versions for optimistic concurrency across processes", _ =>
         [
             "ALTER TABLE compilations ADD COLUMN version BIGINT NOT NULL DEFAULT 1",

@@ -42,6 +42,12 @@ public abstract class SqlDialect
 
     internal abstract string DropIndex(string index, string table);
 
+    /// <summary>Adds a column; re-runnable on MariaDB, whose DDL is not transactional.</summary>
+    internal abstract string AddColumn(string table, string columnDefinition);
+
+    /// <summary>An SQL expression for 32 random hex characters (a fresh value per row).</summary>
+    internal abstract string RandomHex32 { get; }
+
     /// <summary>True when <paramref name="e"/> reports a UNIQUE constraint violation.</summary>
     internal abstract bool IsUniqueViolation(Exception e);
 
@@ -90,6 +96,10 @@ public abstract class SqlDialect
         internal override IReadOnlyList<string> ClipCountTriggerFixes => ["DROP TRIGGER IF EXISTS clips_count_insert"];
 
         internal override string DropIndex(string index, string table) => $"DROP INDEX IF EXISTS {index}";
+
+        internal override string AddColumn(string table, string columnDefinition) => $"ALTER TABLE {table} ADD COLUMN {columnDefinition}";
+
+        internal override string RandomHex32 => "lower(hex(randomblob(16)))";
 
         internal override bool IsUniqueViolation(Exception e) =>
             e is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT (UNIQUE and PRIMARY KEY)
@@ -140,6 +150,10 @@ public abstract class SqlDialect
         internal override IReadOnlyList<string> ClipCountTriggerFixes => [];
 
         internal override string DropIndex(string index, string table) => $"DROP INDEX IF EXISTS {index} ON {table}";
+
+        internal override string AddColumn(string table, string columnDefinition) => $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {columnDefinition}";
+
+        internal override string RandomHex32 => "MD5(UUID())";
 
         internal override bool IsUniqueViolation(Exception e) =>
             e is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };

@@ -64,6 +64,14 @@ public sealed class AdminService(IUserStore users, ITokenStore tokens)
             throw NoUser(name);
     }
 
+    /// <summary>"Log out everywhere": ends every browser session of the user (a new security stamp); script tokens stay.</summary>
+    public async Task EndSessionsAsync(CurrentUser caller, string name, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        if (!await users.EndSessionsAsync(name, ct))
+            throw NoUser(name);
+    }
+
     public async Task<IReadOnlyList<ApiToken>> ListTokensAsync(CurrentUser caller, CancellationToken ct)
     {
         caller.RequireAdmin();
@@ -82,6 +90,10 @@ public sealed class AdminService(IUserStore users, ITokenStore tokens)
             if (string.IsNullOrWhiteSpace(forUser))
                 throw RuleException.Invalid("user", "a script token acts as a user: name the user it belongs to");
             userId = (await users.GetByNameAsync(forUser.Trim(), ct) ?? throw RuleException.Invalid("user", $"there is no user named {forUser.Trim()}")).Id;
+        }
+        else if (!string.IsNullOrEmpty(forUser))
+        {
+            throw RuleException.Invalid("user", "a worker token belongs to no user: leave user out");
         }
         return await tokens.CreateAsync(name!.Trim(), kind, userId, ct);
     }

@@ -80,6 +80,8 @@ public sealed partial class AssetUploader(
             if (AssetMediaRules.ParseKind(kindText) is not { } kind)
                 return UploadOutcome.Fail(StatusCodes.Status400BadRequest, "The kind field must be intro, outro, interval, first or music.",
                     kindText is null ? "The upload has no kind field." : $"Got \"{Trim(kindText, 40)}\".");
+            if (uploadedName.Any(char.IsControl))
+                return UploadOutcome.Fail(StatusCodes.Status400BadRequest, "file: a file name may not contain control characters (tabs, line breaks, NUL …).");
             return await StoreAsync(temp, kind, DisplayName(uploadedName), size, ownerId, ct);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)

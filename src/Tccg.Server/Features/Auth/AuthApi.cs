@@ -32,38 +32,48 @@ public static class AuthApi
     }
 
     public static async Task<Results<Ok<SessionInfo>, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, HttpContext http, IUserStore users, IAntiforgery antiforgery, CancellationToken ct)
+        LoginRequest request, HttpContext http, LoginService login, IAntiforgery antiforgery, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Name) || string.IsNullOrEmpty(request.Password))
             return TypedResults.Problem(statusCode: 400, title: "Name and password are required.");
 
-        var outcome = await users.VerifyAsync(request.Name, request.Password, ct);
-        switch (outcome.Result)
+        var attempt = await login.LoginAsync(request.Name, request.Password, http.Connection.RemoteIpAddress, ct);
+        switch (attempt.Status)
         {
-            case LoginResult.LockedOut:
-                http.Response.Headers.RetryAfter = outcome.LockedUntil is { } until
-                    ? Math.Max(1, (int)Math.Ceiling((until - DateTimeOffset.UtcNow).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture)
-                    : "60";
+            case LoginStatus.Throttled:
+                var seconds = LoginService.RetryAfterSeconds(attempt.RetryAfter);
+                http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return TypedResults.Problem(statusCode: 429, title: "Too many failed logins",
-                    detail: $"This account is locked until {outcome.LockedUntil:u}; try again later.");
-            case LoginResult.Ok:
+                    detail: $"Too many failed logins from your address; try again in {seconds} s.");
+            case LoginStatus.Ok:
                 break;
             default:
                 return TypedResults.Problem(statusCode: 401, title: "Wrong name or password.");
         }
 
-        var principal = new ClaimsPrincipal(TccgClaims.ForUser(outcome.User!, CookieAuthenticationDefaults.AuthenticationScheme));
+        var principal = new ClaimsPrincipal(TccgClaims.ForUser(attempt.User!, CookieAuthenticationDefaults.AuthenticationScheme));
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
         http.User = principal; // the anti-forgery token is bound to the signed-in user
         var tokens = antiforgery.GetAndStoreTokens(http);
-        return TypedResults.Ok(new SessionInfo(outcome.User!.Name, TccgClaims.RoleName(outcome.User.Role), outcome.User.Id, tokens.RequestToken));
+        return TypedResults.Ok(new SessionInfo(attempt.User!.Name, TccgClaims.RoleName(attempt.User.Role), attempt.User.Id, tokens.RequestToken));
     }
 
-    public static async Task<NoContent> LogoutAsync(HttpContext http, CancellationToken ct)
+    /// <summary>Ends the caller's browser sessions on the server (every copy of the cookie stops working) and clears the cookie.</summary>
+    public static async Task<NoContent> LogoutAsync(HttpContext http, IUserStore users, CancellationToken ct)
     {
-        ct.ThrowIfCancellationRequested();
-        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await EndSessionAsync(http, users, ct);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Logout for the API and the form: a new security stamp ends every session of the user (this browser's and
+    /// any copy of its cookie), then the cookie is cleared. Script tokens are not sessions and keep working.
+    /// </summary>
+    internal static async Task EndSessionAsync(HttpContext http, IUserStore users, CancellationToken ct)
+    {
+        if (http.User.Identity?.AuthenticationType == CookieAuthenticationDefaults.AuthenticationScheme && http.User.Identity.Name is { } name)
+            await users.EndSessionsAsync(name, ct);
+        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }
 
     public static Ok<SessionInfo> GetSession(HttpContext http, IAntiforgery antiforgery)

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Tccg.Server.Auth;
+using Tccg.Server.Features.Auth;
 using Tccg.Storage.Accounts;
 
 namespace Tccg.Server.Features.Web;
@@ -22,35 +23,33 @@ internal static class AccountForms
 
     private static async Task<IResult> LoginAsync(
         [FromForm] string? name, [FromForm] string? password, [FromForm] string? returnUrl,
-        HttpContext http, IUserStore users, TimeProvider time, CancellationToken ct)
+        HttpContext http, LoginService login, CancellationToken ct)
     {
         var back = SafeReturnUrl(returnUrl);
         if (string.IsNullOrWhiteSpace(name) || string.IsNullOrEmpty(password))
             return Back("missing", back, name);
 
-        var outcome = await users.VerifyAsync(name, password, ct);
-        switch (outcome.Result)
+        var attempt = await login.LoginAsync(name, password, http.Connection.RemoteIpAddress, ct);
+        switch (attempt.Status)
         {
-            case LoginResult.Ok:
+            case LoginStatus.Ok:
                 break;
-            case LoginResult.LockedOut:
-                var minutes = outcome.LockedUntil is { } until
-                    ? Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalMinutes))
-                    : 1;
-                return Back("locked", back, name, "&minutes=" + minutes.ToString(CultureInfo.InvariantCulture));
+            case LoginStatus.Throttled:
+                var seconds = LoginService.RetryAfterSeconds(attempt.RetryAfter);
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                return Back("throttled", back, name, "&seconds=" + seconds.ToString(CultureInfo.InvariantCulture));
             default:
                 return Back("wrong", back, name);
         }
 
-        var principal = new ClaimsPrincipal(TccgClaims.ForUser(outcome.User!, CookieAuthenticationDefaults.AuthenticationScheme));
+        var principal = new ClaimsPrincipal(TccgClaims.ForUser(attempt.User!, CookieAuthenticationDefaults.AuthenticationScheme));
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
         return TypedResults.LocalRedirect(back);
     }
 
-    private static async Task<IResult> LogoutAsync(HttpContext http, CancellationToken ct)
+    private static async Task<IResult> LogoutAsync(HttpContext http, IUserStore users, CancellationToken ct)
     {
-        ct.ThrowIfCancellationRequested();
-        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await AuthApi.EndSessionAsync(http, users, ct);
         return TypedResults.LocalRedirect("/login");
     }
 
@@ -59,9 +58,13 @@ internal static class AccountForms
             + "&name=" + Uri.EscapeDataString(name ?? "")
             + "&returnUrl=" + Uri.EscapeDataString(returnUrl));
 
-    /// <summary>Only a path on this site ("/…", not "//host" or "/\host"); anything else goes to the dashboard.</summary>
+    /// <summary>
+    /// Only a path on this site ("/…", not "//host", "/\host", an absolute URL, or anything holding a control
+    /// character or space, which browsers strip or reinterpret); anything else goes to the dashboard.
+    /// </summary>
     internal static string SafeReturnUrl(string? url) =>
-        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+        url is { Length: > 0 and <= 2048 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+            && !url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '\\')
             && !url.StartsWith("/login", StringComparison.OrdinalIgnoreCase)
             ? url
             : "/";
