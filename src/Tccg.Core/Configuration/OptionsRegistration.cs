@@ -17,6 +17,17 @@ public static class OptionsRegistration
         services.AddValidated<GeneratorOptions>(GeneratorOptions.Section);
         services.AddValidated<EditorOptions>(EditorOptions.Section);
         services.AddValidated<DownloaderOptions>(DownloaderOptions.Section);
+        services.AddValidated<ForwardedHeadersSettings>(ForwardedHeadersSettings.Section);
+        // A list may also be one string ("10.0.0.1, 10.0.0.2"), handy in environment variables and --set.
+        services.AddOptions<ForwardedHeadersSettings>().PostConfigure<IConfiguration>((o, c) =>
+        {
+            if (c[ForwardedHeadersSettings.Section + ":KnownProxies"] is { Length: > 0 } proxies)
+                o.KnownProxies = [.. o.KnownProxies, proxies];
+            if (c[ForwardedHeadersSettings.Section + ":KnownNetworks"] is { Length: > 0 } networks)
+                o.KnownNetworks = [.. o.KnownNetworks, networks];
+        });
+        services.AddValidated<CertificateOptions>(CertificateOptions.Section);
+        services.AddValidated<BackupOptions>(BackupOptions.Section);
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         return services;
     }

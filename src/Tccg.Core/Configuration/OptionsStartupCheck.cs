@@ -17,6 +17,9 @@ public static class OptionsStartupCheck
             _ = services.GetRequiredService<IOptions<GeneratorOptions>>().Value;
             _ = services.GetRequiredService<IOptions<EditorOptions>>().Value;
             _ = services.GetRequiredService<IOptions<DownloaderOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<ForwardedHeadersSettings>>().Value;
+            _ = services.GetRequiredService<IOptions<CertificateOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<BackupOptions>>().Value;
         }
         catch (OptionsValidationException e)
         {

@@ -39,6 +39,7 @@ internal static class ServerExtensions
         services.AddCompilationsFeature();
         services.AddRendersFeature(builder.Configuration);
         Tccg.Server.Features.Web.WebEditorFeature.AddWebEditorFeature(services);
+        Tccg.Server.Features.Deployment.DeploymentSetup.AddDeployment(builder);
 
         services.AddRateLimiter(o =>
         {
@@ -67,6 +68,8 @@ internal static class ServerExtensions
 
     public static void UseServerPipeline(this WebApplication app)
     {
+        // First: forwarded scheme and client address (login throttling reads it), the path prefix, HTTPS.
+        Tccg.Server.Features.Deployment.DeploymentSetup.UseDeployment(app);
         app.UseHttpLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -239,6 +239,29 @@ internal static class Schema
             d.DropIndex("ix_clips_game_status_views", "clips"),
             "CREATE INDEX IF NOT EXISTS ix_clips_game_status_views ON clips (game_id, status, view_count, id, created_at)",
         ]),
+        new(5, "several servers on one database: leases for one-process work, the shared Data Protection key ring", d =>
+        [
+            // One row per kind of work only one server may do at a time (the automatic finder/downloader, the
+            // nightly backup). The holder renews expires_at; another server takes the row once it has expired.
+            """
+            CREATE TABLE IF NOT EXISTS server_leases (
+              name VARCHAR(64) NOT NULL PRIMARY KEY,
+              holder VARCHAR(255) NOT NULL,
+              expires_at BIGINT NOT NULL,
+              acquired_at BIGINT NOT NULL
+            ) {opts}
+            """,
+            // ASP.NET Core Data Protection keys (encrypted XML), so a cookie from one server is read by another.
+            """
+            CREATE TABLE IF NOT EXISTS data_protection_keys (
+              id {id},
+              name VARCHAR(255) NOT NULL,
+              xml {longtext} NOT NULL,
+              created_at BIGINT NOT NULL,
+              CONSTRAINT ux_data_protection_keys_name UNIQUE (name)
+            ) {opts}
+            """,
+        ]),
     ];
 
     public static int Latest => Migrations[^1].Version;

@@ -44,7 +44,7 @@ public sealed partial class Timeline
             }
 
             Toasts.Success($"Submitted: render #{job.Id} is queued.");
-            Navigation.NavigateTo("/renders");
+            Navigation.NavigateTo("renders");
         }
         finally
         {

@@ -116,7 +116,7 @@ public sealed partial class Timeline
             _module = await JS.InvokeAsync<IJSObjectReference>("import", Aborted, "/ui/editor.js");
     }
 
-    private static string ClipUrl(long clipId) => $"/api/v1/clips/{clipId}/media";
+    private static string ClipUrl(long clipId) => $"api/v1/clips/{clipId}/media";
 
     private static string Num(double? value) => value?.ToString("0.0##", CultureInfo.InvariantCulture) ?? "";
 
