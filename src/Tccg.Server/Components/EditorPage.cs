@@ -12,6 +12,11 @@ public abstract class EditorPage : ComponentBase, IDisposable
 
     [Inject] protected ToastService Toasts { get; set; } = default!;
 
+    [Inject] private NavigationManager PageNavigation { get; set; } = default!;
+
+    /// <summary>The editor's JS module by absolute URL, so it loads under <c>Tccg:Server:PathBase</c> too.</summary>
+    protected string EditorModuleUrl => PageNavigation.BaseUri + "ui/editor.js";
+
     protected EditorUser User { get; private set; } = new(null, "", false);
 
     /// <summary>The caller as the API's services expect it.</summary>

@@ -113,7 +113,7 @@ public sealed partial class Timeline
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (firstRender)
-            _module = await JS.InvokeAsync<IJSObjectReference>("import", Aborted, "/ui/editor.js");
+            _module = await JS.InvokeAsync<IJSObjectReference>("import", Aborted, EditorModuleUrl);
     }
 
     private static string ClipUrl(long clipId) => $"api/v1/clips/{clipId}/media";

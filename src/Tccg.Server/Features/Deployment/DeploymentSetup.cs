@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tccg.Core.Configuration;
 
@@ -82,6 +83,25 @@ public static class DeploymentSetup
                 return next(context);
             });
         }
+
+        // Failed logins with the client's address (the forwarded one behind a trusted proxy), for fail2ban and the like.
+        var security = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tccg.Server.Security");
+        app.Use((context, next) =>
+        {
+            if (HttpMethods.IsPost(context.Request.Method)
+                && (context.Request.Path.Equals("/api/v1/auth/login", StringComparison.Ordinal) || context.Request.Path.Equals("/account/login", StringComparison.Ordinal)))
+            {
+                context.Response.OnCompleted(() =>
+                {
+                    var response = context.Response;
+                    if (response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status429TooManyRequests
+                        || (response.StatusCode == StatusCodes.Status302Found && response.Headers.Location.ToString().Contains("error=", StringComparison.Ordinal)))
+                        security.LogWarning("Failed login from {ClientAddress} ({Status})", context.Connection.RemoteIpAddress, response.StatusCode);
+                    return Task.CompletedTask;
+                });
+            }
+            return next(context);
+        });
 
         // Routing after the prefix is taken off the path.
         app.UseRouting();
