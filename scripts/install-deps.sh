@@ -2,11 +2,12 @@
 # Installs the system packages Tccg needs, when missing (Debian/Ubuntu):
 #   ffmpeg/ffprobe (download checks and rendering), fonts for the streamer-name overlay
 #   (DejaVu for Latin, Noto CJK for Chinese/Japanese/Korean, Noto Color Emoji),
-#   and, with --test, MariaDB (storage tests) and Chromium (browser tests).
+#   and, with --test, MariaDB (storage tests), Chromium (browser tests) and nginx (the proxy test).
 set -euo pipefail
 want=(ffmpeg fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji fontconfig)
 if [ "${1:-}" = "--test" ]; then
   want+=(mariadb-server mariadb-client chromium)
+  want+=(nginx openssl) # the reverse-proxy test (tests/Tccg.Editor.Tests/ProxyTests.cs)
 fi
 missing=()
 for p in "${want[@]}"; do

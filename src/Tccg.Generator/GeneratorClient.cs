@@ -43,7 +43,9 @@ public sealed class GeneratorClient(HttpClient http)
             })
             .Build();
         var handler = new ResilienceHandler(pipeline) { InnerHandler = inner ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) } };
-        var client = new HttpClient(handler) { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+        // A trailing '/' keeps a path prefix (https://host/tccg) when routes are resolved against it.
+        var baseAddress = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
+        var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("tccg-generator", "1"));
         return client;
@@ -53,7 +55,7 @@ public sealed class GeneratorClient(HttpClient http)
     public async Task<LeaseResponse?> LeaseAsync(string worker, TimeSpan wait, CancellationToken ct)
     {
         using var timeout = Deadline(wait + CallTimeout, ct);
-        using var response = await http.PostAsJsonAsync(new Uri(GeneratorRoutes.Lease(wait), UriKind.Relative), new LeaseRequest(worker), timeout.Token);
+        using var response = await http.PostAsJsonAsync(Relative(GeneratorRoutes.Lease(wait)), new LeaseRequest(worker), timeout.Token);
         if (response.StatusCode == HttpStatusCode.NoContent)
             return null;
         await EnsureAsync(response, 0, timeout.Token);
@@ -123,7 +125,8 @@ public sealed class GeneratorClient(HttpClient http)
         return (await response.Content.ReadFromJsonAsync<CompletionResponse>(timeout.Token))!;
     }
 
-    private static Uri Relative(string path) => new(path, UriKind.Relative);
+    /// <summary>A route relative to the server's base URL, so a server under a prefix (https://host/tccg/) works too.</summary>
+    private static Uri Relative(string path) => new(path.TrimStart('/'), UriKind.Relative);
 
     private static CancellationTokenSource Deadline(TimeSpan after, CancellationToken ct)
     {

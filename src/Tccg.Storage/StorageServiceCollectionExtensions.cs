@@ -38,6 +38,9 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IAssetStore, AssetStore>();
         services.TryAddSingleton<ICompilationStore, CompilationStore>();
         services.TryAddSingleton<IRenderJobStore, RenderJobStore>();
+        services.TryAddSingleton<Servers.ILeaseStore, Servers.LeaseStore>();
+        services.TryAddSingleton<Servers.IDataProtectionKeyStore, Servers.DataProtectionKeyStore>();
+        services.TryAddSingleton<Backup.BackupService>();
         return services;
     }
 

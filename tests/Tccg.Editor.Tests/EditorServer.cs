@@ -35,17 +35,21 @@ public sealed class EditorServer : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<EditorServer> StartAsync(int clips = 0, bool generator = false)
+    public static async Task<EditorServer> StartAsync(int clips = 0, bool generator = false,
+        IDictionary<string, string?>? settings = null, Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "tccg-editor-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>
         {
             ["Tccg:Storage:Root"] = dataDir,
             ["Tccg:Server:InProcessGenerator"] = generator ? "true" : "false",
             ["Tccg:Server:Automation"] = "false",
-        }).Build();
-        var app = ServerApp.Build(config, urls: "http://127.0.0.1:0", logging: _ => { });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            values[key] = value;
+        var config = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var app = ServerApp.Build(config, urls: "http://127.0.0.1:0", logging: logging ?? (_ => { }));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var server = new EditorServer(app, dataDir, new Uri(address));

@@ -18,5 +18,7 @@ internal static class CommandCatalog
         yield return ClipsCommand.Create();
         yield return RenderCommand.Create();
         yield return GeneratorCommand.Create();
+        yield return BackupCommand.Backup();
+        yield return BackupCommand.Restore();
     }
 }

@@ -28,6 +28,9 @@ public static class ConfigReference
         (typeof(GeneratorOptions), GeneratorOptions.Section, "Generator: render defaults for compilations that do not set their own."),
         (typeof(EditorOptions), EditorOptions.Section, "Editor rules: what a compilation must contain before it can be submitted."),
         (typeof(DownloaderOptions), DownloaderOptions.Section, "Downloader: clip downloads."),
+        (typeof(ForwardedHeadersSettings), ForwardedHeadersSettings.Section, "Reverse proxy: X-Forwarded-For/Proto/Host are believed only from these addresses (empty: ignored). See docs/deploy.md."),
+        (typeof(CertificateOptions), CertificateOptions.Section, "HTTPS without a proxy: a certificate for the https:// URLs in Server:Urls."),
+        (typeof(BackupOptions), BackupOptions.Section, "Nightly backup by the server (the same as `tccg backup`)."),
     ];
 
     private static readonly Dictionary<string, string> Descriptions = new(StringComparer.Ordinal)
@@ -73,6 +76,18 @@ public static class ConfigReference
         ["Tccg:Downloader:Parallelism"] = "Clip transfers at once (network-bound).",
         ["Tccg:Downloader:AnalysisParallelism"] = "Downloaded clips checked and measured at once (one ffmpeg each, CPU-bound); 0 is one per processor core.",
         ["Tccg:Downloader:MaxAttempts"] = "Failed downloads are retried with back-off up to this many attempts.",
+        ["Tccg:Server:PathBase"] = "Path prefix the server lives under behind a proxy, e.g. /tccg (API, editor, static files and the editor's WebSocket); empty for the root.",
+        ["Tccg:Server:RequireHttps"] = "Refuse plain HTTP (health checks excepted), send HSTS and always mark cookies Secure.",
+        ["Tccg:Server:AutomationLeaseSeconds"] = "Several servers on one database: the automatic finder/downloader runs in the server holding this lease; another takes over when it is not renewed for this long.",
+        ["Tccg:Server:ForwardedHeaders:KnownProxies"] = "Addresses of trusted reverse proxies, e.g. [\"127.0.0.1\"].",
+        ["Tccg:Server:ForwardedHeaders:KnownNetworks"] = "Networks of trusted reverse proxies in CIDR form, e.g. [\"10.0.0.0/8\"].",
+        ["Tccg:Server:Certificate:Path"] = "A PFX file or a PEM certificate file; empty for none.",
+        ["Tccg:Server:Certificate:KeyPath"] = "The PEM private key when it is not in Path.",
+        ["Tccg:Server:Certificate:Password"] = "Password of the PFX file or of an encrypted PEM key.",
+        ["Tccg:Backup:Schedule"] = "UTC time of day (HH:mm) of the nightly backup; empty turns it off.",
+        ["Tccg:Backup:Dir"] = "Folder receiving one sub-folder per backup; empty is {Storage:Root}/backups.",
+        ["Tccg:Backup:Keep"] = "Nightly backups kept; older ones are deleted.",
+        ["Tccg:Backup:WithClips"] = "Copy the clip files too (they can be downloaded again).",
         ["Tccg:Downloader:KeepUsedDays"] = "Days a used clip's file is kept; -1 keeps it, 0 deletes it once rendered.",
     };
 
@@ -135,6 +150,7 @@ public static class ConfigReference
         null => "null",
         Enum e => JsonSerializer.Serialize(e.ToString()),
         bool b => b ? "true" : "false",
+        string[] list => JsonSerializer.Serialize(list),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => JsonSerializer.Serialize(value.ToString()),
     };

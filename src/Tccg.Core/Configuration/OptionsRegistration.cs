@@ -13,6 +13,14 @@ public static class OptionsRegistration
         var add = typeof(OptionsRegistration).GetMethod(nameof(AddValidated), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
         foreach (var (type, section, _) in ConfigReference.Sections)
             add.MakeGenericMethod(type).Invoke(null, [services, section]);
+        // A list may also be one string ("10.0.0.1, 10.0.0.2"), handy in environment variables and --set.
+        services.AddOptions<ForwardedHeadersSettings>().PostConfigure<IConfiguration>((o, c) =>
+        {
+            if (c[ForwardedHeadersSettings.Section + ":KnownProxies"] is { Length: > 0 } proxies)
+                o.KnownProxies = [.. o.KnownProxies, proxies];
+            if (c[ForwardedHeadersSettings.Section + ":KnownNetworks"] is { Length: > 0 } networks)
+                o.KnownNetworks = [.. o.KnownNetworks, networks];
+        });
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         return services;
     }

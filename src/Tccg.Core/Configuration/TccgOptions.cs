@@ -115,6 +115,72 @@ public sealed class ServerOptions
     /// (<c>/_blazor</c>); empty by default: only the server's own origin.
     /// </summary>
     public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>A path prefix such as <c>/tccg</c> the whole server lives under (behind a proxy); empty for the root.</summary>
+    [RegularExpression("^$|^(/[A-Za-z0-9._~-]+)+$", ErrorMessage = Section + ":PathBase must be empty or a path such as /tccg (starting with '/', no trailing '/').")]
+    public string PathBase { get; set; } = "";
+
+    /// <summary>Refuse plain HTTP (except health checks) and always mark cookies Secure.</summary>
+    public bool RequireHttps { get; set; }
+
+    /// <summary>How long a server holds the automation lease without renewing it before another server takes over.</summary>
+    [Range(2, 3600, ErrorMessage = Section + ":AutomationLeaseSeconds must be between 2 and 3600.")]
+    public int AutomationLeaseSeconds { get; set; } = 60;
+}
+
+/// <summary><c>Tccg:Server:ForwardedHeaders</c>: the reverse proxies whose X-Forwarded-* headers are believed.</summary>
+public sealed class ForwardedHeadersSettings
+{
+    public const string Section = "Tccg:Server:ForwardedHeaders";
+
+    /// <summary>Proxy addresses (e.g. 127.0.0.1); a list, or one string separated by ',' or ';'.</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Proxy networks in CIDR form (e.g. 10.0.0.0/8).</summary>
+    public string[] KnownNetworks { get; set; } = [];
+
+    /// <summary>The entries of a list setting, with comma- or semicolon-separated strings split.</summary>
+    public static IEnumerable<string> Entries(IEnumerable<string> values) =>
+        values.SelectMany(v => v.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}
+
+/// <summary><c>Tccg:Server:Certificate</c>: HTTPS without a proxy (Kestrel serves https:// URLs with it).</summary>
+public sealed class CertificateOptions
+{
+    public const string Section = "Tccg:Server:Certificate";
+
+    /// <summary>A PFX/PKCS#12 file, or a PEM certificate (chain) file; empty for none.</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>The PEM private key file when it is not inside <see cref="Path"/>.</summary>
+    public string KeyPath { get; set; } = "";
+
+    /// <summary>Password of the PFX file or of an encrypted PEM key.</summary>
+    public string Password { get; set; } = "";
+}
+
+/// <summary><c>Tccg:Backup</c>: the server's nightly backup.</summary>
+public sealed class BackupOptions
+{
+    public const string Section = "Tccg:Backup";
+
+    /// <summary>Time of day (UTC, HH:mm) of the nightly backup; empty turns it off.</summary>
+    [RegularExpression("^$|^([01][0-9]|2[0-3]):[0-5][0-9]$", ErrorMessage = Section + ":Schedule must be empty (off) or a UTC time of day such as 03:30.")]
+    public string Schedule { get; set; } = "";
+
+    /// <summary>Folder that receives one sub-folder per backup; empty means {Storage:Root}/backups.</summary>
+    public string Dir { get; set; } = "";
+
+    [Range(1, 1000, ErrorMessage = Section + ":Keep must be between 1 and 1000.")]
+    public int Keep { get; set; } = 7;
+
+    /// <summary>Copy the clip files too (they can be downloaded again; off by default).</summary>
+    public bool WithClips { get; set; }
+
+    /// <summary>The scheduled time of day, or null when off.</summary>
+    public TimeOnly? TimeOfDay => Schedule.Length == 0 ? null : TimeOnly.ParseExact(Schedule, "HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+    public string ResolveDir(StorageOptions storage) => Dir.Length > 0 ? Dir : System.IO.Path.Combine(storage.Root, "backups");
 }
 
 /// <summary><c>Tccg:Generator</c>: defaults for rendering when a timeline leaves a setting out.</summary>

@@ -84,7 +84,7 @@ public sealed class ReviewSession(CompilationService compilations) : IDisposable
 
     private static ReviewClip ToReviewClip(ClipRecord c) => new(
         c.Id,
-        $"/api/v1/clips/{c.Id}/media",
+        $"api/v1/clips/{c.Id}/media",
         string.IsNullOrEmpty(c.BroadcasterLogin) || string.Equals(c.BroadcasterLogin, c.BroadcasterName, StringComparison.OrdinalIgnoreCase)
             ? c.BroadcasterName
             : $"{c.BroadcasterName} ({c.BroadcasterLogin})",

@@ -42,6 +42,7 @@ internal static class ServerExtensions
         services.AddRendersFeature(builder.Configuration);
         Tccg.Server.Features.Web.WebEditorFeature.AddWebEditorFeature(services);
         services.AddRequestHardening();
+        Tccg.Server.Features.Deployment.DeploymentSetup.AddDeployment(builder);
 
         services.AddRateLimiter(o =>
         {
@@ -70,6 +71,8 @@ internal static class ServerExtensions
 
     public static void UseServerPipeline(this WebApplication app)
     {
+        // First: forwarded scheme and client address (login throttling reads it), the path prefix, HTTPS.
+        Tccg.Server.Features.Deployment.DeploymentSetup.UseDeployment(app);
         app.UseSecurityHeaders();
         app.UseHttpLogging();
         app.UseExceptionHandler();

@@ -279,11 +279,11 @@ export async function uploadAsset(input, kind) {
   const file = input.files && input.files[0];
   if (!file) return { ok: false, message: "Choose a file first." };
   try {
-    const session = await fetch("/api/v1/auth/session", { credentials: "same-origin" }).then(r => r.json());
+    const session = await fetch("api/v1/auth/session", { credentials: "same-origin" }).then(r => r.json());
     const form = new FormData();
     form.append("kind", kind);
     form.append("file", file, file.name);
-    const response = await fetch("/api/v1/assets", { method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRF-TOKEN": session.csrfToken } });
+    const response = await fetch("api/v1/assets", { method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRF-TOKEN": session.csrfToken } });
     if (response.ok) { input.value = ""; const asset = await response.json(); return { ok: true, message: `Uploaded ${file.name}.`, id: asset.id ?? null }; }
     let detail = `${response.status} ${response.statusText}`;
     try { const problem = await response.json(); detail = [problem.title, problem.detail].filter(Boolean).join(" — ") || detail; } catch { }

@@ -256,6 +256,29 @@ internal static class Schema
             """,
             "CREATE INDEX IF NOT EXISTS ix_login_failures_last ON login_failures (last_at)",
         ]),
+        new(5, "several servers on one database: leases for one-process work, the shared Data Protection key ring", d =>
+        [
+            // One row per kind of work only one server may do at a time (the automatic finder/downloader, the
+            // nightly backup). The holder renews expires_at; another server takes the row once it has expired.
+            """
+            CREATE TABLE IF NOT EXISTS server_leases (
+              name VARCHAR(64) NOT NULL PRIMARY KEY,
+              holder VARCHAR(255) NOT NULL,
+              expires_at BIGINT NOT NULL,
+              acquired_at BIGINT NOT NULL
+            ) {opts}
+            """,
+            // ASP.NET Core Data Protection keys (encrypted XML), so a cookie from one server is read by another.
+            """
+            CREATE TABLE IF NOT EXISTS data_protection_keys (
+              id {id},
+              name VARCHAR(255) NOT NULL,
+              xml {longtext} NOT NULL,
+              created_at BIGINT NOT NULL,
+              CONSTRAINT ux_data_protection_keys_name UNIQUE (name)
+            ) {opts}
+            """,
+        ]),
         new(10, "compilation versions for optimistic concurrency across processes", _ =>
         [
             "ALTER TABLE compilations ADD COLUMN version BIGINT NOT NULL DEFAULT 1",

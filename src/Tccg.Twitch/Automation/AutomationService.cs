@@ -6,6 +6,7 @@ using Tccg.Core.Clips;
 using Tccg.Core.Configuration;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Games;
+using Tccg.Storage.Servers;
 using Tccg.Twitch.Downloads;
 using Tccg.Twitch.Finder;
 
@@ -46,24 +47,57 @@ public sealed class AutomationService(
             logger.LogInformation("Automation is off ({Key} = false)", ServerOptions.Section + ":Automation");
             return;
         }
-        using var timer = new PeriodicTimer(options.Value.Tick, time);
-        do
+        // Several servers on one database: the pass runs only in the server holding the "automation" lease.
+        LeaseKeeper? lease;
+        using (var scope = scopes.CreateScope())
         {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Automation tick failed");
-            }
+            lease = scope.ServiceProvider.GetService<ILeaseStore>() is { } leases
+                ? new LeaseKeeper(leases, AutomationLease, TimeSpan.FromSeconds(server.Value.AutomationLeaseSeconds), time, logger)
+                : null;
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        _lease = lease;
+        var keeping = lease?.RunAsync(stoppingToken) ?? Task.CompletedTask;
+        using var timer = new PeriodicTimer(options.Value.Tick, time);
+        try
+        {
+            do
+            {
+                if (lease is not null && !lease.IsHeld)
+                {
+                    logger.LogInformation("Automation stands by: another server holds the {Lease} lease", AutomationLease);
+                    await lease.WaitHeldAsync(stoppingToken);
+                }
+                try
+                {
+                    await RunOnceAsync(stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    logger.LogError(e, "Automation tick failed");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await keeping;
+        }
     }
+
+    /// <summary>The name of the lease row that makes one server of several the one running automation.</summary>
+    public const string AutomationLease = "automation";
+
+    private LeaseKeeper? _lease;
+
+    /// <summary>False when the hosted loop runs and another server holds the automation lease (a pass here would run twice).</summary>
+    public bool HoldsLease => _lease?.IsHeld ?? true;
 
     /// <summary>
     /// One pass over every saved game (what each tick does; tests and the server's "run now" call it).
@@ -71,6 +105,11 @@ public sealed class AutomationService(
     /// </summary>
     public async Task RunOnceAsync(CancellationToken ct)
     {
+        if (!HoldsLease)
+        {
+            logger.LogInformation("Automation pass skipped: another server holds the {Lease} lease", AutomationLease);
+            return;
+        }
         await _onePass.WaitAsync(ct);
         state.SetRunning(true, time.GetUtcNow());
         try

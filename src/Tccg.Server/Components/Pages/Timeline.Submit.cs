@@ -16,7 +16,7 @@ public sealed partial class Timeline
         {
             var (job, _) = await Compilations.SubmitAsync(caller, CompilationId, Aborted);
             Toasts.Success($"Submitted: render #{job.Id} is queued.");
-            Navigation.NavigateTo("/renders");
+            Navigation.NavigateTo("renders");
         }
         catch (RuleException e) when (e.Errors.Count > 0)
         {

@@ -87,10 +87,10 @@ public sealed partial class Timeline
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (firstRender)
-            _module = await JS.InvokeAsync<IJSObjectReference>("import", Aborted, "/ui/editor.js");
+            _module = await JS.InvokeAsync<IJSObjectReference>("import", Aborted, EditorModuleUrl);
     }
 
-    private static string ClipUrl(long clipId) => $"/api/v1/clips/{clipId}/media";
+    private static string ClipUrl(long clipId) => $"api/v1/clips/{clipId}/media";
 
     private static string Num(double? value) => value?.ToString("0.0##", CultureInfo.InvariantCulture) ?? "";
 
