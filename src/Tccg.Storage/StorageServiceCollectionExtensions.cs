@@ -38,6 +38,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IAssetStore, AssetStore>();
         services.TryAddSingleton<ICompilationStore, CompilationStore>();
         services.TryAddSingleton<IRenderJobStore, RenderJobStore>();
+        services.TryAddSingleton<Settings.ISettingsStore, Settings.SettingsStore>();
+        services.TryAddSingleton<Settings.ITwitchConnectionStore, Settings.TwitchConnectionStore>();
         return services;
     }
 
