@@ -75,5 +75,3 @@ internal sealed class SimState
     public RateLimiter UserRateLimiter { get; }
 }
 
-/// <summary>One persisted query the simulated GQL knows: an operation name and its sha256 hash.</summary>
-public sealed record GqlWayAccepted(string Operation, string Hash);
