@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Tccg.Core.Clips;
+using Microsoft.AspNetCore.DataProtection;
 using Tccg.Core.Configuration;
+using Tccg.Core.Twitch;
 using Tccg.Twitch.Doctor;
 using Tccg.Twitch.Downloads;
 using Tccg.Twitch.Finder;
@@ -17,10 +19,10 @@ public sealed class GqlFallbackTests
     private const string SecondHash = "0a02bb974443b576f5579aab0fef1d4b7f44e58a8a256f0c5adfead0db70640f";
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private static async Task<TwitchWorld> FoundAsync(int clips = 8)
+    private static async Task<TwitchWorld> FoundAsync(int clips = 8, long cdnBytesPerSecond = 0)
     {
         // No single ClipAccessHash: the default list (66038e29…, 0a02bb97…) and VideoAccessToken_Clip apply.
-        var world = await TwitchWorld.StartAsync(clips: clips, sim: o => o.DuplicateRate = 0,
+        var world = await TwitchWorld.StartAsync(clips: clips, sim: o => { o.DuplicateRate = 0; o.CdnBytesPerSecond = cdnBytesPerSecond; },
             settings: new() { ["Tccg:Twitch:ClipAccessHash"] = "" });
         var game = await world.AddGameAsync();
         await world.Finder.FindAsync(game, ClipPeriod.Week, null, Ct);
@@ -94,11 +96,12 @@ public sealed class GqlFallbackTests
     [Fact]
     public async Task HashRotatedMidRun_DownloadsKeepGoingOnTheNextWay()
     {
-        await using var world = await FoundAsync(clips: 16);
+        // A slow line (200 kB/s shared) keeps most transfers ahead when the first clip lands and the hash rotates.
+        await using var world = await FoundAsync(clips: 16, cdnBytesPerSecond: 200_000);
         var rotated = 0;
         var progress = new SyncProgress(p =>
         {
-            if (p.Downloaded >= 3 && Interlocked.Exchange(ref rotated, 1) == 0)
+            if (p.Downloaded >= 1 && Interlocked.Exchange(ref rotated, 1) == 0)
                 world.Sim.RotateClipAccessHash(); // only VideoAccessToken_Clip still matches our settings
         });
         var result = await DownloadAllAsync(world, progress);
