@@ -15,6 +15,9 @@ public sealed record TwitchSettingsView(string GqlClientId, string[] ClipAccessH
 /// <summary>New values; null leaves one as it is, empty returns it to configuration.</summary>
 public sealed record TwitchSettingsChange(string? GqlClientId, string[]? ClipAccessHashes, string? VideoAccessTokenHash);
 
+/// <summary>A connected Twitch account (never its tokens).</summary>
+public sealed record TwitchConnectionView(string TwitchUserId, string Login, string Scopes, string[] Channels, DateTimeOffset UpdatedAt);
+
 /// <summary>Downloads paused: since when, why (what to update).</summary>
 public sealed record TwitchPauseView(DateTimeOffset Since, string Message, string ConfigKey);
 
@@ -24,8 +27,67 @@ public sealed record TwitchPauseView(DateTimeOffset Since, string Message, strin
 /// ("Test Twitch connection"). <c>tccg twitch</c> uses the same <see cref="DownloadSettingsProvider"/> and
 /// <see cref="TwitchDoctor"/> with the system caller.
 /// </summary>
-public sealed class TwitchService(DownloadSettingsProvider settings, IServiceProvider services)
+public sealed class TwitchService(DownloadSettingsProvider settings, IServiceProvider services, TimeProvider time)
 {
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromMinutes(10);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PendingConnect> _pending = new(StringComparer.Ordinal);
+
+    private sealed record PendingConnect(long? UserId, string[] Channels, string RedirectUri, DateTimeOffset ExpiresAt);
+
+    /// <summary>
+    /// Starts connecting a Twitch account for official downloads (admins and editors): the URL of Twitch's consent page.
+    /// <paramref name="channels"/> are broadcaster ids the account edits, besides its own channel.
+    /// </summary>
+    public string BeginConnect(CurrentUser user, string redirectUri, IEnumerable<string> channels)
+    {
+        if (!user.IsEditor)
+            throw RuleException.Forbidden("Only admins and editors connect Twitch accounts.");
+        var ids = channels.Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        if (ids.Any(c => c.Length > 20 || !c.All(char.IsAsciiDigit)))
+            throw RuleException.Invalid("channels", "Channels are Twitch broadcaster ids (digits), separated by commas.");
+        var now = time.GetUtcNow();
+        foreach (var (key, old) in _pending)
+        {
+            if (old.ExpiresAt < now)
+                _pending.TryRemove(key, out _);
+        }
+        var state = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        _pending[state] = new PendingConnect(user.Id, ids, redirectUri, now + ConnectTimeout);
+        return services.GetRequiredService<Tccg.Twitch.Official.TwitchAccounts>().AuthorizeUrl(redirectUri, state);
+    }
+
+    /// <summary>Twitch sent the browser back: exchange the code (the state must be the one this user started).</summary>
+    public async Task<TwitchConnectionView> CompleteConnectAsync(CurrentUser user, string? code, string? state, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(state) || !_pending.TryRemove(state, out var pending) || pending.ExpiresAt < time.GetUtcNow())
+            throw RuleException.Invalid("state", "This connection attempt is unknown or expired; start again from the Admin page.");
+        if (pending.UserId != user.Id)
+            throw RuleException.Forbidden("This connection attempt was started by another user.");
+        if (string.IsNullOrEmpty(code))
+            throw RuleException.Invalid("code", "Twitch did not send an authorization code (was access denied?).");
+        var connection = await services.GetRequiredService<Tccg.Twitch.Official.TwitchAccounts>()
+            .ConnectAsync(code, pending.RedirectUri, user.Id, pending.Channels, ct);
+        services.GetRequiredService<Tccg.Twitch.Official.OfficialClipUrls>().Invalidate();
+        return View(connection);
+    }
+
+    public async Task<TwitchConnectionView[]> ListConnectionsAsync(CurrentUser user, CancellationToken ct)
+    {
+        RequireAdmin(user);
+        return [.. (await services.GetRequiredService<Tccg.Storage.Settings.ITwitchConnectionStore>().ListAsync(ct)).Select(View)];
+    }
+
+    public async Task DisconnectAsync(CurrentUser user, string twitchUserId, CancellationToken ct)
+    {
+        RequireAdmin(user);
+        if (!await services.GetRequiredService<Tccg.Storage.Settings.ITwitchConnectionStore>().DeleteAsync(twitchUserId, ct))
+            throw RuleException.NotFound($"No connected Twitch account {twitchUserId}.");
+        services.GetRequiredService<Tccg.Twitch.Official.OfficialClipUrls>().Invalidate();
+    }
+
+    private static TwitchConnectionView View(Tccg.Storage.Settings.TwitchConnection c) =>
+        new(c.TwitchUserId, c.Login, c.Scopes, [.. c.Channels], c.UpdatedAt);
+
     public async Task<TwitchSettingsView> GetSettingsAsync(CurrentUser user, CancellationToken ct)
     {
         RequireAdmin(user);
@@ -112,6 +174,24 @@ public static class TwitchFeature
             .WithName("GetTwitchPause").WithSummary("Why downloads are paused (204 when they are not)");
         twitch.MapPost("/doctor", (string? clip, HttpContext http, TwitchService s, CancellationToken ct) =>
             s.TestConnectionAsync(CurrentUser.From(http.User), clip, ct)).WithName("TestTwitchConnection").WithSummary("Credentials, Helix, each GQL way, the CDN");
+        twitch.MapGet("/connections", (HttpContext http, TwitchService s, CancellationToken ct) =>
+            s.ListConnectionsAsync(CurrentUser.From(http.User), ct)).WithName("ListTwitchConnections").WithSummary("Connected Twitch accounts (official downloads)");
+        twitch.MapDelete("/connections/{twitchUserId}", async (string twitchUserId, HttpContext http, TwitchService s, CancellationToken ct) =>
+        {
+            await s.DisconnectAsync(CurrentUser.From(http.User), twitchUserId, ct);
+            return Results.NoContent();
+        }).WithName("DisconnectTwitchAccount").WithSummary("Forget a connected account and its token");
+        twitch.MapGet("/oauth/connect", (string? channels, HttpContext http, TwitchService s, Microsoft.Extensions.Options.IOptions<Tccg.Core.Configuration.TwitchOptions> o) =>
+            Results.Redirect(s.BeginConnect(CurrentUser.From(http.User), RedirectUri(http, o.Value), (channels ?? "").Split(','))))
+            .WithName("ConnectTwitchAccount").WithSummary("Redirects to Twitch's consent page (authorization-code flow)");
+        twitch.MapGet("/oauth/callback", async (string? code, string? state, HttpContext http, TwitchService s, CancellationToken ct) =>
+        {
+            var connected = await s.CompleteConnectAsync(CurrentUser.From(http.User), code, state, ct);
+            return Results.Redirect("/admin?twitch=" + Uri.EscapeDataString(connected.Login));
+        }).WithName("TwitchOAuthCallback").WithSummary("Where Twitch sends the browser back");
         return api;
     }
+
+    private static string RedirectUri(HttpContext http, Tccg.Core.Configuration.TwitchOptions o) =>
+        o.OAuthRedirectUrl.Length > 0 ? o.OAuthRedirectUrl : $"{http.Request.Scheme}://{http.Request.Host}/api/v1/twitch/oauth/callback";
 }
