@@ -65,8 +65,16 @@ public sealed class TwitchService(DownloadSettingsProvider settings, IServicePro
             throw RuleException.Forbidden("This connection attempt was started by another user.");
         if (string.IsNullOrEmpty(code))
             throw RuleException.Invalid("code", "Twitch did not send an authorization code (was access denied?).");
-        var connection = await services.GetRequiredService<Tccg.Twitch.Official.TwitchAccounts>()
-            .ConnectAsync(code, pending.RedirectUri, user.Id, pending.Channels, ct);
+        Tccg.Storage.Settings.TwitchConnection connection;
+        try
+        {
+            connection = await services.GetRequiredService<Tccg.Twitch.Official.TwitchAccounts>()
+                .ConnectAsync(code, pending.RedirectUri, user.Id, pending.Channels, ct);
+        }
+        catch (Tccg.Twitch.TwitchApiException e)
+        {
+            throw new RuleException(502, "Twitch refused the connection", e.Message);
+        }
         services.GetRequiredService<Tccg.Twitch.Official.OfficialClipUrls>().Invalidate();
         return View(connection);
     }
