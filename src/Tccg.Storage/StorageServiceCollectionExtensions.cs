@@ -41,6 +41,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<Servers.ILeaseStore, Servers.LeaseStore>();
         services.TryAddSingleton<Servers.IDataProtectionKeyStore, Servers.DataProtectionKeyStore>();
         services.TryAddSingleton<Backup.BackupService>();
+        services.TryAddSingleton<Settings.ISettingsStore, Settings.SettingsStore>();
+        services.TryAddSingleton<Settings.ITwitchConnectionStore, Settings.TwitchConnectionStore>();
         return services;
     }
 

@@ -1,5 +1,9 @@
 using System.Net;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -39,7 +43,20 @@ public static class TwitchServiceCollectionExtensions
         services.TryAddTransient<RateLimitGateHandler>();
         services.TryAddTransient<RateLimitObserverHandler>();
 
-        services.AddHttpClient(AuthClient).AddResilienceHandler("twitch-auth", AddApiResilience);
+        services.TryAddTransient<Gql.TwitchRequestHandler>();
+        services.TryAddSingleton<DownloadSettingsProvider>();
+        services.TryAddSingleton<Official.OfficialClipUrls>();
+        services.TryAddTransient<Official.TwitchAccounts>();
+        services.TryAddTransient<Doctor.TwitchDoctor>();
+        // Refresh tokens of connected accounts are protected with keys in {data}/keys, shared by the server and the CLI.
+        services.AddDataProtection().SetApplicationName("tccg");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((k, storage, logs) =>
+            k.XmlRepository ??= new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(Path.GetFullPath(storage.Value.Root), "keys")), logs));
+
+        services.AddHttpClient(AuthClient).AddHttpMessageHandler<Gql.TwitchRequestHandler>().AddResilienceHandler("twitch-auth", AddApiResilience);
+        services.AddHttpClient(Official.OfficialClipUrls.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler<Gql.TwitchRequestHandler>()
+            .AddResilienceHandler("twitch-official", AddApiResilience);
 
         var helix = services.AddHttpClient<HelixClient>((sp, http) =>
             {
@@ -47,12 +64,14 @@ public static class TwitchServiceCollectionExtensions
                 http.BaseAddress = new Uri(o.HelixBaseUrl.TrimEnd('/') + "/");
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
+            .AddHttpMessageHandler<Gql.TwitchRequestHandler>()
             .AddHttpMessageHandler<TwitchAuthHandler>()
             .AddHttpMessageHandler<RateLimitGateHandler>();
         helix.AddResilienceHandler("helix", AddApiResilience);
         helix.AddHttpMessageHandler<RateLimitObserverHandler>();
 
         services.AddHttpClient<ClipUrlResolver>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler<Gql.TwitchRequestHandler>()
             .AddResilienceHandler("twitch-gql", AddApiResilience);
 
         services.TryAddTransient<ClipCollector>();

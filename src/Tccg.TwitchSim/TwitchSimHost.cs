@@ -76,6 +76,7 @@ public sealed class TwitchSimHost : IAsyncDisposable
         ["Tccg:Twitch:GqlUrl"] = GqlUrl,
         ["Tccg:Twitch:GqlClientId"] = GqlClientId,
         ["Tccg:Twitch:ClipAccessHash"] = ClipAccessHash,
+        ["Tccg:Twitch:VideoAccessTokenHash"] = VideoAccessTokenHash,
     };
 
     public static async Task<TwitchSimHost> StartAsync(TwitchSimOptions options, CancellationToken cancellationToken = default)
@@ -99,6 +100,8 @@ public sealed class TwitchSimHost : IAsyncDisposable
         var app = builder.Build();
         app.Use((context, next) => SimGate.InvokeAsync(context, next, state));
         app.MapOAuth();
+        app.MapUserOAuth();
+        app.MapClipDownloads();
         app.MapHelix();
         app.MapGql();
         app.MapCdn();
@@ -113,11 +116,42 @@ public sealed class TwitchSimHost : IAsyncDisposable
         return new TwitchSimHost(app, state);
     }
 
-    /// <summary>Makes GQL answer <c>PersistedQueryNotFound</c> for the old hash (Twitch rotated it). Returns the new hash.</summary>
-    public string RotateClipAccessHash(string? newHash = null)
+    /// <summary>
+    /// Makes GQL answer <c>PersistedQueryNotFound</c> for every ShareClipRenderStatus hash but a new one (Twitch
+    /// rotated it); VideoAccessToken_Clip is left as it is. Returns the new hash.
+    /// </summary>
+    public string RotateClipAccessHash(string? newHash = null) => Rotate(Gql.GqlEndpoint.ShareClipRenderStatus, newHash);
+
+    /// <summary>The same for <c>VideoAccessToken_Clip</c>. Returns the new hash.</summary>
+    public string RotateVideoAccessTokenHash(string? newHash = null) => Rotate(Gql.GqlEndpoint.VideoAccessTokenClip, newHash);
+
+    /// <summary>
+    /// Exactly these (operation, hash) pairs are answered from now on; everything else is <c>PersistedQueryNotFound</c>.
+    /// None: every way is stale. Operations: <c>ShareClipRenderStatus</c>, <c>VideoAccessToken_Clip</c>.
+    /// </summary>
+    public void AcceptGql(params GqlWayAccepted[] ways) => _state.GqlAccepted = [.. ways];
+
+    /// <summary>What GQL answers right now.</summary>
+    public IReadOnlyList<GqlWayAccepted> AcceptedGql => _state.GqlAccepted;
+
+    /// <summary>The VideoAccessToken_Clip hash GQL accepts right now ("" when none).</summary>
+    public string VideoAccessTokenHash =>
+        _state.GqlAccepted.FirstOrDefault(w => w.Operation == Gql.GqlEndpoint.VideoAccessTokenClip)?.Hash ?? "";
+
+    /// <summary>The Twitch user who approves the next <c>/oauth2/authorize</c> (default: the first broadcaster).</summary>
+    public void AuthorizeAs(string userId) => _state.UserTokens.AuthorizingUserId = userId;
+
+    /// <summary>Makes these users editors of the broadcaster's channel (replacing earlier ones).</summary>
+    public void SetEditors(string broadcasterId, params string[] editorUserIds) => _state.UserTokens.SetEditors(broadcasterId, editorUserIds);
+
+    /// <summary>Every user access token issued so far expires (refresh tokens still work).</summary>
+    public void ExpireUserTokens() => _state.UserTokens.ExpireAll();
+
+    private string Rotate(string operation, string? newHash)
     {
-        _state.ClipAccessHash = newHash ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        return _state.ClipAccessHash;
+        var hash = newHash ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        _state.GqlAccepted = [.. _state.GqlAccepted.Where(w => w.Operation != operation), new GqlWayAccepted(operation, hash)];
+        return hash;
     }
 
     /// <summary>Deletes a clip: Helix stops listing it, GQL answers <c>clip: null</c>, the CDN refuses its media.</summary>

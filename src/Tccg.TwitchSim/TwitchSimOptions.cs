@@ -78,6 +78,24 @@ public sealed class TwitchSimOptions
     /// <summary>The persisted-query hash of <c>ShareClipRenderStatus</c> the GQL endpoint accepts; rotate it at run time with <see cref="TwitchSimHost.RotateClipAccessHash"/>.</summary>
     public string ClipAccessHash { get; set; } = TwitchOptions.DefaultClipAccessHash;
 
+    /// <summary>The persisted-query hash of <c>VideoAccessToken_Clip</c> the GQL endpoint accepts (see <see cref="TwitchSimHost.AcceptGql"/>).</summary>
+    public string VideoAccessTokenHash { get; set; } = TwitchOptions.DefaultVideoAccessTokenHash;
+
+    /// <summary>
+    /// Refuse request bodies sent without <c>Content-Length</c> (chunked) with 411, like the strict stand-ins and the
+    /// real GQL edge do. On by default.
+    /// </summary>
+    public bool RequireContentLength { get; set; } = true;
+
+    /// <summary>Lifetime of user access tokens from the authorization-code flow (refresh tokens do not expire).</summary>
+    public TimeSpan UserTokenLifetime { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary><c>/helix/clips/downloads</c> requests a minute per user (Twitch: 100).</summary>
+    public int ClipDownloadsPerMinute { get; set; } = 100;
+
+    /// <summary>Lifetime of the official download URLs <c>/helix/clips/downloads</c> hands out.</summary>
+    public TimeSpan OfficialDownloadLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Lifetime of app access tokens (<c>expires_in</c>). Twitch gives about two months.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(60);
 

@@ -49,7 +49,7 @@ public sealed class AutomationTests
     {
         await using var world = await TwitchWorld.StartAsync(clips: 10);
         await world.AddGameAsync(g => g with { Schedule = new GameSchedule { TargetUnreviewed = 3 } });
-        world.Sim.RotateClipAccessHash();
+        world.Sim.AcceptGql(); // every way stale: ShareClipRenderStatus and VideoAccessToken_Clip
         var state = new AutomationState();
         await Service(world, state).RunOnceAsync(CancellationToken.None);
         var status = Assert.Single(state.Games);

@@ -85,9 +85,8 @@ public sealed class CliVerbTests
         var data = Path.Combine(Path.GetTempPath(), "tccg-twitch-cli", Guid.NewGuid().ToString("N"));
         Assert.Equal(0, (await Tccg(sim, data, "games", "add", "Just Chatting")).Exit);
         Assert.Equal(0, (await Tccg(sim, data, "find")).Exit);
-        var old = sim.ClipAccessHash;
-        sim.RotateClipAccessHash();
-        var download = await Tccg(sim, data, "download", "--set", $"Tccg:Twitch:ClipAccessHash={old}");
+        sim.AcceptGql(); // every way stale
+        var download = await Tccg(sim, data, "download");
         Assert.Equal(1, download.Exit);
         var line = Assert.Single(download.Err.Trim().Split('\n'));
         Assert.Contains("Tccg:Twitch:ClipAccessHash", line, StringComparison.Ordinal);
@@ -104,5 +103,42 @@ public sealed class CliVerbTests
         var lines = stderr.ToString().Trim().Split('\n');
         Assert.Single(lines);
         Assert.Contains("Tccg:Twitch:ClientId is not set", lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TwitchDoctorAndSetHash_StaleWaysFailTheDoctor_ANewHashMakesDownloadsWorkAgain()
+    {
+        await using var sim = await TwitchSimHost.StartAsync(new TwitchSimOptions
+        {
+            Games = [new SimGameSpec("777", "Just Chatting", 5, TimeSpan.FromDays(5))],
+            LegacyClipsPerGame = 0,
+            Anchor = DateTimeOffset.UtcNow.AddMinutes(-5),
+        });
+        var data = Path.Combine(Path.GetTempPath(), "tccg-twitch-cli", Guid.NewGuid().ToString("N"));
+        var clean = await Tccg(sim, data, "twitch", "doctor");
+        Assert.True(clean.Exit == 0, clean.Out + clean.Err);
+        Assert.Contains("Downloads would work.", clean.Out, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await Tccg(sim, data, "games", "add", "Just Chatting")).Exit);
+        Assert.Equal(0, (await Tccg(sim, data, "find")).Exit);
+        sim.AcceptGql();
+        var stale = await Tccg(sim, data, "twitch", "doctor");
+        Assert.Equal(1, stale.Exit);
+        Assert.Contains("stale", stale.Out, StringComparison.Ordinal);
+        Assert.Contains("tccg twitch set-hash --clip-access HASH", stale.Out, StringComparison.Ordinal);
+        Assert.Equal(1, (await Tccg(sim, data, "download")).Exit);
+
+        Assert.Equal(2, (await Tccg(sim, data, "twitch", "set-hash", "--clip-access", "nothex")).Exit);
+        var fresh = sim.RotateClipAccessHash();
+        var set = await Tccg(sim, data, "twitch", "set-hash", "--clip-access", fresh);
+        Assert.True(set.Exit == 0, set.Err);
+        var show = await Tccg(sim, data, "twitch", "show");
+        Assert.Contains(fresh, show.Out, StringComparison.Ordinal);
+        Assert.Contains("Database", show.Out, StringComparison.Ordinal);
+        var download = await Tccg(sim, data, "download");
+        Assert.True(download.Exit == 0, download.Err);
+        Assert.Contains("5 downloaded", download.Out, StringComparison.Ordinal);
+        Assert.Equal(0, (await Tccg(sim, data, "twitch", "doctor")).Exit);
+        Directory.Delete(data, recursive: true);
     }
 }

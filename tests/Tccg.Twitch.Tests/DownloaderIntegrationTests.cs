@@ -88,7 +88,7 @@ public sealed class DownloaderIntegrationTests
     public async Task Download_RotatedHash_StopsTheRunWithOneErrorNamingTheKey()
     {
         await using var world = await FoundAsync();
-        world.Sim.RotateClipAccessHash();
+        world.Sim.AcceptGql(); // every way stale: ShareClipRenderStatus and VideoAccessToken_Clip
         var e = await Assert.ThrowsAsync<ClipAccessHashRotatedException>(
             () => world.Downloader.DownloadAsync(new DownloadRequest(null, 100), null, CancellationToken.None));
         Assert.Contains("Tccg:Twitch:ClipAccessHash", e.Message, StringComparison.Ordinal);

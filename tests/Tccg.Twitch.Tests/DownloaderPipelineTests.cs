@@ -87,7 +87,7 @@ public sealed class DownloaderPipelineTests
             // The one analyst is here, between landings: every temp file is the rest of its batch or queued for it
             // (whole, and theirs to land), or one of the transfers' (being written, or waiting to hand over).
             waiting = world.TempFiles().Length;
-            world.Sim.RotateClipAccessHash();
+            world.Sim.AcceptGql(); // every way stale: ShareClipRenderStatus and VideoAccessToken_Clip
         });
 
         await Assert.ThrowsAsync<ClipAccessHashRotatedException>(

@@ -87,7 +87,10 @@ internal sealed class TestSim : IAsyncDisposable
 
     public async Task<JsonElement> GqlAsync(object body, string? clientId = null, int expectedStatus = 200)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, Host.GqlUrl) { Content = JsonContent.Create(body) };
+        // Buffered, so it goes out with Content-Length (the simulator refuses chunked bodies, like Twitch's strict edge).
+        var content = JsonContent.Create(body);
+        await content.LoadIntoBufferAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Host.GqlUrl) { Content = content };
         request.Headers.Add("Client-ID", clientId ?? Host.GqlClientId);
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();

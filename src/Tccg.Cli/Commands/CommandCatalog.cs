@@ -16,6 +16,7 @@ internal static class CommandCatalog
         yield return FindCommand.Create();
         yield return DownloadCommand.Create();
         yield return ClipsCommand.Create();
+        yield return TwitchCommand.Create();
         yield return RenderCommand.Create();
         yield return GeneratorCommand.Create();
         yield return BackupCommand.Backup();

@@ -73,8 +73,20 @@ public sealed class TwitchOptions
     [Required(AllowEmptyStrings = false, ErrorMessage = Section + ":GqlClientId is required.")]
     public string GqlClientId { get; set; } = DefaultGqlClientId;
 
-    [Required(AllowEmptyStrings = false, ErrorMessage = Section + ":ClipAccessHash is required.")]
-    public string ClipAccessHash { get; set; } = DefaultClipAccessHash;
+    /// <summary>A single ShareClipRenderStatus hash tried before <see cref="ClipAccessHashes"/>; empty by default.</summary>
+    public string ClipAccessHash { get; set; } = "";
+
+    /// <summary>ShareClipRenderStatus hashes tried in order, comma-separated.</summary>
+    public string ClipAccessHashes { get; set; } = DefaultClipAccessHashes;
+
+    /// <summary>Persisted-query hash of VideoAccessToken_Clip, tried after every ShareClipRenderStatus hash.</summary>
+    public string VideoAccessTokenHash { get; set; } = DefaultVideoAccessTokenHash;
+
+    /// <summary>Where Twitch sends the browser back after connecting an account; empty: the server's own URL + <c>/api/v1/twitch/oauth/callback</c>.</summary>
+    public string OAuthRedirectUrl { get; set; } = "";
+
+    public const string DefaultClipAccessHashes = DefaultClipAccessHash + ",0a02bb974443b576f5579aab0fef1d4b7f44e58a8a256f0c5adfead0db70640f";
+    public const string DefaultVideoAccessTokenHash = "993d9a5131f15a37bd16f32342c44ed1e0b1a9b968c6afdb662d2cddd595f6c5";
 
     /// <summary>Throws with the missing key's name when Helix credentials are absent.</summary>
     public void RequireCredentials()

@@ -43,6 +43,7 @@ internal static class ServerExtensions
         Tccg.Server.Features.Web.WebEditorFeature.AddWebEditorFeature(services);
         services.AddRequestHardening();
         Tccg.Server.Features.Deployment.DeploymentSetup.AddDeployment(builder);
+        Tccg.Server.Features.Twitch.TwitchFeature.AddTwitchFeature(services);
 
         services.AddRateLimiter(o =>
         {
@@ -117,6 +118,7 @@ internal static class ServerExtensions
         api.MapCompilationsApi();
         api.MapRendersApi();
         api.AllowHeadWhereGet();
+        Tccg.Server.Features.Twitch.TwitchFeature.MapTwitchApi(api);
 
     }
 }

@@ -279,6 +279,31 @@ internal static class Schema
             ) {opts}
             """,
         ]),
+        new(6, "run-time settings (GQL client id and hashes, download pause) and connected Twitch accounts", _ =>
+        [
+            """
+            CREATE TABLE IF NOT EXISTS settings (
+              name VARCHAR(128) NOT NULL PRIMARY KEY,
+              value {longtext} NOT NULL,
+              updated_at BIGINT NOT NULL
+            ) {opts}
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS twitch_connections (
+              id {id},
+              twitch_user_id VARCHAR(64) NOT NULL,
+              login VARCHAR(64) NOT NULL,
+              scopes VARCHAR(512) NOT NULL,
+              protected_refresh_token {longtext} NOT NULL,
+              channels {longtext} NOT NULL,
+              connected_by BIGINT NULL,
+              created_at BIGINT NOT NULL,
+              updated_at BIGINT NOT NULL,
+              CONSTRAINT ux_twitch_connections_user UNIQUE (twitch_user_id),
+              CONSTRAINT fk_twitch_connections_user FOREIGN KEY (connected_by) REFERENCES users (id) ON DELETE SET NULL
+            ) {opts}
+            """,
+        ]),
         new(10, "compilation versions for optimistic concurrency across processes", _ =>
         [
             "ALTER TABLE compilations ADD COLUMN version BIGINT NOT NULL DEFAULT 1",

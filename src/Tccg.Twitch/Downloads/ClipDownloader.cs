@@ -38,6 +38,7 @@ public sealed record DownloadResult(int Total, int Downloaded, int Failed, int U
 /// </summary>
 public sealed partial class ClipDownloader(
     ClipUrlResolver resolver,
+    DownloadSettingsProvider downloadSettings,
     ClipFileFetcher fetcher,
     MediaInspector inspector,
     IClipStore clips,
@@ -61,6 +62,9 @@ public sealed partial class ClipDownloader(
     public async Task<DownloadResult> DownloadAsync(DownloadRequest request, IProgress<DownloadProgress>? progress, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        // Every GQL way failed earlier under these same settings: stay paused until one is updated (or the doctor sees one answer).
+        if (await downloadSettings.GetPauseAsync(ct) is { } pause)
+            throw new DownloadsPausedException(new DownloadPauseInfo(pause.Since, pause.Message, pause.ConfigKey));
         CleanStaleTempFiles();
         var due = await DueAsync(request, ct);
         var counts = new Counts(due.Count);
@@ -194,7 +198,7 @@ public sealed partial class ClipDownloader(
         string? temp = null;
         try
         {
-            var resolved = await resolver.ResolveAsync(clip.TwitchClipId, clip.ThumbnailUrl, ct);
+            var resolved = await resolver.ResolveAsync(clip.TwitchClipId, clip.BroadcasterId, clip.ThumbnailUrl, ct);
             switch (resolved)
             {
                 case ClipUrlResult.Deleted:

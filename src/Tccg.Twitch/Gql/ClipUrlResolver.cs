@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
@@ -23,33 +22,107 @@ public abstract record ClipUrlResult
     public sealed record NotReady(string Reason) : ClipUrlResult;
 }
 
-/// <summary>
-/// Resolves a clip's download URL with the unofficial GQL <c>ShareClipRenderStatus</c> query (docs/twitch.md).
-/// A rotated persisted-query hash throws <see cref="ClipAccessHashRotatedException"/>.
-/// </summary>
-public sealed partial class ClipUrlResolver(HttpClient http, IOptions<TwitchOptions> options, ILogger<ClipUrlResolver> logger)
+/// <summary>What one GQL way answered for one clip (the doctor shows these).</summary>
+public abstract record GqlWayOutcome
 {
-    public async Task<ClipUrlResult> ResolveAsync(string clipId, string? thumbnailUrl, CancellationToken ct)
+    private GqlWayOutcome() { }
+
+    /// <summary>The way works: Twitch answered with the clip (or that it is deleted / not ready).</summary>
+    public sealed record Answered(ClipUrlResult Result) : GqlWayOutcome;
+
+    /// <summary><c>PersistedQueryNotFound</c>: Twitch no longer knows this hash.</summary>
+    public sealed record Stale : GqlWayOutcome;
+}
+
+/// <summary>
+/// Resolves a clip's signed download URL (docs/twitch.md). Official downloads first, for channels a connected
+/// account may edit (<see cref="Official.OfficialClipUrls"/>); then the GQL ways in order — ShareClipRenderStatus with
+/// each hash, then VideoAccessToken_Clip — starting with the way that last worked. A way answering
+/// <c>PersistedQueryNotFound</c> is skipped; when every way does, downloads pause
+/// (<see cref="DownloadSettingsProvider.PauseAsync"/>) and <see cref="ClipAccessHashRotatedException"/> says what to update.
+/// Bodies go out buffered with Content-Length (<see cref="TwitchRequests"/>).
+/// </summary>
+public sealed partial class ClipUrlResolver(
+    HttpClient http,
+    IOptions<TwitchOptions> options,
+    DownloadSettingsProvider settings,
+    Official.OfficialClipUrls official,
+    ILogger<ClipUrlResolver> logger)
+{
+    /// <summary>Resolves by GQL only (no broadcaster known, so no official download).</summary>
+    public Task<ClipUrlResult> ResolveAsync(string clipId, string? thumbnailUrl, CancellationToken ct) =>
+        ResolveAsync(clipId, null, thumbnailUrl, ct);
+
+    public async Task<ClipUrlResult> ResolveAsync(string clipId, string? broadcasterId, string? thumbnailUrl, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(clipId);
-        var o = options.Value;
-        var body = new
+        if (broadcasterId is { Length: > 0 } && await official.TryResolveAsync(clipId, broadcasterId, ct) is { } url)
+            return url;
+
+        var current = await settings.GetAsync(ct);
+        var ways = current.Ways.ToList();
+        if (await settings.GetLastWayAsync(ct) is { } last && ways.FindIndex(w => w.Key == last) is > 0 and var at)
         {
-            operationName = "ShareClipRenderStatus",
-            variables = new { slug = clipId },
-            extensions = new { persistedQuery = new { version = 1, sha256Hash = o.ClipAccessHash } },
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(o.GqlUrl)) { Content = JsonContent.Create(body) };
-        request.Headers.TryAddWithoutValidation("Client-ID", o.GqlClientId);
+            var remembered = ways[at];
+            ways.RemoveAt(at);
+            ways.Insert(0, remembered);
+        }
+
+        var stale = new List<GqlWay>();
+        foreach (var way in ways)
+        {
+            GqlWayOutcome outcome;
+            try
+            {
+                outcome = await TryWayAsync(way, current.GqlClientId, clipId, ct);
+            }
+            catch (GqlClientIdRejectedException e)
+            {
+                await settings.PauseAsync(e.Message, e.ConfigKey, ct);
+                throw;
+            }
+            if (outcome is GqlWayOutcome.Answered answered)
+            {
+                if (stale.Count > 0)
+                    logger.LogWarning("GQL ways {Stale} are stale; {Way} answered and is tried first from now on",
+                        string.Join(", ", stale.Select(w => w.Label)), way.Label);
+                await settings.RememberWayAsync(way, ct);
+                await settings.ResumeAsync(ct);
+                return WithLegacyFallback(answered.Result, clipId, thumbnailUrl);
+            }
+            stale.Add(way);
+        }
+
+        var rotated = new ClipAccessHashRotatedException(stale);
+        await settings.PauseAsync(rotated.Message, rotated.ConfigKey, ct);
+        throw rotated;
+    }
+
+    /// <summary>Asks GQL once with one way. Throws <see cref="GqlClientIdRejectedException"/> and <see cref="TwitchApiException"/>.</summary>
+    public async Task<GqlWayOutcome> TryWayAsync(GqlWay way, string gqlClientId, string clipId, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Value.GqlUrl)) { Content = TwitchRequests.JsonBody(way.Body(clipId)) };
+        request.Headers.TryAddWithoutValidation("Client-ID", gqlClientId);
         using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized
             && text.Contains("Client-ID", StringComparison.OrdinalIgnoreCase))
-            throw new GqlClientIdRejectedException(o.GqlClientId, Helix.HelixJson.ErrorMessage(text));
+            throw new GqlClientIdRejectedException(gqlClientId, Helix.HelixJson.ErrorMessage(text));
         if (!response.IsSuccessStatusCode && !LooksLikeGql(text))
             throw new TwitchApiException(
-                $"Twitch GQL answered {(int)response.StatusCode} {response.StatusCode} for clip {clipId}: {Snippet(text)}", response.StatusCode);
-        var result = Parse(text, clipId, o.ClipAccessHash);
+                $"Twitch GQL answered {(int)response.StatusCode} {response.StatusCode} to {way.Operation} for clip {clipId}: {Snippet(text)}", response.StatusCode);
+        try
+        {
+            return new GqlWayOutcome.Answered(Parse(text, clipId, way.Hash));
+        }
+        catch (ClipAccessHashRotatedException)
+        {
+            return new GqlWayOutcome.Stale();
+        }
+    }
+
+    private ClipUrlResult WithLegacyFallback(ClipUrlResult result, string clipId, string? thumbnailUrl)
+    {
         if (result is not ClipUrlResult.Ready && LegacyUrl(thumbnailUrl) is { } legacy)
         {
             logger.LogInformation("Clip {ClipId} has no GQL record; using its legacy media URL", clipId);
@@ -83,7 +156,7 @@ public sealed partial class ClipUrlResolver(HttpClient http, IOptions<TwitchOpti
                     .Select(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("message", out var m) ? m.ToString() : e.ToString())
                     .ToList();
                 if (messages.Any(m => m.Contains("PersistedQueryNotFound", StringComparison.OrdinalIgnoreCase)))
-                    throw new ClipAccessHashRotatedException(hash);
+                    throw new ClipAccessHashRotatedException([new GqlWay(GqlWay.ShareClipRenderStatus, hash)]);
                 if (!root.TryGetProperty("data", out var d) || d.ValueKind != JsonValueKind.Object)
                     throw new TwitchApiException($"Twitch GQL refused clip {clipId}: {string.Join("; ", messages)}");
             }

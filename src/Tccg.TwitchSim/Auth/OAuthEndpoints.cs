@@ -5,7 +5,7 @@ using Tccg.TwitchSim.Hosting;
 
 namespace Tccg.TwitchSim.Auth;
 
-/// <summary><c>id.twitch.tv</c>: the client-credentials grant and token validation.</summary>
+/// <summary><c>id.twitch.tv</c>: the client-credentials grant (user grants: <see cref="UserOAuthEndpoints"/>) and token validation.</summary>
 internal static class OAuthEndpoints
 {
     public static void MapOAuth(this IEndpointRouteBuilder app)
@@ -37,6 +37,8 @@ internal static class OAuthEndpoints
             return Fail(state, 400, "missing client secret");
         if (!string.Equals(secret, state.Options.ClientSecret, StringComparison.Ordinal))
             return Fail(state, 403, "invalid client secret");
+        if (grant is "authorization_code" or "refresh_token")
+            return UserOAuthEndpoints.Grant(grant, Param, state);
         if (!string.Equals(grant, "client_credentials", StringComparison.Ordinal))
             return Fail(state, 400, "unsupported grant type");
 
@@ -52,6 +54,12 @@ internal static class OAuthEndpoints
         var space = header.IndexOf(' ', StringComparison.Ordinal);
         var token = space > 0 ? header[(space + 1)..].Trim() : "";
         var remaining = TimeSpan.Zero;
+        if (token.Length > 0 && state.UserTokens.Validate(token) is { } user)
+        {
+            var login = state.World.UsersById.TryGetValue(user.UserId, out var u) ? u.Login : "";
+            return Results.Json(new UserValidateResponse(user.ClientId, login, user.Scopes.ToArray(), user.UserId,
+                (long)(user.ExpiresAt - state.Time.GetUtcNow()).TotalSeconds), TwitchJson.Helix);
+        }
         var owner = token.Length > 0 ? state.Tokens.Validate(token, out remaining) : null;
         if (owner is null)
         {
@@ -70,6 +78,8 @@ internal static class OAuthEndpoints
     }
 
     internal sealed record TokenResponse(string AccessToken, long ExpiresIn, string TokenType);
+
+    internal sealed record UserValidateResponse(string ClientId, string Login, string[] Scopes, string UserId, long ExpiresIn);
 
     internal sealed record ValidateResponse(string ClientId, string[] Scopes, long ExpiresIn);
 

@@ -11,12 +11,14 @@ using Tccg.TwitchSim.World;
 namespace Tccg.TwitchSim.Gql;
 
 /// <summary>
-/// <c>POST /gql</c>: the persisted query <c>ShareClipRenderStatus</c> (one operation, or a JSON array answered
-/// with an array). Wrong hash or operation: <c>{"errors":[{"message":"PersistedQueryNotFound"}]}</c> with 200, like Twitch.
+/// <c>POST /gql</c>: the persisted queries <c>ShareClipRenderStatus</c> and <c>VideoAccessToken_Clip</c> (one
+/// operation, or a JSON array answered with an array). An operation and hash not in
+/// <see cref="SimState.GqlAccepted"/>: <c>{"errors":[{"message":"PersistedQueryNotFound"}]}</c> with 200, like Twitch.
 /// </summary>
 internal static class GqlEndpoint
 {
-    public const string OperationName = "ShareClipRenderStatus";
+    public const string ShareClipRenderStatus = "ShareClipRenderStatus";
+    public const string VideoAccessTokenClip = "VideoAccessToken_Clip";
 
     public static void MapGql(this IEndpointRouteBuilder app) => app.MapPost("/gql", HandleAsync);
 
@@ -52,8 +54,7 @@ internal static class GqlEndpoint
         state.Counters.GqlOperation();
         var name = Text(operation?["operationName"]);
         var hash = Text(operation?["extensions"]?["persistedQuery"]?["sha256Hash"]);
-        if (!string.Equals(name, OperationName, StringComparison.Ordinal)
-            || !string.Equals(hash, state.ClipAccessHash, StringComparison.Ordinal))
+        if (!state.AcceptsGql(name, hash))
         {
             return new JsonObject
             {
@@ -64,10 +65,45 @@ internal static class GqlEndpoint
 
         var slug = Text(operation?["variables"]?["slug"]);
         var clip = slug is not null && state.World.ClipsById.TryGetValue(slug, out var found) && !found.IsDeleted ? found : null;
+        JsonNode? node = clip is null ? null
+            : name == VideoAccessTokenClip ? VideoAccessTokenNode(clip, state)
+            : ClipNode(clip, state);
         return new JsonObject
         {
-            ["data"] = new JsonObject { ["clip"] = clip is null ? null : ClipNode(clip, state) },
+            ["data"] = new JsonObject { ["clip"] = node },
             ["extensions"] = Extensions(name),
+        };
+    }
+
+    /// <summary><c>VideoAccessToken_Clip</c>: the token and the landscape qualities, no assets.</summary>
+    private static JsonObject VideoAccessTokenNode(SimClip clip, SimState state)
+    {
+        var (signature, value) = state.Signer.Sign(clip.Id, state.Options.PlaybackTokenLifetime);
+        var qualities = new JsonArray();
+        if (!(clip.IsLegacy && state.Options.LegacyGql == LegacyGqlBehaviour.EmptyAssets))
+        {
+            foreach (var (quality, fps) in MediaSpec.Qualities(clip.Profile))
+            {
+                qualities.Add(new JsonObject
+                {
+                    ["frameRate"] = fps,
+                    ["quality"] = quality.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["sourceURL"] = clip.IsCreating ? "" : CdnEndpoints.SourceUrl(state.BaseUrl, clip, portrait: false, quality),
+                    ["__typename"] = "ClipVideoQuality",
+                });
+            }
+        }
+        return new JsonObject
+        {
+            ["id"] = clip.AssetId,
+            ["playbackAccessToken"] = new JsonObject
+            {
+                ["signature"] = signature,
+                ["value"] = value,
+                ["__typename"] = "PlaybackAccessToken",
+            },
+            ["videoQualities"] = qualities,
+            ["__typename"] = "Clip",
         };
     }
 

@@ -19,6 +19,18 @@ public sealed class SimCounters
 
     public long TokensIssued => Interlocked.Read(ref _tokensIssued);
 
+    /// <summary>Requests refused with 411 because their body came without Content-Length (chunked).</summary>
+    public long LengthRequired => Interlocked.Read(ref _lengthRequired);
+
+    /// <summary>Calls to <c>/helix/clips/downloads</c> answered with URLs.</summary>
+    public long OfficialDownloads => Interlocked.Read(ref _officialDownloads);
+
+    private long _lengthRequired;
+    private long _officialDownloads;
+
+    internal void LengthRequiredSent() => Interlocked.Increment(ref _lengthRequired);
+    internal void OfficialDownloadServed() => Interlocked.Increment(ref _officialDownloads);
+
     /// <summary>Every request under <c>/helix</c>, including rejected ones.</summary>
     public long HelixRequests => Interlocked.Read(ref _helixRequests);
 

@@ -10,9 +10,21 @@ namespace Tccg.TwitchSim.Hosting;
 /// </summary>
 internal static class SimGate
 {
+    /// <summary>The <see cref="UserGrant"/> of a Helix request made with a user token (absent for app tokens).</summary>
+    public const string UserGrantKey = "tccg.sim.user";
+
     public static async Task InvokeAsync(HttpContext context, RequestDelegate next, SimState state)
     {
         var path = context.Request.Path;
+        if (state.Options.RequireContentLength && context.Request.ContentLength is null
+            && context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            // A body streamed chunked, without its length: refused before anything reads it.
+            state.Counters.LengthRequiredSent();
+            await TwitchJson.WriteErrorAsync(context, 411, "Length Required: send the request body with a Content-Length header.");
+            return;
+        }
+
         FaultInjector? faults;
         if (path.StartsWithSegments("/helix", StringComparison.Ordinal))
         {
@@ -95,7 +107,13 @@ internal static class SimGate
         }
         else
         {
-            var owner = state.Tokens.Validate(authorization[bearer.Length..].Trim(), out _);
+            var token = authorization[bearer.Length..].Trim();
+            var owner = state.Tokens.Validate(token, out _);
+            if (owner is null && state.UserTokens.Validate(token) is { } user)
+            {
+                owner = user.ClientId;
+                context.Items[UserGrantKey] = user;
+            }
             if (owner is null)
                 failure = "Invalid OAuth token";
             else if (!string.Equals(owner, clientId, StringComparison.Ordinal))

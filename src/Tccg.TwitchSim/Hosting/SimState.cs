@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Tccg.TwitchSim.Cdn;
+using Tccg.TwitchSim.Gql;
 using Tccg.TwitchSim.Helix;
 using Tccg.TwitchSim.World;
 
@@ -8,7 +9,7 @@ namespace Tccg.TwitchSim.Hosting;
 /// <summary>Everything the endpoints share: the world, the clock, the knobs and the counters.</summary>
 internal sealed class SimState
 {
-    private volatile string _clipAccessHash;
+    private volatile IReadOnlyList<GqlWayAccepted> _gqlAccepted;
 
     public SimState(TwitchSimOptions options, SimWorld world, ILoggerFactory loggerFactory)
     {
@@ -24,7 +25,13 @@ internal sealed class SimState
         Signer = new PlaybackSigner(options.Seed, Time);
         Media = new MediaFactory(options, Counters, loggerFactory.CreateLogger<MediaFactory>());
         CdnLink = new CdnLink(options.CdnBytesPerSecond);
-        _clipAccessHash = options.ClipAccessHash;
+        _gqlAccepted =
+        [
+            new(GqlEndpoint.ShareClipRenderStatus, options.ClipAccessHash),
+            new(GqlEndpoint.VideoAccessTokenClip, options.VideoAccessTokenHash),
+        ];
+        UserTokens = new UserTokenStore(Time);
+        UserRateLimiter = new RateLimiter(Time, options.ClipDownloadsPerMinute, TimeSpan.FromMinutes(1));
     }
 
     public TwitchSimOptions Options { get; }
@@ -47,9 +54,24 @@ internal sealed class SimState
     /// <summary><c>http://127.0.0.1:PORT</c>, known once Kestrel is listening.</summary>
     public string BoundUrl { get; set; } = "";
 
-    public string ClipAccessHash
+    /// <summary>The (operation, hash) pairs GQL answers; anything else is <c>PersistedQueryNotFound</c>.</summary>
+    public IReadOnlyList<GqlWayAccepted> GqlAccepted
     {
-        get => _clipAccessHash;
-        set => _clipAccessHash = value;
+        get => _gqlAccepted;
+        set => _gqlAccepted = value;
     }
+
+    /// <summary>The first ShareClipRenderStatus hash accepted, or "" when that operation is refused.</summary>
+    public string ClipAccessHash =>
+        _gqlAccepted.FirstOrDefault(w => w.Operation == GqlEndpoint.ShareClipRenderStatus)?.Hash ?? "";
+
+    public bool AcceptsGql(string? operation, string? hash) =>
+        operation is not null && hash is not null && _gqlAccepted.Any(w => w.Operation == operation && w.Hash == hash);
+
+    /// <summary>User tokens from the authorization-code flow (official clip downloads).</summary>
+    public UserTokenStore UserTokens { get; }
+
+    /// <summary><c>/helix/clips/downloads</c>: 100 requests a minute per user.</summary>
+    public RateLimiter UserRateLimiter { get; }
 }
+
