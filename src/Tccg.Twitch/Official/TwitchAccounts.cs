@@ -15,7 +15,7 @@ namespace Tccg.Twitch.Official;
 public sealed record TwitchUserIdentity(string UserId, string Login, IReadOnlyList<string> Scopes);
 
 /// <summary>
-/// Connects Twitch accounts with the OAuth authorization-code flow (DESIGN.md section 2, official downloads): builds
+/// Connects Twitch accounts with the OAuth authorization-code flow (docs/twitch.md, official downloads): builds
 /// the authorize URL, exchanges the code, validates the token and stores the refresh token protected with ASP.NET
 /// Data Protection (keys in <c>{data}/keys</c>, shared by the server and the CLI). Gives fresh access tokens by refresh.
 /// </summary>
