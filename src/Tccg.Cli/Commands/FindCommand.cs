@@ -33,7 +33,7 @@ internal static class FindCommand
             var results = new List<FindResult>();
             foreach (var target in targets)
             {
-                var when = forced ?? ClipFinder.ToPeriod(target.Schedule.Period);
+                var when = forced ?? target.Schedule.Period;
                 results.Add(await RunAsync(console, finder, target, when, ct));
             }
             var table = new Table().AddColumns("Game", "Collected", "Kept", "Duplicates", "Windows", "Helix calls");

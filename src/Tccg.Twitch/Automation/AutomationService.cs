@@ -124,7 +124,7 @@ public sealed class AutomationService(
                 {
                     Detail = $"{p.Phase}: {p.WindowsDone}/{p.WindowsQueued} windows, {p.ClipsCollected} clips",
                 }));
-                var found = await finder.FindAsync(game, ClipFinder.ToPeriod(game.Schedule.Period), progress, ct);
+                var found = await finder.FindAsync(game, game.Schedule.Period, progress, ct);
                 var next = game.Schedule.IntervalMinutes > 0 ? now.AddMinutes(game.Schedule.IntervalMinutes) : (DateTimeOffset?)null;
                 Set(game, s => s with { LastRun = now, NextRun = next, LastFound = found.Accepted });
             }

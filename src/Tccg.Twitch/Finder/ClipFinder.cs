@@ -36,7 +36,7 @@ public sealed class ClipFinder(
         var logins = await ResolveLoginsAsync(collected.Clips, ct);
         var candidates = collected.Clips.Select(c => ToCandidate(c, logins)).ToList();
 
-        var filters = ToFilters(game.Filters);
+        var filters = game.Filters;
         var alreadyKept = filters.PerBroadcasterCap is > 0
             ? await CountKeptPerBroadcasterAsync(game.TwitchGameId, candidates, ct)
             : null;
@@ -137,24 +137,6 @@ public sealed class ClipFinder(
         }
         return marked;
     }
-
-    public static ClipFilters ToFilters(GameFilters f) => new()
-    {
-        Languages = f.Languages,
-        MinViews = f.MinViews,
-        MinDurationSeconds = f.MinDuration > 0 ? f.MinDuration : null,
-        MaxDurationSeconds = f.MaxDuration > 0 ? f.MaxDuration : null,
-        BlockedBroadcasters = f.BlockedBroadcasters,
-        PerBroadcasterCap = f.PerBroadcasterCap > 0 ? f.PerBroadcasterCap : null,
-    };
-
-    public static ClipPeriod ToPeriod(SearchPeriod period) => period switch
-    {
-        SearchPeriod.Day => ClipPeriod.Day,
-        SearchPeriod.Month => ClipPeriod.Month,
-        SearchPeriod.All => ClipPeriod.All,
-        _ => ClipPeriod.Week,
-    };
 
     private static ClipCandidate ToCandidate(HelixClip c, IReadOnlyDictionary<string, string> logins) =>
         new(c.Id, c.BroadcasterId, c.BroadcasterName, logins.GetValueOrDefault(c.BroadcasterId), c.Language, c.ViewCount,

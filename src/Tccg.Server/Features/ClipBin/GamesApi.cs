@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tccg.Core.Clips;
 using Tccg.Core.Configuration;
+using Tccg.Core.Twitch;
 using Tccg.Server.Auth;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Games;
@@ -20,7 +21,7 @@ public sealed record GameView(
     string Name,
     string BoxArtUrl,
     bool Enabled,
-    GameFilters Filters,
+    ClipFilters Filters,
     GameSchedule Schedule,
     DateTimeOffset? LastFindAt,
     DateTimeOffset? NextFindAt,
@@ -30,7 +31,7 @@ public sealed record GameView(
 public sealed record AddGameRequest(string? Name);
 
 /// <summary>Everything of a game an admin may change; omitted parts stay as they are.</summary>
-public sealed record UpdateGameRequest(bool? Enabled, GameFilters? Filters, GameSchedule? Schedule);
+public sealed record UpdateGameRequest(bool? Enabled, ClipFilters? Filters, GameSchedule? Schedule);
 
 /// <summary>Saved Twitch categories: list with counts per status, add by exact name, filters, schedule, enable.</summary>
 public static class GamesApi
@@ -130,19 +131,10 @@ public static class GamesApi
 /// <summary>Limits on game filters and schedules, with messages that name the field.</summary>
 internal static class GameRules
 {
-    public static string? Check(GameFilters? filters, GameSchedule? schedule)
+    public static string? Check(ClipFilters? filters, GameSchedule? schedule)
     {
-        if (filters is not null)
-        {
-            if (filters.MinViews < 0)
-                return "filters.minViews must be 0 or more.";
-            if (filters.MinDuration < 0 || filters.MaxDuration < 0)
-                return "filters.minDuration and filters.maxDuration must be 0 or more (0 = no limit).";
-            if (filters.MaxDuration > 0 && filters.MinDuration > filters.MaxDuration)
-                return "filters.minDuration must not exceed filters.maxDuration.";
-            if (filters.PerBroadcasterCap < 0)
-                return "filters.perBroadcasterCap must be 0 (no cap) or more.";
-        }
+        if (filters?.Check() is { } error)
+            return error;
 
         if (schedule is not null)
         {
