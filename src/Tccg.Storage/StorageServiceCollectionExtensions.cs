@@ -38,6 +38,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IAssetStore, AssetStore>();
         services.TryAddSingleton<ICompilationStore, CompilationStore>();
         services.TryAddSingleton<IRenderJobStore, RenderJobStore>();
+        services.TryAddSingleton<Channels.IChannelStore, Channels.ChannelStore>();
+        services.TryAddSingleton<Fingerprints.IFingerprintStore, Fingerprints.FingerprintStore>();
         return services;
     }
 

@@ -72,6 +72,8 @@ public static class ConfigReference
         ["Tccg:Downloader:AnalysisParallelism"] = "Downloaded clips checked and measured at once (one ffmpeg each, CPU-bound); 0 is one per processor core.",
         ["Tccg:Downloader:MaxAttempts"] = "Failed downloads are retried with back-off up to this many attempts.",
         ["Tccg:Downloader:KeepUsedDays"] = "Days a used clip's file is kept; -1 keeps it, 0 deletes it once rendered.",
+        ["Tccg:Downloader:Fingerprint"] = "Take a Chromaprint audio fingerprint of every downloaded clip and mark clips sharing audio with one in the bin as Duplicate.",
+        ["Tccg:Downloader:DuplicateAudioSeconds"] = "Seconds of matching audio that make a downloaded clip a duplicate of one already in the bin.",
     };
 
     /// <summary>All keys, in section order, with defaults taken from a fresh options instance.</summary>

@@ -27,8 +27,8 @@ public sealed class ReviewSession(IClipStore clips, ICompilationStore compilatio
         var compilation = await compilations.GetAsync(compilationId, ct);
         if (compilation is null || !user.CanSee(compilation))
             return $"There is no compilation {compilationId.ToString(CultureInfo.InvariantCulture)} you can review.";
-        if (string.IsNullOrEmpty(compilation.GameId))
-            return "This compilation has no game, so there are no clips to review for it.";
+        if (compilation.ReviewScope is null)
+            return "This compilation has no game or channel, so there are no clips to review for it.";
         Compilation = compilation;
         return null;
     }
@@ -38,7 +38,7 @@ public sealed class ReviewSession(IClipStore clips, ICompilationStore compilatio
     {
         var compilation = Compilation ?? throw new InvalidOperationException("Open a compilation first.");
         var wanted = Math.Min(1000, _sent.Count + Batch);
-        var next = await clips.NextToReviewAsync(compilation.GameId!, compilation.Id, wanted, ct);
+        var next = await clips.NextToReviewAsync(compilation.ReviewScope!.Value, compilation.Id, wanted, ct);
         var unsent = next.Where(c => !_sent.Contains(c.Id)).ToList();
         var fresh = unsent.Take(Batch).ToList();
         foreach (var clip in fresh)

@@ -39,6 +39,7 @@ internal static class ServerExtensions
         services.AddCompilationsFeature();
         services.AddRendersFeature(builder.Configuration);
         Tccg.Server.Features.Web.WebEditorFeature.AddWebEditorFeature(services);
+        Tccg.Server.Features.Channels.ChannelsApi.AddChannelsFeature(services);
 
         services.AddRateLimiter(o =>
         {
@@ -96,6 +97,7 @@ internal static class ServerExtensions
         api.MapAssetsApi();
         api.MapCompilationsApi();
         api.MapRendersApi();
+        Tccg.Server.Features.Channels.ChannelsApi.MapChannelsApi(api);
 
     }
 }

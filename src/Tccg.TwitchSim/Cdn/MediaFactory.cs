@@ -24,7 +24,7 @@ internal sealed class MediaFactory(TwitchSimOptions options, SimCounters counter
     public Task<string> GetAsync(MediaSpec spec)
     {
         var longest = MediaSpec.MaxDeciseconds(options.FullSizeMaxSeconds);
-        if (options.MediaSize == MediaSize.Small || spec.Deciseconds >= longest)
+        if (options.MediaSize == MediaSize.Small || spec.Deciseconds >= longest || spec.AudioSeed != 0)
             return GetOrMake(spec.FileName, path => RunFfmpegAsync(VideoArguments(spec, path)));
         return GetOrMake(spec.FileName, async path =>
         {
@@ -105,8 +105,9 @@ internal sealed class MediaFactory(TwitchSimOptions options, SimCounters counter
                 MediaProfile.Vertical1080x1920 => 550,
                 _ => 660,
             };
-            args.AddRange(["-f", "lavfi", "-i",
-                string.Create(CultureInfo.InvariantCulture, $"sine=frequency={frequency}:sample_rate={spec.SampleRate}:duration={seconds}")]);
+            args.AddRange(["-f", "lavfi", "-i", spec.AudioSeed != 0
+                ? SimMelody.Filter(spec.AudioSeed, spec.AudioOffsetDeciseconds / 10.0, spec.SampleRate, seconds)
+                : string.Create(CultureInfo.InvariantCulture, $"sine=frequency={frequency}:sample_rate={spec.SampleRate}:duration={seconds}")]);
         }
 
         args.AddRange(["-map", "0:v"]);

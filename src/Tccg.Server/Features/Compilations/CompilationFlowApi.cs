@@ -42,9 +42,9 @@ public static partial class CompilationsApi
         var n = count ?? 10;
         if (n is < 1 or > MaxNextCount)
             return TypedResults.Problem(statusCode: 400, title: $"count must be between 1 and {MaxNextCount}.");
-        if (string.IsNullOrEmpty(c.GameId))
-            return TypedResults.Problem(statusCode: 409, title: $"Compilation {id} has no game; set its gameId to review clips.");
-        var next = await clips.NextToReviewAsync(c.GameId, id, n, ct);
+        if (c.ReviewScope is not { } scope)
+            return TypedResults.Problem(statusCode: 409, title: $"Compilation {id} has no game or channel; set its gameId to review clips.");
+        var next = await clips.NextToReviewAsync(scope, id, n, ct);
         return TypedResults.Ok(next.Select(ClipView.From).ToArray());
     }
 

@@ -47,10 +47,13 @@ public static partial class CompilationsApi
             return TypedResults.Problem(statusCode: 400, title: "A compilation needs a name of 1 to 200 characters.");
         if (request.GameId is { } game && (game.Length > 64 || string.IsNullOrWhiteSpace(game)))
             return TypedResults.Problem(statusCode: 400, title: "gameId must be a Twitch game id.");
+        if (request.ChannelId is { } channel && (channel.Length > 64 || !channel.Trim().All(char.IsAsciiDigit) || channel.Trim().Length == 0))
+            return TypedResults.Problem(statusCode: 400, title: "channelId must be a Twitch user id.");
         var created = await store.CreateAsync(new Compilation
         {
             Name = name,
             GameId = request.GameId?.Trim(),
+            ChannelId = request.ChannelId?.Trim(),
             OwnerId = http.User.UserId(),
             Shared = request.Shared ?? false,
         }, ct);
