@@ -24,6 +24,7 @@ using Tccg.Storage;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Database;
 using Tccg.Storage.Fingerprints;
+using Tccg.Twitch;
 using Tccg.Twitch.Downloads;
 using Tccg.TwitchSim.Cdn;
 

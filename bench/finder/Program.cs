@@ -197,7 +197,8 @@ static async Task ChannelBenchAsync(int clipCount, int windowSeconds)
     {
         var page = await helix.GetClipsAsync(scope, month.Start, month.End, cursor, CancellationToken.None);
         pages++;
-        if (page.Data.Count(c => seen.Add(c.Id)) == 0)
+        var fresh = page.Data.Count(c => seen.Add(c.Id));
+        if (fresh == 0)
             break;
         cursor = page.Cursor;
     }

@@ -155,11 +155,9 @@ public sealed class TwitchSimHost : IAsyncDisposable
                     continue;
                 var (quality, fps) = MediaSpec.Qualities(profile)[0];
                 var spec = MediaSpec.For(profile, quality, fps, _state.Options.MediaSize, clip.Duration, clip.Id, _state.Options.FullSizeMaxSeconds);
-                if (_state.Options.DistinctAudio)
-                    specs.Add(spec.WithAudioOf(clip, _state.Options.MediaSize));   // every clip its own file
-                // Full size: the longest file per format; shorter ones are quick cuts of it.
-                else
-                    specs.Add(_state.Options.MediaSize == MediaSize.Full ? spec with { Deciseconds = MediaSpec.MaxDeciseconds(_state.Options.FullSizeMaxSeconds) } : spec);
+                // Full size: the longest file per format; shorter ones are quick cuts of it. With distinct audio, each
+                // clip's own melody is muxed over that video when the clip is first fetched.
+                specs.Add(_state.Options.MediaSize == MediaSize.Full ? spec with { Deciseconds = MediaSpec.MaxDeciseconds(_state.Options.FullSizeMaxSeconds) } : spec);
             }
         }
 
