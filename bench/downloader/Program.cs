@@ -7,6 +7,7 @@
 //     the whole downloader;
 // (c) the bench process's peak working set (the simulators run in child processes).
 // Usage: dotnet run -c Release --project bench/downloader [link MB/s, default 50]
+//        dotnet run -c Release --project bench/downloader fingerprint [cpu|quality|lookup] — the audio-fingerprint figures
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
@@ -29,6 +30,13 @@ const int Parallelism = 4;
 const double Target = 0.8;
 const long PeakTarget = 150_000_000;
 var inv = CultureInfo.InvariantCulture;
+
+if (args is ["fingerprint", .. var rest])
+{
+    // Audio-fingerprint duplicates: CPU added per clip, precision/recall on planted pairs, lookup time (FingerprintBench.cs).
+    await FingerprintBench.RunAsync(rest);
+    return;
+}
 
 if (args is ["--serve-sim", var rate])
 {

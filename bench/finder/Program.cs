@@ -18,6 +18,13 @@ using Tccg.Twitch.Finder;
 using Tccg.Twitch.Helix;
 using Tccg.TwitchSim;
 
+if (args.Length > 0 && args[0] == "channel")
+{
+    // `channel [clips] [rate window seconds]`: one channel with 20,000 clips in a month, by broadcaster_id.
+    await ChannelBenchAsync(Arg(args, 1, 20_000), Arg(args, 2, 6));
+    return;
+}
+
 var clipCount = Arg(args, 0, 50_000);
 var windowSeconds = Arg(args, 1, 6);
 var points = 800;
@@ -159,6 +166,60 @@ static ServiceProvider Services(TwitchSimHost sim)
     });
     services.AddTccgTwitch();
     return services.BuildServiceProvider();
+}
+
+// A channel followed as a source: all its clips come back for broadcaster_id, with the same ~1,000 cap, so the same
+// slicing must collect a busy channel's month. Baseline: one paginated query over the month.
+static async Task ChannelBenchAsync(int clipCount, int windowSeconds)
+{
+    const int points = 800;
+    await using var sim = await TwitchSimHost.StartAsync(new TwitchSimOptions
+    {
+        Seed = 12,
+        Games = [new SimGameSpec("509658", "Just Chatting", clipCount, TimeSpan.FromDays(30))],
+        LegacyClipsPerGame = 0,
+        BroadcasterCount = 1,
+        Anchor = DateTimeOffset.UtcNow.AddMinutes(-1),
+        RateLimitPoints = points,
+        RateLimitWindow = TimeSpan.FromSeconds(windowSeconds),
+    });
+    var channel = sim.World.Broadcasters[0];
+    var month = ClipWindows.ForPeriod(ClipPeriod.Month, DateTimeOffset.UtcNow);
+    var inMonth = sim.World.Clips.Count(c => c.Broadcaster.Id == channel.Id && month.Contains(c.CreatedAt));
+    Console.WriteLine($"Simulator: channel {channel.Login} with {inMonth:N0} clips in the last 30 days; rate limit {points} points per {windowSeconds} s (Twitch: per 60 s).");
+    await using var naive = Services(sim);
+    var helix = naive.GetRequiredService<HelixClient>();
+    var scope = ClipScope.Channel(channel.Id);
+    var seen = new HashSet<string>(StringComparer.Ordinal);
+    string? cursor = null;
+    var pages = 0;
+    do
+    {
+        var page = await helix.GetClipsAsync(scope, month.Start, month.End, cursor, CancellationToken.None);
+        pages++;
+        var fresh = page.Data.Count(c => seen.Add(c.Id));
+        if (fresh == 0)
+            break;
+        cursor = page.Cursor;
+    }
+    while (cursor is not null && pages < 50);
+    var naiveCount = sim.World.Clips.Count(c => seen.Contains(c.Id) && month.Contains(c.CreatedAt));
+    Console.WriteLine($"Naive paginated query (broadcaster_id): {naiveCount:N0} clips ({100.0 * naiveCount / inMonth:0.0}%) in {pages} pages");
+    sim.ResetRateLimits();
+
+    await using var sliced = Services(sim);
+    var throttledBefore = sim.Counters.RateLimited;
+    var before = sim.Counters.HelixRequests;
+    var clock = Stopwatch.StartNew();
+    var result = await sliced.GetRequiredService<ClipCollector>().CollectAsync(scope, channel.Login, month, null, CancellationToken.None);
+    clock.Stop();
+    var collected = result.Clips.Count(c => month.Contains(c.CreatedAt));
+    var pct = 100.0 * collected / inMonth;
+    var throttled = sim.Counters.RateLimited - throttledBefore;
+    Console.WriteLine($"Sliced finder (broadcaster_id): {collected:N0} clips ({pct:0.0}% of {inMonth:N0}) in {result.Windows} windows "
+        + $"({result.Splits} splits), {sim.Counters.HelixRequests - before:N0} Helix calls in {clock.Elapsed.TotalSeconds:0.0} s; "
+        + $"ratio to naive {(double)collected / Math.Max(1, naiveCount):0.0}x; 429s: {throttled}");
+    Console.WriteLine(pct >= 95 && throttled == 0 ? "Targets met (>= 95% collected, 0 429s)." : "Targets NOT met.");
 }
 
 static int Arg(string[] args, int index, int fallback) =>

@@ -43,6 +43,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<Backup.BackupService>();
         services.TryAddSingleton<Settings.ISettingsStore, Settings.SettingsStore>();
         services.TryAddSingleton<Settings.ITwitchConnectionStore, Settings.TwitchConnectionStore>();
+        services.TryAddSingleton<Channels.IChannelStore, Channels.ChannelStore>();
+        services.TryAddSingleton<Fingerprints.IFingerprintStore, Fingerprints.FingerprintStore>();
         return services;
     }
 

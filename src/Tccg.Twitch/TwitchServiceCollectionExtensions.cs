@@ -78,6 +78,8 @@ public static class TwitchServiceCollectionExtensions
         services.TryAddTransient<ClipFinder>();
         services.TryAddTransient<ClipFileFetcher>();
         services.TryAddTransient<ClipDownloader>();
+        services.TryAddTransient<ClipFingerprinter>();
+        services.TryAddTransient<Channels.ChannelCatalog>();
         services.TryAddTransient<ClipBinMaintenance>();
         services.TryAddTransient<Games.GameCatalog>();
 

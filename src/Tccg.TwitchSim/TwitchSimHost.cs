@@ -189,7 +189,8 @@ public sealed class TwitchSimHost : IAsyncDisposable
                     continue;
                 var (quality, fps) = MediaSpec.Qualities(profile)[0];
                 var spec = MediaSpec.For(profile, quality, fps, _state.Options.MediaSize, clip.Duration, clip.Id, _state.Options.FullSizeMaxSeconds);
-                // Full size: the longest file per format; shorter ones are quick cuts of it.
+                // Full size: the longest file per format; shorter ones are quick cuts of it. With distinct audio, each
+                // clip's own melody is muxed over that video when the clip is first fetched.
                 specs.Add(_state.Options.MediaSize == MediaSize.Full ? spec with { Deciseconds = MediaSpec.MaxDeciseconds(_state.Options.FullSizeMaxSeconds) } : spec);
             }
         }

@@ -129,6 +129,19 @@ public sealed class TwitchSimOptions
     /// <summary>Fraction of clips that also have a portrait (vertical) asset, listed first by GQL.</summary>
     public double PortraitRate { get; set; } = 0.2;
 
+    /// <summary>
+    /// Every clip's audio is its own melody (seeded per clip) instead of one tone per format, so audio fingerprints tell
+    /// clips apart. Files are then made per clip (slower; small media is 8–10 s long so planted pairs share ≥ 6 s).
+    /// </summary>
+    public bool DistinctAudio { get; set; }
+
+    /// <summary>
+    /// With <see cref="DistinctAudio"/>: this many extra clips per game repeat the audio of an earlier clip of at least
+    /// 8 s from 0–2 s later, on another channel, without a VOD and with their own video (the same moment clipped on two
+    /// co-streaming channels). <see cref="SimClip.AudioTwinOf"/> names the original.
+    /// </summary>
+    public int PlantedAudioPairsPerGame { get; set; }
+
     /// <summary>Fraction of clips that stay <c>CREATING</c> in GQL (empty source URLs).</summary>
     public double CreatingRate { get; set; }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tccg.Core.Configuration;
+using Tccg.Core.Twitch;
 using Tccg.Storage.Assets;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Compilations;
@@ -28,8 +29,8 @@ public abstract class CatalogTests(ITestDatabase provider) : StorageTestBase(pro
             TwitchGameId = twitchId,
             Name = "原神 Genshin 🌟",
             BoxArtUrl = "https://static-cdn.jtvnw.net/ttv-boxart/x-{width}x{height}.jpg",
-            Filters = new GameFilters { Languages = ["en", "ja"], MinViews = 50, MinDuration = 5, MaxDuration = 60, BlockedBroadcasters = ["spammer"], PerBroadcasterCap = 3 },
-            Schedule = new GameSchedule { Period = SearchPeriod.Month, IntervalMinutes = 30, TargetUnreviewed = 200 },
+            Filters = new ClipFilters { Languages = ["en", "ja"], MinViews = 50, MinDuration = 5, MaxDuration = 60, BlockedBroadcasters = ["spammer"], PerBroadcasterCap = 3 },
+            Schedule = new GameSchedule { Period = ClipPeriod.Month, IntervalMinutes = 30, TargetUnreviewed = 200 },
         }, Ct);
         await Assert.ThrowsAsync<DuplicateInStoreException>(() => Games.AddAsync(new Game { TwitchGameId = twitchId, Name = "again" }, Ct));
 
@@ -39,7 +40,7 @@ public abstract class CatalogTests(ITestDatabase provider) : StorageTestBase(pro
         Assert.Equal(["en", "ja"], stored.Filters.Languages);
         Assert.Equal(["spammer"], stored.Filters.BlockedBroadcasters);
         Assert.Equal((50, 5.0, 60.0, 3), (stored.Filters.MinViews, stored.Filters.MinDuration, stored.Filters.MaxDuration, stored.Filters.PerBroadcasterCap));
-        Assert.Equal(new GameSchedule { Period = SearchPeriod.Month, IntervalMinutes = 30, TargetUnreviewed = 200 }, stored.Schedule);
+        Assert.Equal(new GameSchedule { Period = ClipPeriod.Month, IntervalMinutes = 30, TargetUnreviewed = 200 }, stored.Schedule);
         Assert.Equal(Time.GetUtcNow(), stored.CreatedAt);
 
         Assert.Contains(await Games.DueForFindAsync(Time.GetUtcNow(), Ct), g => g.Id == game.Id);

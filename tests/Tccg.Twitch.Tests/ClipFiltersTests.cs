@@ -26,7 +26,7 @@ public sealed class ClipFiltersTests
     [Fact]
     public void Accepts_MinViewsAndDurationRange_AreInclusive()
     {
-        var filters = new ClipFilters { MinViews = 50, MinDurationSeconds = 10, MaxDurationSeconds = 40 };
+        var filters = new ClipFilters { MinViews = 50, MinDuration = 10, MaxDuration = 40 };
         Assert.True(filters.Accepts(Clip("a", views: 50, duration: 10)));
         Assert.True(filters.Accepts(Clip("b", views: 51, duration: 40)));
         Assert.False(filters.Accepts(Clip("c", views: 49)));

@@ -56,7 +56,7 @@ public sealed class FinderIntegrationTests
         var blocked = world.Sim.World.Broadcasters[0].Login;
         var game = await world.AddGameAsync(g => g with
         {
-            Filters = new GameFilters
+            Filters = new ClipFilters
             {
                 Languages = ["en"], MinViews = 20, MinDuration = 10, MaxDuration = 50, BlockedBroadcasters = [blocked], PerBroadcasterCap = 5,
             },

@@ -13,6 +13,7 @@ internal static class CommandCatalog
         yield return TokenCommand.Create();
         yield return TwitchSimCommand.Create();
         yield return GamesCommand.Create();
+        yield return ChannelsCommand.Create();
         yield return FindCommand.Create();
         yield return DownloadCommand.Create();
         yield return ClipsCommand.Create();

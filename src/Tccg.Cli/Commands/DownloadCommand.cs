@@ -7,14 +7,15 @@ using Tccg.Twitch.Downloads;
 
 namespace Tccg.Cli.Commands;
 
-/// <summary><c>tccg download [--game NAME] [--limit N]</c>: download found clips now.</summary>
+/// <summary><c>tccg download [--game NAME] [--channel LOGIN] [--limit N]</c>: download found clips now.</summary>
 internal static class DownloadCommand
 {
     public static Command Create()
     {
         var game = new Option<string?>("--game") { Description = "Only clips of this saved game (default: every game)", HelpName = "NAME" };
+        var channel = new Option<string?>("--channel") { Description = "Only clips of this saved channel (login)", HelpName = "LOGIN" };
         var limit = new Option<int>("--limit") { Description = "Download at most N clips", HelpName = "N", DefaultValueFactory = _ => 100 };
-        var command = new Command("download", "Download found clips (and failed ones whose retry time has come) into the clip bin") { game, limit };
+        var command = new Command("download", "Download found clips (and failed ones whose retry time has come) into the clip bin") { game, channel, limit };
         command.SetAction((parse, ct) => TwitchCommandHost.GuardAsync(async () =>
         {
             if (parse.GetValue(limit) < 1)
@@ -23,8 +24,11 @@ internal static class DownloadCommand
             string? gameId = null;
             if (parse.GetValue(game) is { } name)
                 gameId = (await TwitchCommandHost.FindSavedGameAsync(host.Services.GetRequiredService<IGameStore>(), name, ct)).TwitchGameId;
+            string? broadcasterId = null;
+            if (parse.GetValue(channel) is { } login)
+                broadcasterId = (await ChannelsCommand.FindSavedChannelAsync(host.Services.GetRequiredService<Tccg.Storage.Channels.IChannelStore>(), login, ct)).TwitchUserId;
             var downloader = host.Services.GetRequiredService<ClipDownloader>();
-            var request = new DownloadRequest(gameId, parse.GetValue(limit));
+            var request = new DownloadRequest(gameId, parse.GetValue(limit), broadcasterId);
             var console = TwitchCommandHost.Console(parse);
             DownloadResult result;
             if (console.Profile.Capabilities.Interactive)

@@ -145,7 +145,7 @@ internal static class GamesCommand
             {
                 if (!ClipWindows.TryParsePeriod(p, out var parsed))
                     throw new CliUsageException($"--period must be day, week, month or all, not '{p}'.");
-                s = s with { Period = Enum.Parse<SearchPeriod>(parsed.ToString()) };
+                s = s with { Period = parsed };
             }
             if (parse.GetValue(interval) is { } minutes)
                 s = s with { IntervalMinutes = minutes >= 1 ? minutes : throw new CliUsageException("--interval must be at least 1 minute.") };
@@ -162,7 +162,7 @@ internal static class GamesCommand
     private static T NonNegative<T>(T value, string option) where T : System.Numerics.INumber<T> =>
         value >= T.Zero ? value : throw new CliUsageException($"{option} cannot be negative.");
 
-    internal static string Describe(GameFilters f)
+    internal static string Describe(ClipFilters f)
     {
         var parts = new List<string>
         {

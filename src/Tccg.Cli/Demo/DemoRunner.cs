@@ -35,7 +35,7 @@ internal sealed class DemoRunner(DemoSettings settings, IConfiguration userConfi
         report.Done("ready");
 
         report.Step("Starting the Twitch simulator (Helix, GQL and a CDN of real MP4s) on loopback");
-        await using var sim = await TwitchSimHost.StartAsync(new TwitchSimOptions { Seed = 2026, MediaSize = MediaSize.Full }, ct);
+        await using var sim = await TwitchSimHost.StartAsync(new TwitchSimOptions { Seed = 2026, MediaSize = MediaSize.Full, DistinctAudio = true }, ct);
         var media = sim.PrepareMediaAsync(ct);
         report.Done($"listening on {sim.BaseUrl}");
 

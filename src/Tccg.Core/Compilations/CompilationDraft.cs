@@ -21,8 +21,9 @@ public sealed record DraftMedia(string Path, bool Exists, double? Duration, doub
 public sealed record DraftAsset(long Id, AssetRole Kind, DraftMedia Media);
 
 /// <summary>A clip-bin clip the compilation refers to; <see cref="Media"/> is null while it has no file.</summary>
+/// <param name="CreatorName">Who clipped it on Twitch (Helix <c>creator_name</c>), credited as "clipped by NAME".</param>
 public sealed record DraftClip(long Id, ClipStatus Status, DraftMedia? Media, string BroadcasterId, string BroadcasterName,
-    string? BroadcasterLogin, string Title, string Url);
+    string? BroadcasterLogin, string Title, string Url, string? CreatorName = null);
 
 /// <summary>One timeline item; <see cref="Clip"/> is null when the clip id is not in the clip bin.</summary>
 public sealed record DraftItem(long ClipId, double? TrimStart, double? TrimEnd, double Volume, DraftClip? Clip);

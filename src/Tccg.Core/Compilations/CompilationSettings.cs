@@ -9,6 +9,7 @@ public sealed class CompilationSettings
 {
     [JsonPropertyName("output")] public OutputSection? Output { get; set; }
     [JsonPropertyName("overlay")] public OverlaySection? Overlay { get; set; }
+    [JsonPropertyName("credits")] public CreditsSection? Credits { get; set; }
 
     public string ToJson() => JsonSerializer.Serialize(this, CompilationJson.Options);
 

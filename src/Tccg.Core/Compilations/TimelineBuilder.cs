@@ -39,6 +39,7 @@ public static class TimelineBuilder
                 Streamer = new StreamerRef { Name = clip.BroadcasterName, Login = CreditLogin(clip) },
                 Title = clip.Title,
                 Url = clip.Url,
+                Clipper = string.IsNullOrWhiteSpace(clip.CreatorName) ? null : clip.CreatorName,
             });
             Remember(frozen, media);
             if (!frozen.ClipIds.Contains(clip.Id))
@@ -56,6 +57,7 @@ public static class TimelineBuilder
             Version = TimelineDocument.CurrentVersion,
             Output = draft.Settings.Output,
             Overlay = draft.Settings.Overlay,
+            Credits = draft.Settings.Credits,
             Interval = draft.Interval.Asset?.Media.Path,
             Music = tracks.Count == 0 ? null : new MusicSection
             {

@@ -92,6 +92,8 @@ public static class ConfigReference
         ["Tccg:Backup:Keep"] = "Nightly backups kept; older ones are deleted.",
         ["Tccg:Backup:WithClips"] = "Copy the clip files too (they can be downloaded again).",
         ["Tccg:Downloader:KeepUsedDays"] = "Days a used clip's file is kept; -1 keeps it, 0 deletes it once rendered.",
+        ["Tccg:Downloader:Fingerprint"] = "Take a Chromaprint audio fingerprint of every downloaded clip and mark clips sharing audio with one in the bin as Duplicate.",
+        ["Tccg:Downloader:DuplicateAudioSeconds"] = "Seconds of matching audio that make a downloaded clip a duplicate of one already in the bin.",
     };
 
     /// <summary>All keys, in section order, with defaults taken from a fresh options instance.</summary>

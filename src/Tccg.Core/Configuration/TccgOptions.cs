@@ -289,6 +289,13 @@ public sealed class DownloaderOptions
     /// <summary>Days a used clip's file is kept; -1 keeps it for ever, 0 deletes it at once.</summary>
     [Range(-1, 36500, ErrorMessage = Section + ":KeepUsedDays must be -1 (keep) or between 0 and 36500.")]
     public int KeepUsedDays { get; set; } = 7;
+
+    /// <summary>Every downloaded clip gets a Chromaprint audio fingerprint, and clips sharing audio are marked Duplicate.</summary>
+    public bool Fingerprint { get; set; } = true;
+
+    /// <summary>Seconds of matching audio that make a downloaded clip a duplicate of one already in the bin.</summary>
+    [Range(1.0, 600.0, ErrorMessage = Section + ":DuplicateAudioSeconds must be between 1 and 600.")]
+    public double DuplicateAudioSeconds { get; set; } = 5;
 }
 
 /// <summary>A configuration key the current command needs is empty.</summary>

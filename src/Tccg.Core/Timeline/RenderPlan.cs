@@ -14,7 +14,8 @@ public sealed record PlanEntry(
     string? StreamerName,
     string? StreamerLogin,
     string? Title,
-    string? Url)
+    string? Url,
+    string? Clipper = null)
 {
     public string Label => ItemIndex is { } i ? $"items[{i}] ({TimelineNames.Name(Kind)})" : "interval";
 }
@@ -38,7 +39,8 @@ public static class RenderPlan
             if (interval is not null && kind == ItemKind.Clip && i > 0 && TimelineNames.ParseKind(items[i - 1].Kind) == ItemKind.Clip)
                 entries.Add(new PlanEntry(null, ItemKind.Interval, interval, 0, null, 1.0, null, null, null, null));
             entries.Add(new PlanEntry(i, kind, Full(baseDir, item.File!), item.TrimStart ?? 0, item.TrimEnd, item.Volume ?? 1.0,
-                item.Streamer?.Name, item.Streamer?.Login, item.Title, item.Url));
+                item.Streamer?.Name, item.Streamer?.Login, item.Title, item.Url,
+                doc.Credits?.ClippedBy == false ? null : item.Clipper));
         }
         return entries;
     }

@@ -15,6 +15,7 @@ public sealed class TimelineDocument
     [JsonPropertyName("output")] public OutputSection? Output { get; set; }
     [JsonPropertyName("overlay")] public OverlaySection? Overlay { get; set; }
     [JsonPropertyName("music")] public MusicSection? Music { get; set; }
+    [JsonPropertyName("credits")] public CreditsSection? Credits { get; set; }
 
     /// <summary>A media file placed between consecutive clip items.</summary>
     [JsonPropertyName("interval")] public string? Interval { get; set; }
@@ -49,6 +50,13 @@ public sealed class OverlaySection
     [JsonPropertyName("seconds")] public double? Seconds { get; set; }
 }
 
+/// <summary>What the credits text beside the video names.</summary>
+public sealed class CreditsSection
+{
+    /// <summary>Name who clipped each clip (<c>clipped by NAME</c>) after its streamer; default true.</summary>
+    [JsonPropertyName("clippedBy")] public bool? ClippedBy { get; set; }
+}
+
 public sealed class MusicSection
 {
     [JsonPropertyName("tracks")] public List<string>? Tracks { get; set; }
@@ -66,6 +74,9 @@ public sealed class TimelineItem
     [JsonPropertyName("streamer")] public StreamerRef? Streamer { get; set; }
     [JsonPropertyName("title")] public string? Title { get; set; }
     [JsonPropertyName("url")] public string? Url { get; set; }
+
+    /// <summary>Who clipped it on Twitch; the credits say "clipped by NAME" unless <c>credits.clippedBy</c> is false.</summary>
+    [JsonPropertyName("clipper")] public string? Clipper { get; set; }
 }
 
 public sealed class StreamerRef

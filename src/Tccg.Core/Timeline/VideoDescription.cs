@@ -4,7 +4,8 @@ using System.Text;
 namespace Tccg.Core.Timeline;
 
 /// <summary>A rendered piece for the description: its kind, streamer, title and exact length.</summary>
-public sealed record DescribedPiece(ItemKind Kind, string? StreamerName, string? StreamerLogin, string? Title, double Seconds);
+/// <param name="Clipper">Who clipped it on Twitch, when the credits should say so.</param>
+public sealed record DescribedPiece(ItemKind Kind, string? StreamerName, string? StreamerLogin, string? Title, double Seconds, string? Clipper = null);
 
 /// <summary>The <c>NAME.txt</c> beside a render: credits and chapter timestamps for a video description.</summary>
 public static class VideoDescription
@@ -26,19 +27,34 @@ public static class VideoDescription
         return sb.ToString();
     }
 
-    /// <summary>One line per streamer (first appearance order, by login): display name and channel link.</summary>
+    /// <summary>
+    /// One line per streamer (first appearance order, by login): display name and channel link, then who clipped their
+    /// clips when known (<c>— clipped by A, B</c>, each name once, in order).
+    /// </summary>
     public static List<string> Credits(IReadOnlyList<DescribedPiece> pieces)
     {
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var lines = new List<string>();
+        var order = new List<string>();
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var clippers = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
         foreach (var p in pieces)
         {
-            if (p.Kind != ItemKind.Clip || string.IsNullOrWhiteSpace(p.StreamerLogin) || !seen.Add(p.StreamerLogin))
+            if (p.Kind != ItemKind.Clip || string.IsNullOrWhiteSpace(p.StreamerLogin))
                 continue;
-            var login = p.StreamerLogin.ToLowerInvariant();
-            lines.Add($"{OneLine(p.StreamerName ?? login)} https://www.twitch.tv/{login}");
+            if (names.TryAdd(p.StreamerLogin, p.StreamerName ?? p.StreamerLogin.ToLowerInvariant()))
+            {
+                order.Add(p.StreamerLogin);
+                clippers[p.StreamerLogin] = [];
+            }
+            var clipper = string.IsNullOrWhiteSpace(p.Clipper) ? null : OneLine(p.Clipper);
+            var list = clippers[p.StreamerLogin];
+            if (clipper is not null && !list.Contains(clipper, StringComparer.OrdinalIgnoreCase))
+                list.Add(clipper);
         }
-        return lines;
+        return [.. order.Select(login =>
+        {
+            var line = $"{OneLine(names[login])} https://www.twitch.tv/{login.ToLowerInvariant()}";
+            return clippers[login].Count == 0 ? line : $"{line} — clipped by {string.Join(", ", clippers[login])}";
+        })];
     }
 
     /// <summary>

@@ -1,30 +1,52 @@
 namespace Tccg.Core.Twitch;
 
-/// <summary>Per-game filters of a saved game (docs/architecture.md). Empty or null means "no limit".</summary>
+/// <summary>
+/// Which found clips a source (a saved game or a saved channel) keeps (docs/architecture.md): the ONE filter type
+/// the finder, the stores, the API and the CLI share. Empty lists and zero bounds mean "no limit".
+/// </summary>
 public sealed record ClipFilters
 {
     public static readonly ClipFilters None = new();
 
     /// <summary>Twitch language codes to keep (<c>en</c> also keeps <c>en-gb</c>); empty keeps all.</summary>
     public IReadOnlyList<string> Languages { get; init; } = [];
-    public int MinViews { get; init; }
-    public double? MinDurationSeconds { get; init; }
-    public double? MaxDurationSeconds { get; init; }
 
-    /// <summary>Broadcaster logins (or ids) never to collect.</summary>
+    public int MinViews { get; init; }
+
+    /// <summary>Seconds; 0 means no minimum.</summary>
+    public double MinDuration { get; init; }
+
+    /// <summary>Seconds; 0 means no maximum.</summary>
+    public double MaxDuration { get; init; }
+
+    /// <summary>Broadcaster logins, ids or display names never to collect.</summary>
     public IReadOnlyList<string> BlockedBroadcasters { get; init; } = [];
 
-    /// <summary>At most this many clips per broadcaster (the most viewed win); null or 0 means no cap.</summary>
-    public int? PerBroadcasterCap { get; init; }
+    /// <summary>At most this many clips per broadcaster (the most viewed win); 0 means no cap.</summary>
+    public int PerBroadcasterCap { get; init; }
+
+    /// <summary>The first rule these filters break, naming the field (<c>filters.minViews</c>…), or null when valid.</summary>
+    public string? Check()
+    {
+        if (MinViews < 0)
+            return "filters.minViews must be 0 or more.";
+        if (MinDuration < 0 || MaxDuration < 0 || double.IsNaN(MinDuration) || double.IsNaN(MaxDuration))
+            return "filters.minDuration and filters.maxDuration must be 0 or more (0 = no limit).";
+        if (MaxDuration > 0 && MinDuration > MaxDuration)
+            return "filters.minDuration must not exceed filters.maxDuration.";
+        if (PerBroadcasterCap < 0)
+            return "filters.perBroadcasterCap must be 0 (no cap) or more.";
+        return null;
+    }
 
     /// <summary>The checks that look at one clip alone (everything but the per-broadcaster cap).</summary>
     public bool Accepts(ClipCandidate clip)
     {
         if (clip.ViewCount < MinViews)
             return false;
-        if (MinDurationSeconds is { } min && clip.DurationSeconds < min)
+        if (MinDuration > 0 && clip.DurationSeconds < MinDuration)
             return false;
-        if (MaxDurationSeconds is { } max && clip.DurationSeconds > max)
+        if (MaxDuration > 0 && clip.DurationSeconds > MaxDuration)
             return false;
         if (Languages.Count > 0 && !Languages.Any(l => LanguageMatches(l, clip.Language)))
             return false;
@@ -48,12 +70,12 @@ public sealed record ClipFilters
         var kept = new List<ClipCandidate>();
         foreach (var clip in clips.Where(Accepts).OrderByDescending(c => c.ViewCount).ThenBy(c => c.Id, StringComparer.Ordinal))
         {
-            if (PerBroadcasterCap is > 0 and var cap)
+            if (PerBroadcasterCap > 0)
             {
                 perBroadcaster.TryGetValue(clip.BroadcasterId, out var count);
                 if (count == 0 && alreadyKept is not null)
                     alreadyKept.TryGetValue(clip.BroadcasterId, out count);
-                if (count >= cap)
+                if (count >= PerBroadcasterCap)
                     continue;
                 perBroadcaster[clip.BroadcasterId] = count + 1;
             }

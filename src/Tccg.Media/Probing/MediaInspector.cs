@@ -8,7 +8,8 @@ using Tccg.Core.Media;
 namespace Tccg.Media.Probing;
 
 /// <summary>What one read of a file found: its facts and its loudness.</summary>
-public sealed record MediaInspection(MediaFacts Facts, LoudnessMeasurement Loudness);
+/// <param name="Fingerprint">The first audio stream's Chromaprint fingerprint (raw 32-bit items) when asked for and the file has audio.</param>
+public sealed record MediaInspection(MediaFacts Facts, LoudnessMeasurement Loudness, uint[]? Fingerprint = null);
 
 /// <summary>One file's verdict from <see cref="MediaInspector.InspectManyAsync"/>: its inspection or why it is not usable.</summary>
 public sealed record MediaInspectionResult(string Path, MediaInspection? Inspection, MediaProbeException? Error)
@@ -39,16 +40,32 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
     /// per input), saving a process start per extra file. If the shared run reports any error, every file goes
     /// through <see cref="InspectAsync"/> on its own, so each verdict is the file's own.
     /// </summary>
-    public async Task<IReadOnlyList<MediaInspectionResult>> InspectManyAsync(IReadOnlyList<string> paths, CancellationToken ct)
+    public Task<IReadOnlyList<MediaInspectionResult>> InspectManyAsync(IReadOnlyList<string> paths, CancellationToken ct) =>
+        InspectManyAsync(paths, fingerprint: false, ct);
+
+    /// <summary>
+    /// As <see cref="InspectManyAsync(IReadOnlyList{string}, CancellationToken)"/>; with <paramref name="fingerprint"/>, the same
+    /// ffmpeg pass also writes each file's Chromaprint fingerprint (ffmpeg's <c>chromaprint</c> muxer fed by the audio
+    /// already decoded for the loudness meter, so it adds no process and no second decode).
+    /// </summary>
+    public async Task<IReadOnlyList<MediaInspectionResult>> InspectManyAsync(IReadOnlyList<string> paths, bool fingerprint, CancellationToken ct)
     {
         if (paths.Count > 1 && paths.All(p => File.Exists(p) && new FileInfo(p).Length > 0))
         {
-            var result = await runner.RunAsync(runner.Tools.Ffmpeg, Arguments(paths), null, captureStdout: false, StderrLines * paths.Count, ct);
-            var lines = result.StderrTail.Split('\n');
-            if (result.ExitCode == 0 && FfmpegInputParser.CorruptionIn(lines, paths) is null && TryReadBatch(paths, lines, result.StderrTail) is { } batch)
-                return batch;
-            if (_logger.IsEnabled(LogLevel.Debug))
-                _logger.LogDebug("Inspecting {Count} files together failed; each on its own now: {Stderr}", paths.Count, MediaProcessRunner.LastMeaningfulLines(result.StderrTail, 4));
+            var outputs = fingerprint ? paths.Select(FingerprintPath).ToList() : null;
+            try
+            {
+                var result = await runner.RunAsync(runner.Tools.Ffmpeg, Arguments(paths, outputs), null, captureStdout: false, StderrLines * paths.Count, ct);
+                var lines = result.StderrTail.Split('\n');
+                if (result.ExitCode == 0 && FfmpegInputParser.CorruptionIn(lines, paths) is null && TryReadBatch(paths, lines, result.StderrTail) is { } batch)
+                    return outputs is null ? batch : [.. batch.Select((r, i) => r with { Inspection = r.Inspection! with { Fingerprint = ReadFingerprint(outputs[i]) } })];
+                if (_logger.IsEnabled(LogLevel.Debug))
+                    _logger.LogDebug("Inspecting {Count} files together failed; each on its own now: {Stderr}", paths.Count, MediaProcessRunner.LastMeaningfulLines(result.StderrTail, 4));
+            }
+            finally
+            {
+                DeleteAll(outputs);
+            }
         }
 
         var results = new List<MediaInspectionResult>(paths.Count);
@@ -56,7 +73,7 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
         {
             try
             {
-                results.Add(new MediaInspectionResult(path, await InspectAsync(path, ct), null));
+                results.Add(new MediaInspectionResult(path, await InspectAsync(path, fingerprint, ct), null));
             }
             catch (MediaProbeException e)
             {
@@ -71,9 +88,17 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
     /// stream metered, each to its own null output. One path gets <see cref="LoudnessMeter.Filter"/> as it is;
     /// with several, input <c>i</c>'s meter is named <c>ebur128@in{i}</c> so its summary can be found.
     /// </summary>
-    public static IReadOnlyList<string> Arguments(IReadOnlyList<string> paths)
+    public static IReadOnlyList<string> Arguments(IReadOnlyList<string> paths) => Arguments(paths, null);
+
+    /// <summary>
+    /// As <see cref="Arguments(IReadOnlyList{string})"/>, plus, per input, its first audio stream into the <c>chromaprint</c>
+    /// muxer writing raw 32-bit items to <paramref name="fingerprints"/>[i] (ffmpeg decodes each input stream once for both).
+    /// </summary>
+    public static IReadOnlyList<string> Arguments(IReadOnlyList<string> paths, IReadOnlyList<string>? fingerprints)
     {
         var args = new List<string> { "-hide_banner", "-nostats", "-nostdin" };
+        if (fingerprints is not null)
+            args.Add("-y");
         foreach (var path in paths)
             args.AddRange(["-i", path]);
         for (var i = 0; i < paths.Count; i++)
@@ -81,6 +106,8 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
             var n = i.ToString(CultureInfo.InvariantCulture);
             var filter = paths.Count == 1 ? LoudnessMeter.Filter : LoudnessMeter.NamedFilter(MeterName(i));
             args.AddRange(["-map", n + ":v:0?", "-map", n + ":a:0?", "-c:v", "copy", "-sn", "-dn", "-af", filter, "-f", "null", "-"]);
+            if (fingerprints is not null)
+                args.AddRange(["-map", n + ":a:0", "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", fingerprints[i]]);
         }
         return args;
     }
@@ -121,10 +148,72 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
     }
 
     /// <summary>Throws <see cref="MediaProbeException"/> when the file is missing, corrupt, truncated or not media.</summary>
-    public async Task<MediaInspection> InspectAsync(string path, CancellationToken ct)
+    public Task<MediaInspection> InspectAsync(string path, CancellationToken ct) => InspectAsync(path, fingerprint: false, ct);
+
+    /// <summary>
+    /// As <see cref="InspectAsync(string, CancellationToken)"/>; with <paramref name="fingerprint"/> the same pass also takes the
+    /// audio's Chromaprint fingerprint (a file without audio is inspected again without it and has none).
+    /// </summary>
+    public async Task<MediaInspection> InspectAsync(string path, bool fingerprint, CancellationToken ct)
+    {
+        if (!fingerprint)
+            return await InspectOnceAsync(path, null, ct);
+        var output = FingerprintPath(path);
+        try
+        {
+            var inspection = await InspectOnceAsync(path, output, ct);
+            return inspection with { Fingerprint = ReadFingerprint(output) };
+        }
+        catch (MediaProbeException) when (!File.Exists(output) || new FileInfo(output).Length == 0)
+        {
+            // No audio stream for the fingerprint (ffmpeg refuses an output without streams): inspect without it;
+            // a broken file fails there with its own verdict.
+            var inspection = await InspectOnceAsync(path, null, ct);
+            if (inspection.Facts.HasAudio)
+                throw;
+            return inspection;
+        }
+        finally
+        {
+            DeleteAll([output]);
+        }
+    }
+
+    private static string FingerprintPath(string path) => path + ".fp";
+
+    /// <summary>The raw fingerprint ffmpeg wrote (little-endian 32-bit items); null when there is none.</summary>
+    private static uint[]? ReadFingerprint(string path)
+    {
+        if (!File.Exists(path))
+            return null;
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length < 4)
+            return null;
+        var items = new uint[bytes.Length / 4];
+        for (var i = 0; i < items.Length; i++)
+            items[i] = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(i * 4));
+        return items;
+    }
+
+    private static void DeleteAll(IEnumerable<string>? paths)
+    {
+        foreach (var path in paths ?? [])
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (IOException)
+            {
+                // A leftover .fp next to a temp file goes with the temp folder's clean-up.
+            }
+        }
+    }
+
+    private async Task<MediaInspection> InspectOnceAsync(string path, string? fingerprintOutput, CancellationToken ct)
     {
         var size = MediaProbe.RequireSize(path);
-        var result = await runner.RunAsync(runner.Tools.Ffmpeg, Arguments([path]), null, captureStdout: false, StderrLines, ct);
+        var result = await runner.RunAsync(runner.Tools.Ffmpeg, Arguments([path], fingerprintOutput is null ? null : [fingerprintOutput]), null, captureStdout: false, StderrLines, ct);
         if (result.ExitCode != 0)
         {
             if (_logger.IsEnabled(LogLevel.Debug))

@@ -136,7 +136,7 @@ public sealed class Renderer(
         }
         await AssembleAsync(request.OutputPath, specs, audio, cacheDir, totalSamples, music, settings, tracker, ct);
 
-        var pieces = plan.Zip(specs, (e, s) => new DescribedPiece(e.Kind, e.StreamerName, e.StreamerLogin, e.Title, s.Seconds)).ToList();
+        var pieces = plan.Zip(specs, (e, s) => new DescribedPiece(e.Kind, e.StreamerName, e.StreamerLogin, e.Title, s.Seconds, e.Clipper)).ToList();
         var descriptionPath = Path.ChangeExtension(request.OutputPath, ".txt");
         await AtomicFile.WriteTextAsync(descriptionPath, VideoDescription.Build(pieces), ct);
 

@@ -25,8 +25,8 @@ public sealed class ReviewSession(CompilationService compilations) : IDisposable
     public async Task OpenAsync(CurrentUser caller, long compilationId, CancellationToken ct)
     {
         var compilation = await compilations.GetAsync(caller, compilationId, ct);
-        if (string.IsNullOrEmpty(compilation.GameId))
-            throw RuleException.Conflict("This compilation has no game, so there are no clips to review for it.");
+        if (string.IsNullOrEmpty(compilation.GameId) && string.IsNullOrEmpty(compilation.ChannelId))
+            throw RuleException.Conflict("This compilation has no game or channel, so there are no clips to review for it.");
         Compilation = compilation;
     }
 

@@ -44,6 +44,7 @@ internal static class ServerExtensions
         services.AddRequestHardening();
         Tccg.Server.Features.Deployment.DeploymentSetup.AddDeployment(builder);
         Tccg.Server.Features.Twitch.TwitchFeature.AddTwitchFeature(services);
+        Tccg.Server.Features.Channels.ChannelsApi.AddChannelsFeature(services);
 
         services.AddRateLimiter(o =>
         {
@@ -119,6 +120,7 @@ internal static class ServerExtensions
         api.MapRendersApi();
         api.AllowHeadWhereGet();
         Tccg.Server.Features.Twitch.TwitchFeature.MapTwitchApi(api);
+        Tccg.Server.Features.Channels.ChannelsApi.MapChannelsApi(api);
 
     }
 }

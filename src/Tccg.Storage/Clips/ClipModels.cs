@@ -109,6 +109,8 @@ public sealed record ReviewFilter(long CompilationId, ReviewState State);
 public sealed record ClipQuery
 {
     public string? GameId { get; init; }
+    /// <summary>Only clips of this channel (Twitch user id).</summary>
+    public string? BroadcasterId { get; init; }
     public ClipStatus? Status { get; init; }
     public int? MinViews { get; init; }
     public DateTimeOffset? CreatedFrom { get; init; }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using Tccg.Core.Clips;
+using Tccg.Core.Twitch;
 using Tccg.Storage.Database;
 
 namespace Tccg.Storage.Clips;
@@ -73,6 +74,14 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             new { DuplicateOf = duplicateOfClipId }, ct);
     }
 
+    public Task<ClipRecord> MarkDuplicateAsync(long clipId, long duplicateOfClipId, string reason, CancellationToken ct)
+    {
+        if (clipId == duplicateOfClipId)
+            throw new ArgumentException("A clip cannot be a duplicate of itself.", nameof(duplicateOfClipId));
+        return TransitionAsync(clipId, ClipStatus.Duplicate, "duplicate_of = @DuplicateOf, next_retry_at = NULL, last_error = @Reason",
+            new { DuplicateOf = duplicateOfClipId, Reason = reason }, ct);
+    }
+
     public Task<ClipRecord> MarkUnavailableAsync(long clipId, string reason, CancellationToken ct) =>
         TransitionAsync(clipId, ClipStatus.Unavailable, "last_error = @Reason, next_retry_at = NULL", new { Reason = reason }, ct);
 
@@ -131,6 +140,11 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         {
             sql.Append(" AND c.game_id = @GameId");
             p.Add("GameId", query.GameId);
+        }
+        if (query.BroadcasterId is not null)
+        {
+            sql.Append(" AND c.broadcaster_id = @BroadcasterId");
+            p.Add("BroadcasterId", query.BroadcasterId);
         }
         if (query.Status is { } status)
         {
@@ -191,11 +205,15 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         return new ClipPage(rows, MakeCursor(query.Order, lastKey, last.Id));
     }
 
-    public async Task<IReadOnlyList<ClipRecord>> NextToReviewAsync(string gameId, long compilationId, int count, CancellationToken ct)
+    public Task<IReadOnlyList<ClipRecord>> NextToReviewAsync(string gameId, long compilationId, int count, CancellationToken ct) =>
+        NextToReviewAsync(ClipScope.Game(gameId), compilationId, count, ct);
+
+    public async Task<IReadOnlyList<ClipRecord>> NextToReviewAsync(ClipScope scope, long compilationId, int count, CancellationToken ct)
     {
         var page = await QueryAsync(new ClipQuery
         {
-            GameId = gameId,
+            GameId = scope.Kind == ClipSourceKind.Game ? scope.TwitchId : null,
+            BroadcasterId = scope.Kind == ClipSourceKind.Channel ? scope.TwitchId : null,
             Status = ClipStatus.Downloaded,
             Review = new ReviewFilter(compilationId, ReviewState.Undecided),
             Order = ClipOrder.ViewsDesc,
@@ -211,6 +229,15 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         var rows = await connection.QueryAsync<CountRow>(new CommandDefinition(
             "SELECT game_id, status, n FROM clip_counts WHERE n > 0" + (gameId is null ? "" : " AND game_id = @gameId") +
             " ORDER BY game_id, status", new { gameId }, cancellationToken: ct));
+        return [.. rows.Select(r => new ClipCount(r.GameId, Db.Parse<ClipStatus>(r.Status), r.N))];
+    }
+
+    public async Task<IReadOnlyList<ClipCount>> CountsOfChannelAsync(string broadcasterId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<CountRow>(new CommandDefinition(
+            "SELECT broadcaster_id AS game_id, status, COUNT(*) AS n FROM clips WHERE broadcaster_id = @broadcasterId GROUP BY broadcaster_id, status ORDER BY status",
+            new { broadcasterId }, cancellationToken: ct));
         return [.. rows.Select(r => new ClipCount(r.GameId, Db.Parse<ClipStatus>(r.Status), r.N))];
     }
 

@@ -1,4 +1,5 @@
 using Tccg.Core.Clips;
+using Tccg.Core.Twitch;
 
 namespace Tccg.Storage.Clips;
 
@@ -29,6 +30,9 @@ public interface IClipStore
     /// <summary>→ Duplicate of another clip (same VOD moment).</summary>
     Task<ClipRecord> MarkDuplicateAsync(long clipId, long duplicateOfClipId, CancellationToken ct);
 
+    /// <summary>→ Duplicate of another clip, keeping <paramref name="reason"/> (e.g. "same audio as …") as the last error.</summary>
+    Task<ClipRecord> MarkDuplicateAsync(long clipId, long duplicateOfClipId, string reason, CancellationToken ct);
+
     /// <summary>→ Unavailable (deleted on Twitch), keeping <paramref name="reason"/> as the last error.</summary>
     Task<ClipRecord> MarkUnavailableAsync(long clipId, string reason, CancellationToken ct);
 
@@ -41,8 +45,14 @@ public interface IClipStore
     /// <summary>The editor's next clips: downloaded clips of a game, most viewed first, not yet kept or skipped in the compilation.</summary>
     Task<IReadOnlyList<ClipRecord>> NextToReviewAsync(string gameId, long compilationId, int count, CancellationToken ct);
 
+    /// <summary>The editor's next clips of a game or of a channel, most viewed first, not yet kept or skipped in the compilation.</summary>
+    Task<IReadOnlyList<ClipRecord>> NextToReviewAsync(ClipScope scope, long compilationId, int count, CancellationToken ct);
+
     /// <summary>Clip counts per game and status (from a counter table, not a scan), of one game or all. Zero counts are left out.</summary>
     Task<IReadOnlyList<ClipCount>> CountsAsync(string? gameId, CancellationToken ct);
+
+    /// <summary>Clip counts per status of one channel (Twitch user id), from the (broadcaster, status, views) index.</summary>
+    Task<IReadOnlyList<ClipCount>> CountsOfChannelAsync(string broadcasterId, CancellationToken ct);
 
     /// <summary>Found clips (in the order found), then failed clips whose retry time has come; at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<ClipRecord>> DueForDownloadAsync(int limit, CancellationToken ct);

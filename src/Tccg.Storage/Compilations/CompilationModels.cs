@@ -8,6 +8,13 @@ public sealed record Compilation
     public required string Name { get; init; }
     /// <summary>The Twitch game id whose clips are reviewed for it, if any.</summary>
     public string? GameId { get; init; }
+    /// <summary>The Twitch user id of the channel whose clips are reviewed for it, if any (instead of a game's).</summary>
+    public string? ChannelId { get; init; }
+
+    /// <summary>Whose clips the review queue shows: the channel's when set, else the game's; null when neither.</summary>
+    public Tccg.Core.Twitch.ClipScope? ReviewScope =>
+        ChannelId is { Length: > 0 } channel ? Tccg.Core.Twitch.ClipScope.Channel(channel)
+        : GameId is { Length: > 0 } game ? Tccg.Core.Twitch.ClipScope.Game(game) : null;
     public string SettingsJson { get; init; } = "{}";
     public long? IntroAssetId { get; init; }
     public long? OutroAssetId { get; init; }

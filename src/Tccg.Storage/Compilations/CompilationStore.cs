@@ -10,9 +10,9 @@ public sealed class CompilationStore(TccgDatabase database, TimeProvider time) :
         var now = Db.Ms(time.GetUtcNow());
         await using var connection = await database.OpenAsync(ct);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            INSERT INTO compilations (owner_id, name, game_id, settings_json, intro_asset_id, outro_asset_id, interval_asset_id,
+            INSERT INTO compilations (owner_id, name, game_id, channel_id, settings_json, intro_asset_id, outro_asset_id, interval_asset_id,
               first_asset_id, music_json, shared, created_at, updated_at)
-            VALUES (@OwnerId, @Name, @GameId, @SettingsJson, @IntroAssetId, @OutroAssetId, @IntervalAssetId,
+            VALUES (@OwnerId, @Name, @GameId, @ChannelId, @SettingsJson, @IntroAssetId, @OutroAssetId, @IntervalAssetId,
               @FirstAssetId, @MusicJson, @Shared, @Now, @Now)
             RETURNING id
             """, Parameters(compilation, now), cancellationToken: ct));
@@ -41,13 +41,13 @@ public sealed class CompilationStore(TccgDatabase database, TimeProvider time) :
         await using (tx)
         {
             var changed = await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE compilations SET name = @Name, game_id = @GameId, settings_json = @SettingsJson,
+                UPDATE compilations SET name = @Name, game_id = @GameId, channel_id = @ChannelId, settings_json = @SettingsJson,
                   intro_asset_id = @IntroAssetId, outro_asset_id = @OutroAssetId, interval_asset_id = @IntervalAssetId,
                   first_asset_id = @FirstAssetId, music_json = @MusicJson, shared = @Shared, updated_at = @Now, version = version + 1
                 WHERE id = @Id AND version = @Expected
                 """, new
             {
-                compilation.Id, compilation.Name, compilation.GameId, compilation.SettingsJson, compilation.IntroAssetId,
+                compilation.Id, compilation.Name, compilation.GameId, compilation.ChannelId, compilation.SettingsJson, compilation.IntroAssetId,
                 compilation.OutroAssetId, compilation.IntervalAssetId, compilation.FirstAssetId, compilation.MusicJson,
                 compilation.Shared, Now = Db.Ms(time.GetUtcNow()), Expected = expectedVersion,
             }, tx, cancellationToken: ct));
@@ -161,7 +161,7 @@ public sealed class CompilationStore(TccgDatabase database, TimeProvider time) :
 
     private static object Parameters(Compilation c, long now) => new
     {
-        c.Id, c.OwnerId, c.Name, c.GameId, c.SettingsJson, c.IntroAssetId, c.OutroAssetId, c.IntervalAssetId,
+        c.Id, c.OwnerId, c.Name, c.GameId, c.ChannelId, c.SettingsJson, c.IntroAssetId, c.OutroAssetId, c.IntervalAssetId,
         c.FirstAssetId, c.MusicJson, c.Shared, Now = now,
     };
 

@@ -304,6 +304,53 @@ internal static class Schema
             ) {opts}
             """,
         ]),
+        new(7, "channels as clip sources, compilations of a channel, audio fingerprints and their index", d =>
+        [
+            """
+            CREATE TABLE IF NOT EXISTS channels (
+              id {id},
+              twitch_user_id VARCHAR(64) NOT NULL,
+              login VARCHAR(255) NOT NULL,
+              display_name VARCHAR(255) NOT NULL,
+              profile_image_url VARCHAR(1024) NOT NULL,
+              enabled BOOLEAN NOT NULL,
+              languages VARCHAR(1024) NOT NULL,
+              min_views INT NOT NULL,
+              min_duration DOUBLE NOT NULL,
+              max_duration DOUBLE NOT NULL,
+              search_period VARCHAR(16) NOT NULL,
+              interval_minutes INT NOT NULL,
+              target_unreviewed INT NOT NULL,
+              last_find_at BIGINT NULL,
+              next_find_at BIGINT NULL,
+              created_at BIGINT NOT NULL,
+              CONSTRAINT ux_channels_twitch UNIQUE (twitch_user_id)
+            ) {opts}
+            """,
+            // A channel's clips by status and views, as (game, status, views) serves a game's.
+            "CREATE INDEX IF NOT EXISTS ix_clips_broadcaster_status_views ON clips (broadcaster_id, status, view_count, id)",
+            // The Twitch user id of the channel whose clips a compilation reviews (instead of a game's).
+            "ALTER TABLE compilations ADD COLUMN channel_id VARCHAR(64) NULL",
+            // Chromaprint fingerprints: 32-bit items, little-endian, one per ~0.124 s of audio.
+            """
+            CREATE TABLE IF NOT EXISTS clip_fingerprints (
+              clip_id BIGINT NOT NULL PRIMARY KEY,
+              items BLOB NOT NULL,
+              created_at BIGINT NOT NULL,
+              CONSTRAINT fk_fingerprints_clip FOREIGN KEY (clip_id) REFERENCES clips (id) ON DELETE CASCADE
+            ) {opts}
+            """,
+            // The inverted index: each distinct 16-bit sub-hash of a fingerprint points at its clip, so a lookup
+            // reads a few short posting lists instead of every fingerprint.
+            """
+            CREATE TABLE IF NOT EXISTS clip_fingerprint_keys (
+              fp_key INT NOT NULL,
+              clip_id BIGINT NOT NULL,
+              PRIMARY KEY (fp_key, clip_id),
+              CONSTRAINT fk_fingerprint_keys_clip FOREIGN KEY (clip_id) REFERENCES clips (id) ON DELETE CASCADE
+            ) {opts}
+            """,
+        ]),
         new(10, "compilation versions for optimistic concurrency across processes", _ =>
         [
             "ALTER TABLE compilations ADD COLUMN version BIGINT NOT NULL DEFAULT 1",

@@ -1,34 +1,11 @@
+using Tccg.Core.Twitch;
+
 namespace Tccg.Storage.Games;
-
-/// <summary>How far back the finder searches (Helix has windows, not periods).</summary>
-public enum SearchPeriod
-{
-    Day,
-    Week,
-    Month,
-    All,
-}
-
-/// <summary>Which found clips a game keeps. Zero means "no limit" for the numeric bounds.</summary>
-public sealed record GameFilters
-{
-    /// <summary>Language codes (e.g. "en", "de"); empty keeps every language.</summary>
-    public IReadOnlyList<string> Languages { get; init; } = [];
-    public int MinViews { get; init; }
-    /// <summary>Seconds.</summary>
-    public double MinDuration { get; init; }
-    /// <summary>Seconds; 0 means no maximum.</summary>
-    public double MaxDuration { get; init; }
-    /// <summary>Broadcaster logins or ids never to take clips from.</summary>
-    public IReadOnlyList<string> BlockedBroadcasters { get; init; } = [];
-    /// <summary>Most clips per broadcaster; 0 means no cap.</summary>
-    public int PerBroadcasterCap { get; init; }
-}
 
 /// <summary>When and how much the finder searches for a game.</summary>
 public sealed record GameSchedule
 {
-    public SearchPeriod Period { get; init; } = SearchPeriod.Week;
+    public ClipPeriod Period { get; init; } = ClipPeriod.Week;
     public int IntervalMinutes { get; init; } = 60;
     /// <summary>The finder and downloader stop when this many downloaded, unreviewed clips are waiting.</summary>
     public int TargetUnreviewed { get; init; } = 100;
@@ -42,7 +19,7 @@ public sealed record Game
     public required string Name { get; init; }
     public string BoxArtUrl { get; init; } = "";
     public bool Enabled { get; init; } = true;
-    public GameFilters Filters { get; init; } = new();
+    public ClipFilters Filters { get; init; } = new();
     public GameSchedule Schedule { get; init; } = new();
     public DateTimeOffset? LastFindAt { get; init; }
     public DateTimeOffset? NextFindAt { get; init; }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using Tccg.Core.Twitch;
 using Tccg.Storage.Database;
 
 namespace Tccg.Storage.Games;
@@ -132,7 +133,7 @@ public sealed class GameStore(TccgDatabase database, TimeProvider time) : IGameS
             Name = Name,
             BoxArtUrl = BoxArtUrl,
             Enabled = Enabled,
-            Filters = new GameFilters
+            Filters = new ClipFilters
             {
                 Languages = JsonSerializer.Deserialize<string[]>(Languages) ?? [],
                 MinViews = MinViews,
@@ -143,7 +144,7 @@ public sealed class GameStore(TccgDatabase database, TimeProvider time) : IGameS
             },
             Schedule = new GameSchedule
             {
-                Period = Db.Parse<SearchPeriod>(SearchPeriod),
+                Period = Db.Parse<ClipPeriod>(SearchPeriod),
                 IntervalMinutes = IntervalMinutes,
                 TargetUnreviewed = TargetUnreviewed,
             },

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tccg.Core.Clips;
 using Tccg.Core.Configuration;
+using Tccg.Storage.Channels;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Games;
 using Tccg.Storage.Servers;
@@ -118,12 +119,18 @@ public sealed class AutomationService(
             var sp = scope.ServiceProvider;
             var games = sp.GetRequiredService<IGameStore>();
             var saved = await games.ListAsync(ct);
-            foreach (var gone in state.Games.Where(s => saved.All(g => g.TwitchGameId != s.GameId)))
+            var channels = await sp.GetRequiredService<IChannelStore>().ListAsync(ct);
+            foreach (var gone in state.Games.Where(s => saved.All(g => g.TwitchGameId != s.GameId) && channels.All(c => ChannelKey(c) != s.GameId)))
                 state.Remove(gone.GameId);
             foreach (var game in saved.Where(g => g.Enabled))
             {
                 ct.ThrowIfCancellationRequested();
                 await RunGameAsync(sp, game, ct);
+            }
+            foreach (var channel in channels.Where(c => c.Enabled))
+            {
+                ct.ThrowIfCancellationRequested();
+                await RunChannelAsync(sp, channel, ct);
             }
             try
             {
@@ -163,7 +170,7 @@ public sealed class AutomationService(
                 {
                     Detail = $"{p.Phase}: {p.WindowsDone}/{p.WindowsQueued} windows, {p.ClipsCollected} clips",
                 }));
-                var found = await finder.FindAsync(game, ClipFinder.ToPeriod(game.Schedule.Period), progress, ct);
+                var found = await finder.FindAsync(game, game.Schedule.Period, progress, ct);
                 var next = game.Schedule.IntervalMinutes > 0 ? now.AddMinutes(game.Schedule.IntervalMinutes) : (DateTimeOffset?)null;
                 Set(game, s => s with { LastRun = now, NextRun = next, LastFound = found.Accepted });
             }
@@ -194,6 +201,61 @@ public sealed class AutomationService(
         {
             Set(game, s => s with { Phase = AutomationPhase.Idle, LastError = e.Message, Detail = null });
             logger.LogWarning(e, "Automation for {Game} failed", game.Name);
+        }
+    }
+
+    /// <summary>The automation state key of a channel (games use their Twitch game id).</summary>
+    public static string ChannelKey(Channel channel) => "channel:" + channel.TwitchUserId;
+
+    /// <summary>A saved channel's turn: find when due, then download until its target of waiting clips is met.</summary>
+    private async Task RunChannelAsync(IServiceProvider sp, Channel channel, CancellationToken ct)
+    {
+        var clips = sp.GetRequiredService<IClipStore>();
+        var now = time.GetUtcNow();
+        var key = ChannelKey(channel);
+        var name = "@" + channel.Login;
+        var target = channel.Schedule.TargetUnreviewed;
+        void SetChannel(Func<GameAutomationStatus, GameAutomationStatus> change) =>
+            state.Update(key, old => change(old ?? new GameAutomationStatus(
+                key, name, AutomationPhase.Idle, channel.LastFindAt, channel.NextFindAt, null, 0, 0, 0, target, null)) with { GameName = name });
+        async Task<int> CountAsync() =>
+            (int)(await clips.CountsOfChannelAsync(channel.TwitchUserId, ct)).Where(c => c.Status == ClipStatus.Downloaded).Sum(c => c.Count);
+
+        SetChannel(s => s with { Phase = AutomationPhase.Idle, NextRun = channel.NextFindAt, Target = target });
+        try
+        {
+            var downloaded = await CountAsync();
+            if (channel.NextFindAt is null || channel.NextFindAt <= now)
+            {
+                SetChannel(s => s with { Phase = AutomationPhase.Finding, Detail = "collecting clips" });
+                var found = await sp.GetRequiredService<ClipFinder>().FindChannelAsync(channel, channel.Schedule.Period,
+                    new Progress<FinderProgress>(p => SetChannel(s => s with { Detail = $"{p.Phase}: {p.WindowsDone}/{p.WindowsQueued} windows, {p.ClipsCollected} clips" })), ct);
+                var next = channel.Schedule.IntervalMinutes > 0 ? now.AddMinutes(channel.Schedule.IntervalMinutes) : (DateTimeOffset?)null;
+                SetChannel(s => s with { LastRun = now, NextRun = next, LastFound = found.Accepted });
+            }
+            var downloader = sp.GetRequiredService<ClipDownloader>();
+            var total = 0;
+            while (downloaded < target)
+            {
+                var want = Math.Min(options.Value.DownloadBatch, target - downloaded);
+                SetChannel(s => s with { Phase = AutomationPhase.Downloading, Downloaded = downloaded, Detail = $"downloading up to {want} clips" });
+                var result = await downloader.DownloadAsync(new DownloadRequest(null, want, channel.TwitchUserId), null, ct);
+                total += result.Downloaded;
+                downloaded = await CountAsync();
+                if (result.Downloaded == 0)
+                    break;
+            }
+            SetChannel(s => s with { Phase = AutomationPhase.Idle, LastDownloaded = total, Downloaded = downloaded, LastError = null, Detail = null });
+        }
+        catch (DownloadsBlockedException e)
+        {
+            SetChannel(s => s with { Phase = AutomationPhase.Blocked, LastError = e.Message, Detail = null });
+            logger.LogError("Automation for channel {Channel} is blocked: {Message}", channel.Login, e.Message);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            SetChannel(s => s with { Phase = AutomationPhase.Idle, LastError = e.Message, Detail = null });
+            logger.LogWarning(e, "Automation for channel {Channel} failed", channel.Login);
         }
     }
 

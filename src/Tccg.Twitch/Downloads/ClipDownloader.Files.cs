@@ -22,6 +22,24 @@ public sealed partial class ClipDownloader
         }
     }, ct);
 
+    /// <summary>
+    /// The post-download fingerprint step (<see cref="ClipFingerprinter"/>). A clip is Downloaded whatever happens here:
+    /// a failure to store or compare its fingerprint is logged, never a failed download.
+    /// </summary>
+    private async Task FingerprintAsync(Tccg.Storage.Clips.ClipRecord clip, uint[]? items)
+    {
+        if (!fingerprinter.Enabled || items is null)
+            return;
+        try
+        {
+            await fingerprinter.RecordAsync(clip, items, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Could not check clip {ClipId}'s audio fingerprint for duplicates", clip.TwitchClipId);
+        }
+    }
+
     private void ForgetTemp(string temp)
     {
         TryDelete(temp);

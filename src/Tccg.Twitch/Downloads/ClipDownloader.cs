@@ -14,7 +14,8 @@ namespace Tccg.Twitch.Downloads;
 /// <summary>Which clips one download run takes.</summary>
 /// <param name="GameId">Only this Twitch game; null for every game.</param>
 /// <param name="Limit">At most this many clips.</param>
-public sealed record DownloadRequest(string? GameId, int Limit);
+/// <param name="BroadcasterId">Only this channel's clips (Twitch user id); combined with <paramref name="GameId"/> when both are set.</param>
+public sealed record DownloadRequest(string? GameId, int Limit, string? BroadcasterId = null);
 
 /// <summary>Live counts of a download run.</summary>
 public sealed record DownloadProgress(int Total, int Done, int Downloaded, int Failed, int Unavailable, int NotReady, long Bytes, string? LastClip);
@@ -41,6 +42,7 @@ public sealed partial class ClipDownloader(
     DownloadSettingsProvider downloadSettings,
     ClipFileFetcher fetcher,
     MediaInspector inspector,
+    ClipFingerprinter fingerprinter,
     IClipStore clips,
     IOptions<StorageOptions> storage,
     IOptions<DownloaderOptions> options,
@@ -123,7 +125,7 @@ public sealed partial class ClipDownloader(
                 var landed = 0;
                 try
                 {
-                    var inspected = await inspector.InspectManyAsync([.. batch.Select(f => f.Temp)], abort.Token);
+                    var inspected = await inspector.InspectManyAsync([.. batch.Select(f => f.Temp)], fingerprinter.Enabled, abort.Token);
                     for (; landed < batch.Count; landed++)
                         Finish(batch[landed].Clip, await LandAsync(batch[landed], inspected[landed], abort.Token));
                 }
@@ -171,14 +173,14 @@ public sealed partial class ClipDownloader(
     {
         if (request.Limit <= 0)
             return [];
-        if (request.GameId is null)
+        if (request.GameId is null && request.BroadcasterId is null)
             return await clips.DueForDownloadAsync(request.Limit, ct);
-        var found = await clips.QueryAsync(new ClipQuery { GameId = request.GameId, Status = ClipStatus.Found, Limit = Math.Min(request.Limit, 1000) }, ct);
+        var found = await clips.QueryAsync(new ClipQuery { GameId = request.GameId, BroadcasterId = request.BroadcasterId, Status = ClipStatus.Found, Limit = Math.Min(request.Limit, 1000) }, ct);
         var due = found.Items.ToList();
         if (due.Count < request.Limit)
         {
             var now = time.GetUtcNow();
-            var failed = await clips.QueryAsync(new ClipQuery { GameId = request.GameId, Status = ClipStatus.Failed, Limit = 1000 }, ct);
+            var failed = await clips.QueryAsync(new ClipQuery { GameId = request.GameId, BroadcasterId = request.BroadcasterId, Status = ClipStatus.Failed, Limit = 1000 }, ct);
             due.AddRange(failed.Items.Where(c => c.NextRetryAt is { } at && at <= now).Take(request.Limit - due.Count));
         }
         return due;
@@ -264,8 +266,9 @@ public sealed partial class ClipDownloader(
             Active.TryRemove(temp, out _);
             owned = false;
             // The file is whole and in place: record it even if the run is being cancelled right now.
-            await clips.MarkDownloadedAsync(clip.Id, new DownloadedClipFile(relative.Replace('\\', '/'), bytes, facts, inspection.Loudness.IntegratedLufs),
+            var landed = await clips.MarkDownloadedAsync(clip.Id, new DownloadedClipFile(relative.Replace('\\', '/'), bytes, facts, inspection.Loudness.IntegratedLufs),
                 CancellationToken.None);
+            await FingerprintAsync(landed, inspection.Fingerprint);
             return Outcome.Downloaded;
         }
         catch (IllegalClipTransitionException e)

@@ -30,8 +30,13 @@ public sealed class ClipCollector(HelixClient helix, ILogger<ClipCollector> logg
     /// <summary>Windows queried at once: enough to spend the rate budget while work remains.</summary>
     public int Parallelism { get; init; } = 6;
 
+    public Task<CollectResult> CollectAsync(
+        string gameId, string gameName, TimeWindow range, IProgress<FinderProgress>? progress, CancellationToken ct) =>
+        CollectAsync(ClipScope.Game(gameId), gameName, range, progress, ct);
+
+    /// <summary>Collects a game's or a channel's clips over <paramref name="range"/>; <paramref name="gameName"/> names the source in progress and logs.</summary>
     public async Task<CollectResult> CollectAsync(
-        string gameId, string gameName, TimeWindow range, IProgress<FinderProgress>? progress, CancellationToken ct)
+        ClipScope scope, string gameName, TimeWindow range, IProgress<FinderProgress>? progress, CancellationToken ct)
     {
         var clips = new ConcurrentDictionary<string, HelixClip>(StringComparer.Ordinal);
         var queue = Channel.CreateUnbounded<TimeWindow>();
@@ -64,7 +69,7 @@ public sealed class ClipCollector(HelixClient helix, ILogger<ClipCollector> logg
             {
                 try
                 {
-                    var (hitCap, pages) = await QueryWindowAsync(gameId, window, clips, ct);
+                    var (hitCap, pages) = await QueryWindowAsync(scope, window, clips, ct);
                     Interlocked.Add(ref calls, pages);
                     if (ClipWindows.ShouldSplit(window, hitCap))
                     {
@@ -108,14 +113,14 @@ public sealed class ClipCollector(HelixClient helix, ILogger<ClipCollector> logg
 
     /// <summary>Pages one window; true when it hit the cap.</summary>
     private async Task<(bool HitCap, int Pages)> QueryWindowAsync(
-        string gameId, TimeWindow window, ConcurrentDictionary<string, HelixClip> clips, CancellationToken ct)
+        ClipScope scope, TimeWindow window, ConcurrentDictionary<string, HelixClip> clips, CancellationToken ct)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         string? cursor = null;
         var pages = 0;
         do
         {
-            var page = await helix.GetClipsAsync(gameId, window.Start, window.End, cursor, ct);
+            var page = await helix.GetClipsAsync(scope, window.Start, window.End, cursor, ct);
             pages++;
             var fresh = 0;
             foreach (var clip in page.Data)

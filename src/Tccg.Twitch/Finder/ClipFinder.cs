@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Logging;
 using Tccg.Core.Clips;
 using Tccg.Core.Twitch;
+using Tccg.Storage.Channels;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Games;
 using Tccg.Twitch.Helix;
 
 namespace Tccg.Twitch.Finder;
 
-/// <summary>What one find run did for one game.</summary>
+/// <summary>What one find run did for one game or channel (<see cref="Game"/> is the source's name).</summary>
 public sealed record FindResult(
     string Game, int Collected, int Accepted, int Duplicates, int Windows, int Splits, int Calls, RateBudget Budget);
 
@@ -21,30 +22,46 @@ public sealed class ClipFinder(
     HelixClient helix,
     IClipStore clips,
     IGameStore games,
+    IChannelStore channels,
     HelixRateLimiter limiter,
     TimeProvider time,
     ILogger<ClipFinder> logger)
 {
-    public async Task<FindResult> FindAsync(Game game, ClipPeriod period, IProgress<FinderProgress>? progress, CancellationToken ct)
+    public Task<FindResult> FindAsync(Game game, ClipPeriod period, IProgress<FinderProgress>? progress, CancellationToken ct) =>
+        FindSourceAsync(new Source(ClipScope.Game(game.TwitchGameId), game.Name, game.Filters, game.Schedule.IntervalMinutes,
+            (last, next) => games.SetFindTimesAsync(game.Id, last, next, ct)), period, progress, ct);
+
+    /// <summary>
+    /// The finder for one saved channel: its clips by <c>broadcaster_id</c>, sliced past the cap like a game's, with the
+    /// channel's filters, duplicate marking, and its find times stored. Each clip keeps the game it was clipped in.
+    /// </summary>
+    public Task<FindResult> FindChannelAsync(Channel channel, ClipPeriod period, IProgress<FinderProgress>? progress, CancellationToken ct) =>
+        FindSourceAsync(new Source(ClipScope.Channel(channel.TwitchUserId), channel.Name, channel.Filters, channel.Schedule.IntervalMinutes,
+            (last, next) => channels.SetFindTimesAsync(channel.Id, last, next, ct)), period, progress, ct);
+
+    /// <summary>A game or a channel as the finder sees it.</summary>
+    private sealed record Source(ClipScope Scope, string Name, ClipFilters Filters, int IntervalMinutes, Func<DateTimeOffset, DateTimeOffset?, Task> SetFindTimes);
+
+    private async Task<FindResult> FindSourceAsync(Source game, ClipPeriod period, IProgress<FinderProgress>? progress, CancellationToken ct)
     {
         var startedAt = time.GetUtcNow();
         var range = ClipWindows.ForPeriod(period, startedAt);
-        logger.LogInformation("Finding {Period} clips of {Game} ({Range})", period, game.Name, range);
-        var collected = await collector.CollectAsync(game.TwitchGameId, game.Name, range, progress, ct);
+        logger.LogInformation("Finding {Period} clips of {Source} ({Scope}, {Range})", period, game.Name, game.Scope, range);
+        var collected = await collector.CollectAsync(game.Scope, game.Name, range, progress, ct);
 
-        Report(progress, game, "resolving logins", collected);
+        Report(progress, game.Name, "resolving logins", collected);
         var logins = await ResolveLoginsAsync(collected.Clips, ct);
         var candidates = collected.Clips.Select(c => ToCandidate(c, logins)).ToList();
 
-        var filters = ToFilters(game.Filters);
-        var alreadyKept = filters.PerBroadcasterCap is > 0
-            ? await CountKeptPerBroadcasterAsync(game.TwitchGameId, candidates, ct)
+        var filters = game.Filters;
+        var alreadyKept = filters.PerBroadcasterCap > 0
+            ? await CountKeptPerBroadcasterAsync(game.Scope, candidates, ct)
             : null;
         var accepted = filters.Apply(candidates, alreadyKept);
         var acceptedIds = accepted.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
 
-        Report(progress, game, "saving", collected);
-        var found = collected.Clips.Where(c => acceptedIds.Contains(c.Id)).Select(c => ToFound(c, game.TwitchGameId)).ToList();
+        Report(progress, game.Name, "saving", collected);
+        var found = collected.Clips.Where(c => acceptedIds.Contains(c.Id)).Select(c => ToFound(c, game.Scope)).ToList();
         foreach (var batch in found.Chunk(500))
             await clips.UpsertFoundAsync(batch, ct);
         var acceptedLogins = accepted.Where(c => c.BroadcasterLogin is not null)
@@ -53,21 +70,21 @@ public sealed class ClipFinder(
         if (acceptedLogins.Count > 0)
             await clips.SetBroadcasterLoginsAsync(acceptedLogins, ct);
 
-        Report(progress, game, "checking duplicates", collected);
+        Report(progress, game.Name, "checking duplicates", collected);
         var duplicates = await MarkDuplicatesAsync(accepted, ct);
 
-        var next = game.Schedule.IntervalMinutes > 0 ? startedAt.AddMinutes(game.Schedule.IntervalMinutes) : (DateTimeOffset?)null;
-        await games.SetFindTimesAsync(game.Id, startedAt, next, ct);
+        var next = game.IntervalMinutes > 0 ? startedAt.AddMinutes(game.IntervalMinutes) : (DateTimeOffset?)null;
+        await game.SetFindTimes(startedAt, next);
         var result = new FindResult(game.Name, collected.Clips.Count, accepted.Count, duplicates,
             collected.Windows, collected.Splits, collected.Calls, limiter.Snapshot());
         progress?.Report(new FinderProgress(game.Name, "done", collected.Windows, collected.Windows, collected.Clips.Count, result.Budget));
-        logger.LogInformation("Found {Collected} clips of {Game}; {Accepted} passed the filters, {Duplicates} duplicates",
+        logger.LogInformation("Found {Collected} clips of {Source}; {Accepted} passed the filters, {Duplicates} duplicates",
             result.Collected, game.Name, result.Accepted, result.Duplicates);
         return result;
     }
 
-    private void Report(IProgress<FinderProgress>? progress, Game game, string phase, CollectResult collected) =>
-        progress?.Report(new FinderProgress(game.Name, phase, collected.Windows, collected.Windows, collected.Clips.Count, limiter.Snapshot()));
+    private void Report(IProgress<FinderProgress>? progress, string name, string phase, CollectResult collected) =>
+        progress?.Report(new FinderProgress(name, phase, collected.Windows, collected.Windows, collected.Clips.Count, limiter.Snapshot()));
 
     private async Task<Dictionary<string, string>> ResolveLoginsAsync(IReadOnlyList<HelixClip> found, CancellationToken ct)
     {
@@ -78,14 +95,20 @@ public sealed class ClipFinder(
 
     /// <summary>Clips each broadcaster already has in the bin for this game that this run did not see again.</summary>
     private async Task<Dictionary<string, int>> CountKeptPerBroadcasterAsync(
-        string gameId, IReadOnlyList<ClipCandidate> candidates, CancellationToken ct)
+        ClipScope scope, IReadOnlyList<ClipCandidate> candidates, CancellationToken ct)
     {
         var seen = candidates.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         string? after = null;
         do
         {
-            var page = await clips.QueryAsync(new ClipQuery { GameId = gameId, Limit = 1000, After = after }, ct);
+            var page = await clips.QueryAsync(new ClipQuery
+            {
+                GameId = scope.Kind == ClipSourceKind.Game ? scope.TwitchId : null,
+                BroadcasterId = scope.Kind == ClipSourceKind.Channel ? scope.TwitchId : null,
+                Limit = 1000,
+                After = after,
+            }, ct);
             foreach (var clip in page.Items)
             {
                 if (clip.Status is ClipStatus.Duplicate or ClipStatus.Unavailable || seen.Contains(clip.TwitchClipId))
@@ -138,24 +161,6 @@ public sealed class ClipFinder(
         return marked;
     }
 
-    public static ClipFilters ToFilters(GameFilters f) => new()
-    {
-        Languages = f.Languages,
-        MinViews = f.MinViews,
-        MinDurationSeconds = f.MinDuration > 0 ? f.MinDuration : null,
-        MaxDurationSeconds = f.MaxDuration > 0 ? f.MaxDuration : null,
-        BlockedBroadcasters = f.BlockedBroadcasters,
-        PerBroadcasterCap = f.PerBroadcasterCap > 0 ? f.PerBroadcasterCap : null,
-    };
-
-    public static ClipPeriod ToPeriod(SearchPeriod period) => period switch
-    {
-        SearchPeriod.Day => ClipPeriod.Day,
-        SearchPeriod.Month => ClipPeriod.Month,
-        SearchPeriod.All => ClipPeriod.All,
-        _ => ClipPeriod.Week,
-    };
-
     private static ClipCandidate ToCandidate(HelixClip c, IReadOnlyDictionary<string, string> logins) =>
         new(c.Id, c.BroadcasterId, c.BroadcasterName, logins.GetValueOrDefault(c.BroadcasterId), c.Language, c.ViewCount,
             c.Duration, c.CreatedAt, c.VideoId, c.VodOffset);
@@ -164,7 +169,7 @@ public sealed class ClipFinder(
         new(r.TwitchClipId, r.BroadcasterId, r.BroadcasterName, r.BroadcasterLogin, r.Language, r.ViewCount,
             r.Duration, r.CreatedAt, r.VideoId.Length > 0 ? r.VideoId : null, r.VodOffset);
 
-    private static FoundClip ToFound(HelixClip c, string gameId) => new()
+    private static FoundClip ToFound(HelixClip c, ClipScope scope) => new()
     {
         TwitchClipId = c.Id,
         Url = c.Url ?? $"https://clips.twitch.tv/{c.Id}",
@@ -174,7 +179,8 @@ public sealed class ClipFinder(
         CreatorId = c.CreatorId ?? "",
         CreatorName = c.CreatorName ?? "",
         VideoId = c.VideoId ?? "",
-        GameId = gameId,
+        // A channel's clips keep the category they were clipped in.
+        GameId = scope.Kind == ClipSourceKind.Game ? scope.TwitchId : c.GameId ?? "",
         Language = c.Language,
         Title = c.Title,
         ViewCount = c.ViewCount,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Tccg.Core.Twitch;
 
 namespace Tccg.Twitch.Helix;
 
@@ -55,11 +56,24 @@ public sealed class HelixClient(HttpClient http, ILogger<HelixClient> logger)
         return result;
     }
 
+    /// <summary>The user with this login (case-insensitive), or null when Twitch has none.</summary>
+    public async Task<HelixUser?> GetUserByLoginAsync(string login, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(login);
+        var page = await GetPageAsync<HelixUser>("users?login=" + Uri.EscapeDataString(login.Trim().ToLowerInvariant()), "users by login", ct);
+        return page.Data.Count > 0 ? page.Data[0] : null;
+    }
+
     /// <summary>One page of a game's clips created in <c>[startedAt, endedAt)</c>, most viewed first.</summary>
     public Task<HelixPage<HelixClip>> GetClipsAsync(
-        string gameId, DateTimeOffset startedAt, DateTimeOffset endedAt, string? after, CancellationToken ct, int first = PageSize)
+        string gameId, DateTimeOffset startedAt, DateTimeOffset endedAt, string? after, CancellationToken ct, int first = PageSize) =>
+        GetClipsAsync(ClipScope.Game(gameId), startedAt, endedAt, after, ct, first);
+
+    /// <summary>One page of a game's or a channel's clips created in <c>[startedAt, endedAt)</c>, most viewed first.</summary>
+    public Task<HelixPage<HelixClip>> GetClipsAsync(
+        ClipScope scope, DateTimeOffset startedAt, DateTimeOffset endedAt, string? after, CancellationToken ct, int first = PageSize)
     {
-        var query = new StringBuilder("clips?game_id=").Append(Uri.EscapeDataString(gameId))
+        var query = new StringBuilder("clips?").Append(scope.Parameter).Append('=').Append(Uri.EscapeDataString(scope.TwitchId))
             .Append("&started_at=").Append(Uri.EscapeDataString(Rfc3339(startedAt)))
             .Append("&ended_at=").Append(Uri.EscapeDataString(Rfc3339(endedAt)))
             .Append("&first=").Append(Math.Clamp(first, 1, PageSize).ToString(CultureInfo.InvariantCulture));

@@ -13,7 +13,8 @@ public sealed record HelixGame(
 public sealed record HelixUser(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("login")] string Login,
-    [property: JsonPropertyName("display_name")] string? DisplayName);
+    [property: JsonPropertyName("display_name")] string? DisplayName,
+    [property: JsonPropertyName("profile_image_url")] string? ProfileImageUrl = null);
 
 /// <summary>A clip from <c>/clips</c>, with the quirks of the real API smoothed out.</summary>
 public sealed record HelixClip

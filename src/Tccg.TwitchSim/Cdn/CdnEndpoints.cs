@@ -48,6 +48,8 @@ internal static class CdnEndpoints
         if (offered.Count == 0)
             return Results.NotFound();
         var spec = MediaSpec.For(profile, quality, offered[0].Fps, state.Options.MediaSize, clip.Duration, clip.Id, state.Options.FullSizeMaxSeconds);
+        if (state.Options.DistinctAudio)
+            spec = spec.WithAudioOf(clip, state.Options.MediaSize);
         return Results.File(await state.Media.GetAsync(spec), "video/mp4", enableRangeProcessing: true);
     }
 

@@ -5,15 +5,26 @@ namespace Tccg.TwitchSim.Cdn;
 
 /// <summary>One MP4 the CDN can serve; files are cached by <see cref="FileName"/>, so equal specs share a file.</summary>
 /// <param name="Deciseconds">Length in tenths of a second (clip durations have one decimal).</param>
-internal sealed record MediaSpec(MediaProfile Profile, int Width, int Height, int Fps, int Deciseconds, int SampleRate, int Channels)
+/// <param name="AudioSeed">Non-zero: the audio is the melody of this seed (<see cref="TwitchSimOptions.DistinctAudio"/>), else one tone per format.</param>
+/// <param name="AudioOffsetDeciseconds">Where in the melody the audio starts.</param>
+internal sealed record MediaSpec(MediaProfile Profile, int Width, int Height, int Fps, int Deciseconds, int SampleRate, int Channels,
+    int AudioSeed = 0, int AudioOffsetDeciseconds = 0)
 {
     public bool HasAudio => Channels > 0;
+
+    /// <summary>The spec with <paramref name="clip"/>'s own melody (small media lengthened to 8–10 s so planted pairs share ≥ 6 s).</summary>
+    public MediaSpec WithAudioOf(SimClip clip, MediaSize size) => !HasAudio ? this : this with
+    {
+        AudioSeed = clip.AudioSeed,
+        AudioOffsetDeciseconds = clip.AudioOffsetDeciseconds,
+        Deciseconds = size == MediaSize.Small ? (8 + (int)(WorldGenerator.StableHash(clip.Id) % 3)) * 10 : Deciseconds,
+    };
 
     /// <summary>Length in seconds as ffmpeg reads it ("18.3").</summary>
     public string SecondsText => (Deciseconds / 10.0).ToString("0.0", CultureInfo.InvariantCulture);
 
     public string FileName => string.Create(CultureInfo.InvariantCulture,
-        $"{Profile}-{Width}x{Height}-{Fps}fps-{SecondsText}s-{(HasAudio ? $"{SampleRate}hz{Channels}ch" : "noaudio")}-v2.mp4");
+        $"{Profile}-{Width}x{Height}-{Fps}fps-{SecondsText}s-{(HasAudio ? $"{SampleRate}hz{Channels}ch" : "noaudio")}{(AudioSeed != 0 ? $"-melody{AudioSeed}at{AudioOffsetDeciseconds}" : "")}-v2.mp4");
 
     /// <summary>The native format of a profile: (width, height, fps, sample rate, channels).</summary>
     public static (int Width, int Height, int Fps, int SampleRate, int Channels) Native(MediaProfile profile) => profile switch

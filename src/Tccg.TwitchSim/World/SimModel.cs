@@ -38,6 +38,7 @@ public sealed class SimClip
     private volatile bool _deleted;
     private volatile bool _creating;
     private volatile bool _mediaBroken;
+    private readonly int _audioSeed;
 
     public required string Id { get; init; }
     public required SimUser Broadcaster { get; init; }
@@ -96,4 +97,20 @@ public sealed class SimClip
     }
 
     public double? VodEnd => VodOffset is { } start ? start + Duration : null;
+
+    /// <summary>
+    /// Seeds the clip's melody when the simulator serves distinct audio (<see cref="TwitchSimOptions.DistinctAudio"/>).
+    /// Defaults to a hash of the clip id (every clip its own melody); a planted twin takes its original's.
+    /// </summary>
+    public int AudioSeed
+    {
+        get => _audioSeed != 0 ? _audioSeed : (int)(WorldGenerator.StableHash(Id) & 0x3FFFFFFF) | 1;
+        init => _audioSeed = value;
+    }
+
+    /// <summary>Where in its melody the clip's audio starts, in tenths of a second (a planted twin starts later than its original).</summary>
+    public int AudioOffsetDeciseconds { get; init; }
+
+    /// <summary>The id of the clip whose audio this one repeats (a planted pair), or null.</summary>
+    public string? AudioTwinOf { get; init; }
 }

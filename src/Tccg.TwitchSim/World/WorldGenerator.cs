@@ -42,6 +42,16 @@ internal static class WorldGenerator
 
             for (var i = 0; i < options.LegacyClipsPerGame; i++)
                 clips.Add(MakeLegacy(gameRandom, options, spec, g, broadcasters, creators, usedIds));
+
+            if (options.DistinctAudio && options.PlantedAudioPairsPerGame > 0)
+            {
+                var originals = clips.Where(c => string.Equals(c.GameId, spec.Id, StringComparison.Ordinal) && !c.IsLegacy
+                    && c.Duration >= 8 && c.AudioTwinOf is null && c.Profile != MediaProfile.NoAudio720p30).ToList();
+                var pairRandom = new Random(unchecked(options.Seed * 7919 + g));
+                var planted = Math.Min(options.PlantedAudioPairsPerGame, originals.Count);
+                foreach (var original in originals.OrderBy(_ => pairRandom.Next()).Take(planted).ToList())
+                    clips.Add(MakeAudioTwin(pairRandom, options, original, broadcasters, creators, usedIds));
+            }
         }
 
         var ordered = games.OrderByDescending(x => clips.Count(c => string.Equals(c.GameId, x.Id, StringComparison.Ordinal))).ToList();
@@ -75,6 +85,39 @@ internal static class WorldGenerator
             LeaksOutOfWindow = random.NextDouble() < options.OutOfWindowRate,
             AssetId = random.NextInt64(1_000_000_000L, 9_999_999_999L).ToString(CultureInfo.InvariantCulture),
             IsCreating = random.NextDouble() < options.CreatingRate,
+        };
+    }
+
+    /// <summary>
+    /// The same moment clipped on another channel (a co-stream): same audio from 0–2 s later, another broadcaster and
+    /// creator, no VOD, its own video asset.
+    /// </summary>
+    private static SimClip MakeAudioTwin(Random random, TwitchSimOptions options, SimClip original, List<SimUser> broadcasters,
+        List<SimUser> creators, HashSet<string> usedIds)
+    {
+        var others = broadcasters.Where(b => !string.Equals(b.Id, original.Broadcaster.Id, StringComparison.Ordinal)).ToList();
+        var broadcaster = others.Count > 0 ? others[random.Next(others.Count)] : original.Broadcaster;
+        return new SimClip
+        {
+            Id = MakeSlug(random, usedIds),
+            Broadcaster = broadcaster,
+            Creator = creators[random.Next(creators.Count)],
+            GameId = original.GameId,
+            VideoId = "",
+            VodOffset = null,
+            Language = broadcaster.Language,
+            Title = MakeTitle(random, broadcaster.Language),
+            ViewCount = MakeViews(random),
+            CreatedAt = original.CreatedAt.AddSeconds(-random.Next(1, 60)),
+            Duration = original.Duration,
+            IsFeatured = false,
+            Profile = original.Profile == MediaProfile.Landscape1080p60 ? MediaProfile.Landscape720p30 : MediaProfile.Landscape1080p60,
+            HasPortrait = false,
+            AssetId = random.NextInt64(1_000_000_000L, 9_999_999_999L).ToString(CultureInfo.InvariantCulture),
+            AudioSeed = original.AudioSeed,
+            AudioOffsetDeciseconds = original.AudioOffsetDeciseconds + random.Next(0, 21),
+            AudioTwinOf = original.Id,
+            IsCreating = false,
         };
     }
 

@@ -7,6 +7,7 @@ using Tccg.Core.Clips;
 using Tccg.Core.Configuration;
 using Tccg.Core.Compilations;
 using Tccg.Server.Application;
+using Tccg.Core.Twitch;
 using Tccg.Server.Auth;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Games;
@@ -22,7 +23,7 @@ public sealed record GameView(
     string Name,
     string BoxArtUrl,
     bool Enabled,
-    GameFilters Filters,
+    ClipFilters Filters,
     GameSchedule Schedule,
     DateTimeOffset? LastFindAt,
     DateTimeOffset? NextFindAt,
@@ -32,7 +33,7 @@ public sealed record GameView(
 public sealed record AddGameRequest(string? Name);
 
 /// <summary>Everything of a game an admin may change; omitted parts stay as they are.</summary>
-public sealed record UpdateGameRequest(bool? Enabled, GameFilters? Filters, GameSchedule? Schedule);
+public sealed record UpdateGameRequest(bool? Enabled, ClipFilters? Filters, GameSchedule? Schedule);
 
 /// <summary>Saved Twitch categories: list with counts per status, add by exact name, filters, schedule, enable.</summary>
 public static class GamesApi
@@ -78,21 +79,11 @@ public static class GamesApi
 /// <summary>Limits on game filters and schedules, with messages that name the field.</summary>
 public static class GameRules
 {
-    public static ValidationMessage? Check(GameFilters? filters, GameSchedule? schedule)
+    public static ValidationMessage? Check(ClipFilters? filters, GameSchedule? schedule)
     {
-        if (filters is not null)
-        {
-            if (filters.MinViews < 0)
-                return new("filters.minViews", "must be 0 or more.");
-            if (filters.MinDuration < 0 || !double.IsFinite(filters.MinDuration))
-                return new("filters.minDuration", "must be 0 or more seconds.");
-            if (filters.MaxDuration < 0 || !double.IsFinite(filters.MaxDuration))
-                return new("filters.maxDuration", "must be 0 (no limit) or more seconds.");
-            if (filters.MaxDuration > 0 && filters.MinDuration > filters.MaxDuration)
-                return new("filters.minDuration", "must not exceed filters.maxDuration.");
-            if (filters.PerBroadcasterCap < 0)
-                return new("filters.perBroadcasterCap", "must be 0 (no cap) or more.");
-        }
+        // The filter rules are the one filter type's own; its message starts with the field it names.
+        if (filters?.Check() is { } error)
+            return new(error.Split(' ', 2)[0], error.Split(' ', 2)[1]);
 
         if (schedule is not null)
         {

@@ -39,10 +39,13 @@ public sealed class CompilationService(
         if (EditorLimits.CheckName("name", request.Name) is { } problem)
             throw RuleException.Invalid(problem.Field, problem.Message);
         CheckGameId(request.GameId);
+        if (request.ChannelId is { } channel && (channel.Trim().Length is 0 or > 64 || !channel.Trim().All(char.IsAsciiDigit)))
+            throw RuleException.Invalid("channelId", "must be a Twitch user id");
         var created = await store.CreateAsync(new Compilation
         {
             Name = request.Name!.Trim(),
             GameId = string.IsNullOrWhiteSpace(request.GameId) ? null : request.GameId.Trim(),
+            ChannelId = request.ChannelId?.Trim(),
             OwnerId = caller.Id,
             Shared = request.Shared ?? false,
         }, ct);
@@ -107,15 +110,15 @@ public sealed class CompilationService(
             throw NotFound(id);
     }
 
-    /// <summary>The next downloaded clips of the compilation's game not yet kept or skipped in it, most viewed first.</summary>
+    /// <summary>The next downloaded clips of the compilation's game (or channel) not yet kept or skipped in it, most viewed first.</summary>
     public async Task<IReadOnlyList<ClipRecord>> NextAsync(CurrentUser caller, long id, int count, CancellationToken ct)
     {
         if (count is < 1 or > MaxNext)
             throw RuleException.Invalid("count", $"must be between 1 and {MaxNext}");
         var c = await FindAsync(caller, id, ct);
-        if (string.IsNullOrEmpty(c.GameId))
-            throw RuleException.Conflict($"Compilation {Id(id)} has no game; set its gameId to review clips.");
-        return await clips.NextToReviewAsync(c.GameId, id, count, ct);
+        if (c.ReviewScope is not { } scope)
+            throw RuleException.Conflict($"Compilation {Id(id)} has no game or channel; set its gameId to review clips.");
+        return await clips.NextToReviewAsync(scope, id, count, ct);
     }
 
     public async Task<IReadOnlyList<ReviewEntry>> DecisionsAsync(CurrentUser caller, long id, CancellationToken ct)
@@ -248,7 +251,7 @@ public sealed class CompilationService(
         var estimate = EditorLimits.EstimateSeconds(
             itemViews.Select(i => (i.Clip?.MediaDuration ?? i.Clip?.Duration ?? 0, i.TrimStart, i.TrimEnd)),
             assets.First?.Duration ?? 0, assets.Intro?.Duration ?? 0, assets.Interval?.Duration ?? 0, assets.Outro?.Duration ?? 0);
-        return new CompilationView(c.Id, c.Name, c.GameId, c.OwnerId, c.Shared, c.CreatedAt, c.UpdatedAt, c.Version, itemViews,
+        return new CompilationView(c.Id, c.Name, c.GameId, c.ChannelId, c.OwnerId, c.Shared, c.CreatedAt, c.UpdatedAt, c.Version, itemViews,
             c.FirstAssetId, c.IntroAssetId, c.IntervalAssetId, c.OutroAssetId, music, CompilationSettings.FromJson(c.SettingsJson), assets,
             estimate);
     }

@@ -7,7 +7,8 @@ using Tccg.Storage.Compilations;
 
 namespace Tccg.Server.Features.Compilations;
 
-public sealed record NewCompilationRequest(string? Name, string? GameId, bool? Shared);
+/// <param name="ChannelId">The Twitch user id of a saved channel whose clips are reviewed (instead of a game's).</param>
+public sealed record NewCompilationRequest(string? Name, string? GameId, bool? Shared, string? ChannelId = null);
 
 /// <summary>One timeline item as sent by the editor; a null volume means 1.</summary>
 public sealed record ItemRequest(long ClipId, double? TrimStart, double? TrimEnd, double? Volume);
@@ -51,6 +52,7 @@ public sealed record CompilationView(
     long Id,
     string Name,
     string? GameId,
+    string? ChannelId,
     long? OwnerId,
     bool Shared,
     DateTimeOffset CreatedAt,
