@@ -16,6 +16,12 @@ public sealed class TimelineDocument
     [JsonPropertyName("overlay")] public OverlaySection? Overlay { get; set; }
     [JsonPropertyName("music")] public MusicSection? Music { get; set; }
 
+    /// <summary>The default layout of clip items (other items use <c>fit</c> unless they carry their own).</summary>
+    [JsonPropertyName("layout")] public LayoutSection? Layout { get; set; }
+
+    /// <summary>The clip title drawn at the top of the safe area (one-clip shorts).</summary>
+    [JsonPropertyName("caption")] public CaptionSection? Caption { get; set; }
+
     /// <summary>A media file placed between consecutive clip items.</summary>
     [JsonPropertyName("interval")] public string? Interval { get; set; }
 
@@ -66,6 +72,17 @@ public sealed class TimelineItem
     [JsonPropertyName("streamer")] public StreamerRef? Streamer { get; set; }
     [JsonPropertyName("title")] public string? Title { get; set; }
     [JsonPropertyName("url")] public string? Url { get; set; }
+
+    /// <summary>This item's own layout; clips without one take the top-level <c>layout</c>.</summary>
+    [JsonPropertyName("layout")] public LayoutSection? Layout { get; set; }
+}
+
+public sealed class CaptionSection
+{
+    [JsonPropertyName("enabled")] public bool? Enabled { get; set; }
+
+    /// <summary>How long the caption shows from the clip's start; 0 or left out: the whole clip.</summary>
+    [JsonPropertyName("seconds")] public double? Seconds { get; set; }
 }
 
 public sealed class StreamerRef

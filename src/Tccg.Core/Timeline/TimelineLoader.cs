@@ -111,6 +111,8 @@ public static partial class TimelineLoader
                 errors.Add($"{label}: trimEnd ({F(e)}) must be greater than trimStart ({F(item.TrimStart ?? 0)})");
             if (item.Volume is { } v && (v < 0 || v > 2 || !double.IsFinite(v)))
                 errors.Add($"{label}: volume must be between 0 and 2 (found {F(v)})");
+            if (item.Layout is { } layout)
+                LayoutRules.Validate(layout, $"{label}: layout", errors);
             if (k == ItemKind.Clip)
             {
                 if (string.IsNullOrWhiteSpace(item.Streamer?.Name))
@@ -158,6 +160,10 @@ public static partial class TimelineLoader
             if (v.OutlineColor is { } oc && !ColorPattern().IsMatch(oc))
                 errors.Add("overlay.outlineColor must be a colour name or #RRGGBB[AA]");
         }
+        if (doc.Layout is { } layout)
+            LayoutRules.Validate(layout, "layout", errors);
+        if (doc.Caption is { Seconds: { } cs } && (cs < 0 || cs > 3600 || !double.IsFinite(cs)))
+            errors.Add("caption.seconds must be between 0 and 3600");
         if (doc.Music is { } m)
         {
             if (m.Volume is { } mv && (mv < 0 || mv > 2))

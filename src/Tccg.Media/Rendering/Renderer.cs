@@ -160,8 +160,14 @@ public sealed class Renderer(
             var font = await fonts.ResolveAsync(ov.Font, e.StreamerName.Trim(), ct);
             overlay = new OverlaySpec(font.Text, font.FontFile, ov.Color, ov.OutlineColor, ov.Position, ov.Seconds);
         }
+        OverlaySpec? caption = null;
+        if (settings.Caption is { Enabled: true } c && e.Kind == ItemKind.Clip && !string.IsNullOrWhiteSpace(e.Title))
+        {
+            var font = await fonts.ResolveAsync(ov.Font, e.Title.Trim(), ct);
+            caption = new OverlaySpec(font.Text, font.FontFile, ov.Color, ov.OutlineColor, OverlayPosition.TopCenter, c.Seconds);
+        }
         return new SegmentSpec(FileIdentity.Of(e.FilePath), f.HasVideo, f.HasAudio, f.Width, f.Height, e.TrimStart,
-            frames, samples, overlay, o);
+            frames, samples, overlay, o, e.Layout, caption);
     }
 
     private static double Gain(double lufs, double target) =>
@@ -207,18 +213,15 @@ public sealed class Renderer(
             var videoTemp = job.Video ? SegmentCache.VideoTemp(cacheDir, s.VideoKey, tag) : null;
             var audioTemp = job.Audio ? SegmentCache.AudioTemp(cacheDir, s.AudioKey, tag) : null;
             string? textFile = null;
+            string? captionFile = null;
             try
             {
                 if (job.Video && s.Overlay is { } ov)
-                {
-                    textFile = SegmentCache.TextFile(cacheDir, ov.Text);
-                    if (File.Exists(textFile))
-                        CacheTrimmer.MarkUsed(textFile, time);
-                    else
-                        await AtomicFile.WriteTextAsync(textFile, ov.Text, token);
-                }
+                    textFile = await TextFileAsync(cacheDir, ov.Text, token);
+                if (job.Video && s.Caption is { } caption)
+                    captionFile = await TextFileAsync(cacheDir, caption.Text, token);
                 var parser = new FfmpegProgressParser();
-                var args = SegmentCommand.Build(s, videoTemp, audioTemp, textFile);
+                var args = SegmentCommand.Build(s, videoTemp, audioTemp, textFile, captionFile);
                 ProcessResult run;
                 try
                 {
@@ -255,6 +258,17 @@ public sealed class Renderer(
                 AtomicFile.TryDelete(audioTemp);
             }
         });
+    }
+
+    /// <summary>The cache's file holding <paramref name="text"/> for drawtext, written once and marked used.</summary>
+    private async Task<string> TextFileAsync(string cacheDir, string text, CancellationToken ct)
+    {
+        var file = SegmentCache.TextFile(cacheDir, text);
+        if (File.Exists(file))
+            CacheTrimmer.MarkUsed(file, time);
+        else
+            await AtomicFile.WriteTextAsync(file, text, ct);
+        return file;
     }
 
     private async Task AssembleAsync(string outputPath, List<SegmentSpec> specs, List<AudioPart> audio, string cacheDir, long totalSamples,
