@@ -41,6 +41,35 @@ public sealed class LayoutRenderTests(MediaFactory media) : IClassFixture<MediaF
         var video = Assert.Single(await Analysis.StreamsAsync(world.Output), s => s.CodecType == "video");
         Assert.Equal((180, 320, 30L), (video.Width, video.Height, video.Frames));
         Assert.Equal(1.0, result.DurationSeconds, 3);
+
+        // The upload thumbnail of a portrait render is 1080x1920, laid out like the video.
+        var thumb = Assert.Single(await Analysis.StreamsAsync(result.ThumbnailPath));
+        Assert.Equal((1080, 1920), (thumb.Width, thumb.Height));
+        var thumbTop = await Analysis.CropColorAsync(result.ThumbnailPath, 0, 40, 40, 1000, 600);
+        var thumbBottom = await Analysis.CropColorAsync(result.ThumbnailPath, 0, 40, 900, 1000, 900);
+        Assert.True(IsFacecam(thumbTop), $"thumbnail top {thumbTop}");
+        Assert.True(IsGameplay(thumbBottom), $"thumbnail bottom {thumbBottom}");
+    }
+
+    [Fact]
+    public async Task Thumbnail_IsTheFirstClipsLoudestSecond_At1280x720()
+    {
+        using var world = new RenderWorld();
+        var intro = world.Add(await media.ClipAsync("th-intro.mp4", 1.0, markAt: 0.5), "intro.mp4");
+        // A quiet tone with a loud 50 ms beep at 2.2 s: the loudest second is 2–3 s, the thumbnail its middle.
+        var clip = world.Add(await media.ClipAsync("th-a.mp4", 3.0, markAt: 2.2), "clips/a.mp4");
+        var doc = RenderWorld.Small();
+        doc.Items = [new TimelineItem { Kind = "intro", File = intro }, RenderWorld.Clip(clip, "A", "a")];
+
+        var result = await world.RenderAsync(doc);
+
+        var thumb = Assert.Single(await Analysis.StreamsAsync(result.ThumbnailPath));
+        Assert.Equal((1280, 720), (thumb.Width, thumb.Height));
+        var small = await Analysis.ScaledPixelsAsync(result.ThumbnailPath, 320, 180);
+        var atLoudest = await Analysis.CropPixelsAsync(world.Output, 1.0 + 2.5, 0, 0, 320, 180);
+        var atStart = await Analysis.CropPixelsAsync(world.Output, 1.0 + 0.5, 0, 0, 320, 180);
+        Assert.True(OverlayTests.MeanDiff(small, atLoudest) < 6, $"loudest: {OverlayTests.MeanDiff(small, atLoudest)}");
+        Assert.True(OverlayTests.MeanDiff(small, atStart) > OverlayTests.MeanDiff(small, atLoudest) + 5, $"start: {OverlayTests.MeanDiff(small, atStart)}");
     }
 
     [Fact]

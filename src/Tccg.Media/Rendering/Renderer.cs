@@ -135,6 +135,8 @@ public sealed class Renderer(
         }
         await AssembleAsync(request.OutputPath, specs, audio, cacheDir, totalSamples, music, settings, tracker, ct);
 
+        await WriteThumbnailAsync(request.OutputPath, plan, specs, cacheDir, ct);
+
         var pieces = plan.Zip(specs, (e, s) => new DescribedPiece(e.Kind, e.StreamerName, e.StreamerLogin, e.Title, s.Seconds)).ToList();
         var descriptionPath = Path.ChangeExtension(request.OutputPath, ".txt");
         await AtomicFile.WriteTextAsync(descriptionPath, VideoDescription.Build(pieces), ct);
@@ -258,6 +260,30 @@ public sealed class Renderer(
                 AtomicFile.TryDelete(audioTemp);
             }
         });
+    }
+
+    /// <summary>
+    /// <c>NAME.jpg</c> beside the output (see <see cref="Thumbnail"/>): the first clip (else the first piece) at the
+    /// loudest second of its audio segment.
+    /// </summary>
+    private async Task WriteThumbnailAsync(string outputPath, IReadOnlyList<PlanEntry> plan, IReadOnlyList<SegmentSpec> specs, string cacheDir, CancellationToken ct)
+    {
+        var index = Math.Max(0, plan.ToList().FindIndex(e => e.Kind == ItemKind.Clip));
+        var spec = specs[index];
+        var offset = spec.HasAudio ? Thumbnail.LoudestSecond(SegmentCache.AudioFile(cacheDir, spec.AudioKey)) + 0.5 : 0;
+        offset = Math.Min(offset, Math.Max(0, spec.Seconds - 1.0 / spec.Output.Fps));
+        var textFile = spec.Overlay is { } ov ? await TextFileAsync(cacheDir, ov.Text, ct) : null;
+        var jpg = Path.ChangeExtension(outputPath, ".jpg");
+        var temp = jpg + "." + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture) + ".tmp.jpg";
+        try
+        {
+            await runner.FfmpegAsync(Thumbnail.Command(spec, offset, textFile, temp), null, ct);
+            File.Move(temp, jpg, overwrite: true);
+        }
+        finally
+        {
+            AtomicFile.TryDelete(temp);
+        }
     }
 
     /// <summary>The cache's file holding <paramref name="text"/> for drawtext, written once and marked used.</summary>
