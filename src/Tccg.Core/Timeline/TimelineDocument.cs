@@ -19,6 +19,9 @@ public sealed class TimelineDocument
     /// <summary>The default layout of clip items (other items use <c>fit</c> unless they carry their own).</summary>
     [JsonPropertyName("layout")] public LayoutSection? Layout { get; set; }
 
+    /// <summary>The text written as <c>NAME.txt</c> beside the video instead of the built credits and chapters (one-clip shorts).</summary>
+    [JsonPropertyName("description")] public string? Description { get; set; }
+
     /// <summary>The clip title drawn at the top of the safe area (one-clip shorts).</summary>
     [JsonPropertyName("caption")] public CaptionSection? Caption { get; set; }
 

@@ -139,7 +139,7 @@ public sealed class Renderer(
 
         var pieces = plan.Zip(specs, (e, s) => new DescribedPiece(e.Kind, e.StreamerName, e.StreamerLogin, e.Title, s.Seconds)).ToList();
         var descriptionPath = Path.ChangeExtension(request.OutputPath, ".txt");
-        await AtomicFile.WriteTextAsync(descriptionPath, VideoDescription.Build(pieces), ct);
+        await AtomicFile.WriteTextAsync(descriptionPath, request.Timeline.Description ?? VideoDescription.Build(pieces), ct);
 
         tracker.Report(RenderStage.Done, 100);
         var result = new RenderResult(request.OutputPath, descriptionPath, (double)totalSamples / SegmentSpec.SampleRate,
