@@ -74,6 +74,25 @@ public sealed record Layout(LayoutMode Mode, LayoutRect? Rect = null, LayoutRect
         };
     }
 
+    /// <summary>A stored layout object (JSON, as <see cref="ToSection"/> writes it); null when empty, broken or invalid.</summary>
+    public static Layout? FromJson(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+            return null;
+        try
+        {
+            if (System.Text.Json.JsonSerializer.Deserialize<LayoutSection>(json) is not { } section)
+                return null;
+            var errors = new List<string>();
+            LayoutRules.Validate(section, "layout", errors);
+            return errors.Count == 0 ? From(section) : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     public LayoutSection ToSection() => new()
     {
         Mode = LayoutRules.Name(Mode),

@@ -239,6 +239,11 @@ internal static class Schema
             d.DropIndex("ix_clips_game_status_views", "clips"),
             "CREATE INDEX IF NOT EXISTS ix_clips_game_status_views ON clips (game_id, status, view_count, id, created_at)",
         ]),
+        new(8, "clips keep Twitch's portrait crop boxes", _ =>
+        [
+            // A timeline layout object (JSON): the clip's default stacked / crop layout in vertical compilations.
+            "ALTER TABLE clips ADD COLUMN portrait_layout TEXT NULL",
+        ]),
     ];
 
     public static int Latest => Migrations[^1].Version;
