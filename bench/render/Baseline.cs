@@ -10,7 +10,7 @@ namespace Tccg.Bench.Render;
 
 /// <summary>
 /// The baseline: one ffmpeg command with one filtergraph doing the same trims, scaling, frame rate,
-/// overlays, loudness gains and volumes, concat and music mix, encoded in one pass.
+/// overlays, layouts (crops, stacking, blurred fills), loudness gains and volumes, concat and music mix, encoded in one pass.
 /// </summary>
 internal static partial class Baseline
 {
@@ -44,7 +44,7 @@ internal static partial class Baseline
                 await File.WriteAllTextAsync(textFile, font.Text);
             }
             var spec = new SegmentSpec(FileIdentity.Of(e.FilePath), facts.HasVideo, facts.HasAudio, facts.Width, facts.Height, e.TrimStart,
-                frames, samples, overlay, o);
+                frames, samples, overlay, o, e.Layout);
             args.AddRange(["-ss", FilterEscaping.Num(e.TrimStart), "-t", FilterEscaping.Num(spec.Seconds + 0.1), "-i", e.FilePath]);
             graph.Add(Relabel(SegmentCommand.VideoChain(spec, $"{i}:v:0", textFile), i));
             var audioChain = SegmentCommand.AudioChain(spec, $"{i}:a:0", measure: false);
@@ -75,6 +75,6 @@ internal static partial class Baseline
     private static string Relabel(string chain, int i) =>
         Labels().Replace(chain, m => $"[{m.Groups[1].Value}_{i.ToString(CultureInfo.InvariantCulture)}]");
 
-    [GeneratedRegex(@"\[(bgin|fgin|bg|fg|filled|v|a)\]")]
+    [GeneratedRegex(@"\[(bgin|fgin|bg|fg|topin|botin|top|bot|filled|v|a)\]")]
     private static partial Regex Labels();
 }

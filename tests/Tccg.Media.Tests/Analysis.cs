@@ -98,5 +98,43 @@ internal static class Analysis
         }
     }
 
+    /// <summary>The first frame scaled to <paramref name="w"/>x<paramref name="h"/>, grey.</summary>
+    public static async Task<byte[]> ScaledPixelsAsync(string path, int w, int h)
+    {
+        var file = Path.Combine(Path.GetTempPath(), "tccg-scaled-" + Guid.NewGuid().ToString("N") + ".gray");
+        try
+        {
+            await Runner.FfmpegAsync(["-v", "error", "-i", path, "-frames:v", "1", "-vf", $"scale={w}:{h},format=gray", "-f", "rawvideo", "-y", file], null, CancellationToken.None);
+            return await File.ReadAllBytesAsync(file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>The mean red, green and blue (0–255) of a crop of one frame at <paramref name="seconds"/>.</summary>
+    public static async Task<(double R, double G, double B)> CropColorAsync(string path, double seconds, int x, int y, int w, int h)
+    {
+        var file = Path.Combine(Path.GetTempPath(), "tccg-crop-" + Guid.NewGuid().ToString("N") + ".rgb");
+        try
+        {
+            // An image has no time to seek to: -ss 0 on a JPEG yields no frame at all.
+            string[] seek = seconds > 0 ? ["-ss", seconds.ToString("0.###", CultureInfo.InvariantCulture)] : [];
+            await Runner.FfmpegAsync(["-v", "error", .. seek, "-i", path, "-frames:v", "1",
+                "-vf", $"crop={w}:{h}:{x}:{y},format=rgb24", "-f", "rawvideo", "-y", file], null, CancellationToken.None);
+            var px = await File.ReadAllBytesAsync(file);
+            double r = 0, g = 0, b = 0;
+            for (var i = 0; i + 2 < px.Length; i += 3)
+                (r, g, b) = (r + px[i], g + px[i + 1], b + px[i + 2]);
+            var n = px.Length / 3.0;
+            return (r / n, g / n, b / n);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static string EscapeMovie(string path) => Rendering.FilterEscaping.Value(path);
 }

@@ -16,13 +16,13 @@ public sealed class MediaFactory : IDisposable
     /// at <paramref name="markAt"/> seconds when given, a steady tone otherwise quietly underneath.
     /// </summary>
     public Task<string> ClipAsync(string name, double seconds, int width = 320, int height = 180, int fps = 30,
-        int sampleRate = 48000, int channels = 2, bool audio = true, double? markAt = null, double toneDb = -20)
+        int sampleRate = 48000, int channels = 2, bool audio = true, double? markAt = null, double toneDb = -20, string? rate = null)
     {
         lock (_made)
         {
             if (!_made.TryGetValue(name, out var task))
             {
-                task = MakeClipAsync(name, seconds, width, height, fps, sampleRate, channels, audio, markAt, toneDb);
+                task = MakeClipAsync(name, seconds, width, height, fps, sampleRate, channels, audio, markAt, toneDb, rate);
                 _made[name] = task;
             }
             return task;
@@ -30,13 +30,13 @@ public sealed class MediaFactory : IDisposable
     }
 
     private async Task<string> MakeClipAsync(string name, double seconds, int width, int height, int fps,
-        int sampleRate, int channels, bool audio, double? markAt, double toneDb)
+        int sampleRate, int channels, bool audio, double? markAt, double toneDb, string? rate = null)
     {
         var path = Path.Combine(Dir, name);
         var inv = CultureInfo.InvariantCulture;
         var dur = seconds.ToString("0.###", inv);
         // Dark moving pattern so a white flash stands out; the flash is one frame of full white.
-        var video = $"testsrc2=s={width}x{height}:r={fps}:d={dur},eq=brightness=-0.3";
+        var video = $"testsrc2=s={width}x{height}:r={rate ?? fps.ToString(inv)}:d={dur},eq=brightness=-0.3";
         if (markAt is { } m)
         {
             var frame = (int)Math.Round(m * fps);
@@ -58,6 +58,32 @@ public sealed class MediaFactory : IDisposable
         args.AddRange(["-movflags", "+faststart", path]);
         await _runner.FfmpegAsync(args, null, CancellationToken.None);
         return path;
+    }
+
+    /// <summary>Gameplay and facecam colours of <see cref="FacecamClipAsync"/>.</summary>
+    public const string GameplayColor = "0x1E3CDC", FacecamColor = "0xDC1E1E";
+
+    /// <summary>
+    /// A "stream" clip: blue gameplay with a red facecam square in the top-right corner (x 0.75–1, y 0–0.25 of the
+    /// frame) and a quiet tone.
+    /// </summary>
+    public Task<string> FacecamClipAsync(string name, double seconds, int width = 320, int height = 180)
+    {
+        lock (_made)
+        {
+            if (!_made.TryGetValue(name, out var task))
+            {
+                var path = Path.Combine(Dir, name);
+                var inv = CultureInfo.InvariantCulture;
+                var dur = seconds.ToString("0.###", inv);
+                var video = $"color=c={GameplayColor}:s={width}x{height}:r=30:d={dur},drawbox=x={(width * 3 / 4).ToString(inv)}:y=0:w={(width / 4).ToString(inv)}:h={(height / 4).ToString(inv)}:color={FacecamColor}:t=fill";
+                task = _runner.FfmpegAsync(["-v", "error", "-y", "-f", "lavfi", "-i", video, "-f", "lavfi", "-i", $"sine=f=220:sample_rate=48000:d={dur}",
+                        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", path],
+                    null, CancellationToken.None).ContinueWith(t => t.IsFaulted ? throw t.Exception! : path, TaskScheduler.Default);
+                _made[name] = task;
+            }
+            return task;
+        }
     }
 
     public async Task<string> MusicAsync(string name, double seconds, double freq = 330)

@@ -86,7 +86,7 @@ public sealed class OverlayTests(MediaFactory media) : IClassFixture<MediaFactor
             Assert.Contains(n, description, StringComparison.Ordinal);
     }
 
-    private static double MeanDiff(byte[] a, byte[] b)
+    internal static double MeanDiff(byte[] a, byte[] b)
     {
         Assert.Equal(a.Length, b.Length);
         double sum = 0;

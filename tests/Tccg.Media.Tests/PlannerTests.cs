@@ -65,7 +65,7 @@ public sealed class PlannerTests
     {
         var overlay = new OverlaySpec("it's: 100%", "/fonts/My Font's.ttf", "white", "#000000", OverlayPosition.BottomRight, 5);
 
-        var filter = SegmentCommand.DrawText(overlay, "/cache/t-1.txt", 1080);
+        var filter = SegmentCommand.DrawText(overlay, "/cache/t-1.txt", 1920, 1080);
 
         Assert.StartsWith(@"drawtext=fontfile=/fonts/My Font\\\'s.ttf:textfile=/cache/t-1.txt:expansion=none", filter, StringComparison.Ordinal);
         Assert.DoesNotContain("100%", filter, StringComparison.Ordinal);

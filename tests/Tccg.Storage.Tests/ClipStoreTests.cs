@@ -92,6 +92,20 @@ public abstract class ClipStoreTests(ITestDatabase provider) : StorageTestBase(p
     }
 
     [Fact]
+    public async Task MarkDownloaded_WithTwitchPortraitBoxes_KeepsThemWithTheClip()
+    {
+        var game = Unique("g");
+        var clip = Clip(game, 10);
+        await Store.UpsertFoundAsync([clip], Ct);
+        var id = (await Store.GetByTwitchIdAsync(clip.TwitchClipId, Ct))!.Id;
+        const string boxes = """{"mode":"stacked","top":{"x":0.75,"y":0,"w":0.25,"h":0.3},"bottom":{"x":0.2,"y":0,"w":0.6,"h":1},"split":0.35}""";
+
+        await Store.MarkDownloadedAsync(id, File("a") with { PortraitLayout = boxes }, Ct);
+
+        Assert.Equal(boxes, (await Store.GetAsync(id, Ct))!.PortraitLayout);
+    }
+
+    [Fact]
     public async Task UpsertFound_ManyClips_AllStoredOnce()
     {
         var game = Unique("g");

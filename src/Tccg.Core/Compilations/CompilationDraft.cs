@@ -22,8 +22,10 @@ public sealed record DraftAsset(long Id, AssetRole Kind, DraftMedia Media);
 
 /// <summary>A clip-bin clip the compilation refers to; <see cref="Media"/> is null while it has no file.</summary>
 /// <param name="CreatorName">Who clipped it on Twitch (Helix <c>creator_name</c>), credited as "clipped by NAME".</param>
+/// <param name="Portrait">The clip's default layout in vertical compilations (from Twitch's crop boxes), if any.</param>
+/// <param name="Game">The clip's game name, for hashtags in a short's description.</param>
 public sealed record DraftClip(long Id, ClipStatus Status, DraftMedia? Media, string BroadcasterId, string BroadcasterName,
-    string? BroadcasterLogin, string Title, string Url, string? CreatorName = null);
+    string? BroadcasterLogin, string Title, string Url, string? CreatorName = null, Layout? Portrait = null, string? Game = null);
 
 /// <summary>One timeline item; <see cref="Clip"/> is null when the clip id is not in the clip bin.</summary>
 public sealed record DraftItem(long ClipId, double? TrimStart, double? TrimEnd, double Volume, DraftClip? Clip);

@@ -11,6 +11,18 @@ public sealed class CompilationSettings
     [JsonPropertyName("overlay")] public OverlaySection? Overlay { get; set; }
     [JsonPropertyName("credits")] public CreditsSection? Credits { get; set; }
 
+    /// <summary>youtube, shorts, tiktok, reels or custom (see <see cref="PlatformTargets"/>); left out: custom.</summary>
+    [JsonPropertyName("target")] public string? Target { get; set; }
+
+    /// <summary>The default layout of the clips; left out: fit, or blur on a vertical target. Twitch's crop boxes of a clip come first.</summary>
+    [JsonPropertyName("layout")] public LayoutSection? Layout { get; set; }
+
+    /// <summary>The clip-title caption at the top of the safe area.</summary>
+    [JsonPropertyName("caption")] public CaptionSection? Caption { get; set; }
+
+    /// <summary>The parsed target; null when left out or misspelt (<see cref="EditorRules"/> reports the latter).</summary>
+    [JsonIgnore] public PlatformTarget? PlatformTarget => PlatformTargets.Parse(Target);
+
     public string ToJson() => JsonSerializer.Serialize(this, CompilationJson.Options);
 
     /// <summary>Reads stored settings; an empty or broken document reads as no settings.</summary>

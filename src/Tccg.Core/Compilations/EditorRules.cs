@@ -71,6 +71,7 @@ public static class EditorRules
                 messages.Add(new(at, $"{Label(item)}: its file is missing from the clip bin"));
         }
 
+        CheckLength(draft, rules, messages);
         Require(rules.EnforceFirstClip, draft.First, "firstAssetId", "a first clip", "EnforceFirstClip", messages);
         Require(rules.EnforceIntro, draft.Intro, "introAssetId", "an intro", "EnforceIntro", messages);
         Require(rules.EnforceInterval, draft.Interval, "intervalAssetId", "an interval", "EnforceInterval", messages);
@@ -81,6 +82,27 @@ public static class EditorRules
                 messages.Add(new(field, $"asset {asset.Id}: its file is missing from the assets folder"));
         }
         return messages;
+    }
+
+    /// <summary>How long the rendered compilation lasts, from the probed durations (parts of unknown length count 0).</summary>
+    public static double Seconds(CompilationDraft draft)
+    {
+        double Piece(DraftMedia? media, double? from, double? to) =>
+            media?.Duration is { } d ? Math.Max(0, Math.Min(to ?? d, d) - Math.Min(from ?? 0, d)) : 0;
+        var clips = draft.Items.Sum(i => Piece(i.Clip?.Media, i.TrimStart, i.TrimEnd));
+        var assets = new[] { draft.First, draft.Intro, draft.Outro }.Sum(a => Piece(a.Asset?.Media, null, null));
+        var intervals = draft.Items.Count > 1 ? (draft.Items.Count - 1) * Piece(draft.Interval.Asset?.Media, null, null) : 0;
+        return clips + assets + intervals;
+    }
+
+    /// <summary>The target's length limit (configuration): over it, submit is blocked with the excess shown.</summary>
+    private static void CheckLength(CompilationDraft draft, EditorOptions rules, List<ValidationMessage> messages)
+    {
+        if (draft.Settings.PlatformTarget is not { } target || PlatformTargets.MaxSeconds(target, rules) is not { } max)
+            return;
+        var seconds = Seconds(draft);
+        if (seconds > max + DurationSlack)
+            messages.Add(new("settings.target", $"{PlatformTargets.Title(target)} videos may last at most {F(max)} s: this compilation lasts {F(seconds)} s, {F(seconds - max)} s too long (trim or remove clips, or pick another target)"));
     }
 
     private static void CheckTrims(DraftItem item, string at, string label, List<ValidationMessage> messages)
@@ -140,7 +162,11 @@ public static class EditorRules
             Output = draft.Settings.Output,
             Overlay = draft.Settings.Overlay,
             Music = new MusicSection { Volume = draft.Music.Volume },
+            Layout = draft.Settings.Layout,
+            Caption = draft.Settings.Caption,
         };
+        if (draft.Settings.Target is { } target && PlatformTargets.Parse(target) is null)
+            messages.Add(new("settings.target", $"target must be {string.Join(", ", PlatformTargets.Names)} (found {target})"));
         foreach (var error in TimelineLoader.Validate(doc))
         {
             if (error.StartsWith("items", StringComparison.Ordinal) || error.StartsWith("version", StringComparison.Ordinal))

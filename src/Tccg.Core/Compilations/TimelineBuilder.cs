@@ -13,6 +13,9 @@ public static class TimelineBuilder
     public static FrozenTimeline Build(CompilationDraft draft)
     {
         var frozen = new FrozenTimeline { Name = draft.Name };
+        var target = draft.Settings.PlatformTarget;
+        var output = PlatformTargets.Output(target, draft.Settings.Output);
+        var vertical = output is { Width: { } w, Height: { } h } && h > w;
         var items = new List<TimelineItem>();
 
         void AddAsset(AssetChoice choice, ItemKind kind)
@@ -40,6 +43,8 @@ public static class TimelineBuilder
                 Title = clip.Title,
                 Url = clip.Url,
                 Clipper = string.IsNullOrWhiteSpace(clip.CreatorName) ? null : clip.CreatorName,
+                // Twitch's own crop boxes are the clip's default in vertical compilations.
+                Layout = vertical ? clip.Portrait?.ToSection() : null,
             });
             Remember(frozen, media);
             if (!frozen.ClipIds.Contains(clip.Id))
@@ -55,9 +60,11 @@ public static class TimelineBuilder
         frozen.Timeline = new TimelineDocument
         {
             Version = TimelineDocument.CurrentVersion,
-            Output = draft.Settings.Output,
+            Output = output,
             Overlay = draft.Settings.Overlay,
             Credits = draft.Settings.Credits,
+            Layout = draft.Settings.Layout ?? (vertical ? Layout.Blur.ToSection() : null),
+            Caption = draft.Settings.Caption,
             Interval = draft.Interval.Asset?.Media.Path,
             Music = tracks.Count == 0 ? null : new MusicSection
             {

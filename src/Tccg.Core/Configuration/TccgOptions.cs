@@ -266,6 +266,16 @@ public sealed class EditorOptions
     public bool EnforceOutro { get; set; }
     public bool EnforceInterval { get; set; }
     public bool EnforceFirstClip { get; set; }
+
+    /// <summary>Longest YouTube Shorts compilation in seconds (0: no limit); platforms change these.</summary>
+    [Range(0, 86400, ErrorMessage = Section + ":ShortsMaxSeconds must be between 0 (no limit) and 86400.")]
+    public int ShortsMaxSeconds { get; set; } = 180;
+
+    [Range(0, 86400, ErrorMessage = Section + ":TikTokMaxSeconds must be between 0 (no limit) and 86400.")]
+    public int TikTokMaxSeconds { get; set; } = 600;
+
+    [Range(0, 86400, ErrorMessage = Section + ":ReelsMaxSeconds must be between 0 (no limit) and 86400.")]
+    public int ReelsMaxSeconds { get; set; } = 180;
 }
 
 /// <summary><c>Tccg:Downloader</c>.</summary>

@@ -4,6 +4,7 @@ namespace Tccg.Core.Timeline;
 /// <param name="ItemIndex">The index in <c>items</c>, or null for the top-level interval inserted between clips.</param>
 /// <param name="FilePath">Full path of the media file.</param>
 /// <param name="TrimEnd">Seconds from the file start where the piece ends; null for the end of the file.</param>
+/// <param name="Layout">The piece's layout; null: none given, <c>output.fill</c> decides (blur for narrower pictures, else fit).</param>
 public sealed record PlanEntry(
     int? ItemIndex,
     ItemKind Kind,
@@ -15,7 +16,8 @@ public sealed record PlanEntry(
     string? StreamerLogin,
     string? Title,
     string? Url,
-    string? Clipper = null)
+    string? Clipper = null,
+    Layout? Layout = null)
 {
     public string Label => ItemIndex is { } i ? $"items[{i}] ({TimelineNames.Name(Kind)})" : "interval";
 }
@@ -40,7 +42,7 @@ public static class RenderPlan
                 entries.Add(new PlanEntry(null, ItemKind.Interval, interval, 0, null, 1.0, null, null, null, null));
             entries.Add(new PlanEntry(i, kind, Full(baseDir, item.File!), item.TrimStart ?? 0, item.TrimEnd, item.Volume ?? 1.0,
                 item.Streamer?.Name, item.Streamer?.Login, item.Title, item.Url,
-                doc.Credits?.ClippedBy == false ? null : item.Clipper));
+                doc.Credits?.ClippedBy == false ? null : item.Clipper, LayoutOf(doc, item, kind)));
         }
         return entries;
     }
@@ -79,6 +81,12 @@ public static class RenderPlan
     /// <summary>Audio samples at <paramref name="sampleRate"/> that last exactly as long as <paramref name="frames"/> video frames.</summary>
     public static long Samples(int frames, int fps, int sampleRate = 48000) =>
         (long)Math.Round((double)frames * sampleRate / fps, MidpointRounding.AwayFromZero);
+
+    /// <summary>An item's own layout, else the top-level one for clips; null when neither is given.</summary>
+    public static Layout? LayoutOf(TimelineDocument doc, TimelineItem item, ItemKind kind) =>
+        item.Layout is { } own ? Layout.From(own)
+        : kind == ItemKind.Clip && doc.Layout is { } shared ? Layout.From(shared)
+        : null;
 
     private static string Full(string baseDir, string path) => Path.GetFullPath(Path.Combine(baseDir, path));
 }

@@ -17,6 +17,15 @@ public sealed class TimelineDocument
     [JsonPropertyName("music")] public MusicSection? Music { get; set; }
     [JsonPropertyName("credits")] public CreditsSection? Credits { get; set; }
 
+    /// <summary>The default layout of clip items (other items use <c>fit</c> unless they carry their own).</summary>
+    [JsonPropertyName("layout")] public LayoutSection? Layout { get; set; }
+
+    /// <summary>The text written as <c>NAME.txt</c> beside the video instead of the built credits and chapters (one-clip shorts).</summary>
+    [JsonPropertyName("description")] public string? Description { get; set; }
+
+    /// <summary>The clip title drawn at the top of the safe area (one-clip shorts).</summary>
+    [JsonPropertyName("caption")] public CaptionSection? Caption { get; set; }
+
     /// <summary>A media file placed between consecutive clip items.</summary>
     [JsonPropertyName("interval")] public string? Interval { get; set; }
 
@@ -77,6 +86,16 @@ public sealed class TimelineItem
 
     /// <summary>Who clipped it on Twitch; the credits say "clipped by NAME" unless <c>credits.clippedBy</c> is false.</summary>
     [JsonPropertyName("clipper")] public string? Clipper { get; set; }
+    /// <summary>This item's own layout; clips without one take the top-level <c>layout</c>.</summary>
+    [JsonPropertyName("layout")] public LayoutSection? Layout { get; set; }
+}
+
+public sealed class CaptionSection
+{
+    [JsonPropertyName("enabled")] public bool? Enabled { get; set; }
+
+    /// <summary>How long the caption shows from the clip's start; 0 or left out: the whole clip.</summary>
+    [JsonPropertyName("seconds")] public double? Seconds { get; set; }
 }
 
 public sealed class StreamerRef

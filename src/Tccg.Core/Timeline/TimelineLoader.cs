@@ -112,6 +112,8 @@ public static partial class TimelineLoader
                 errors.Add($"{label}: trimEnd ({F(e)}) must be greater than trimStart ({F(item.TrimStart ?? 0)})");
             if (item.Volume is { } v && !EditorLimits.IsVolume(v))
                 errors.Add($"{label}: volume must be between {F(EditorLimits.MinVolume)} and {F(EditorLimits.MaxVolume)} (found {F(v)})");
+            if (item.Layout is { } layout)
+                LayoutRules.Validate(layout, $"{label}: layout", errors);
             if (k == ItemKind.Clip)
             {
                 if (string.IsNullOrWhiteSpace(item.Streamer?.Name))
@@ -159,6 +161,10 @@ public static partial class TimelineLoader
             if (v.OutlineColor is { } oc && !ColorPattern().IsMatch(oc))
                 errors.Add("overlay.outlineColor must be a colour name or #RRGGBB[AA]");
         }
+        if (doc.Layout is { } layout)
+            LayoutRules.Validate(layout, "layout", errors);
+        if (doc.Caption is { Seconds: { } cs } && (cs < 0 || cs > 3600 || !double.IsFinite(cs)))
+            errors.Add("caption.seconds must be between 0 and 3600");
         if (doc.Music is { } m)
         {
             if (m.Volume is { } mv && !EditorLimits.IsVolume(mv))

@@ -28,8 +28,11 @@ public sealed record OverlaySettings(bool Enabled, string Font, string Color, st
 /// <summary>Background music: tracks (full paths) played in order and repeated to cover the video.</summary>
 public sealed record MusicSettings(IReadOnlyList<string> Tracks, double Volume, bool Duck);
 
+/// <summary>The clip-title caption: drawn top-centre in the safe area for <see cref="Seconds"/> (0: the whole clip).</summary>
+public sealed record CaptionSettings(bool Enabled, double Seconds);
+
 /// <summary>A timeline's settings with defaults from <see cref="GeneratorOptions"/>.</summary>
-public sealed record TimelineSettings(OutputSettings Output, OverlaySettings Overlay, MusicSettings Music)
+public sealed record TimelineSettings(OutputSettings Output, OverlaySettings Overlay, MusicSettings Music, CaptionSettings? Caption = null)
 {
     public const double DefaultMusicVolume = 0.2;
 
@@ -65,7 +68,8 @@ public sealed record TimelineSettings(OutputSettings Output, OverlaySettings Ove
             (m.Tracks ?? []).Select(t => Path.GetFullPath(Path.Combine(baseDir, t))).ToList(),
             m.Volume ?? DefaultMusicVolume,
             m.Duck ?? true);
-        return new TimelineSettings(output, overlay, music);
+        var caption = new CaptionSettings(doc.Caption?.Enabled ?? false, doc.Caption?.Seconds ?? 0);
+        return new TimelineSettings(output, overlay, music, caption);
     }
 
     /// <summary>A font setting naming a file (has a font extension or a directory part) rather than a family.</summary>

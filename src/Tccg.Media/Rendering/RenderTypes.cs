@@ -74,4 +74,8 @@ public sealed record RenderResult(
     int AudioSegmentsRendered,
     int SegmentsReused,
     IReadOnlyList<string> VideoSegmentKeys,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>The upload thumbnail written beside the output (<c>NAME.jpg</c>).</summary>
+    public string ThumbnailPath => Path.ChangeExtension(OutputPath, ".jpg");
+}

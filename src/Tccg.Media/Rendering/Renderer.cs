@@ -136,9 +136,11 @@ public sealed class Renderer(
         }
         await AssembleAsync(request.OutputPath, specs, audio, cacheDir, totalSamples, music, settings, tracker, ct);
 
+        await WriteThumbnailAsync(request.OutputPath, plan, specs, cacheDir, ct);
+
         var pieces = plan.Zip(specs, (e, s) => new DescribedPiece(e.Kind, e.StreamerName, e.StreamerLogin, e.Title, s.Seconds, e.Clipper)).ToList();
         var descriptionPath = Path.ChangeExtension(request.OutputPath, ".txt");
-        await AtomicFile.WriteTextAsync(descriptionPath, VideoDescription.Build(pieces), ct);
+        await AtomicFile.WriteTextAsync(descriptionPath, request.Timeline.Description ?? VideoDescription.Build(pieces), ct);
 
         tracker.Report(RenderStage.Done, 100);
         var result = new RenderResult(request.OutputPath, descriptionPath, (double)totalSamples / SegmentSpec.SampleRate,
@@ -161,8 +163,14 @@ public sealed class Renderer(
             var font = await fonts.ResolveAsync(ov.Font, e.StreamerName.Trim(), ct);
             overlay = new OverlaySpec(font.Text, font.FontFile, ov.Color, ov.OutlineColor, ov.Position, ov.Seconds);
         }
+        OverlaySpec? caption = null;
+        if (settings.Caption is { Enabled: true } c && e.Kind == ItemKind.Clip && !string.IsNullOrWhiteSpace(e.Title))
+        {
+            var font = await fonts.ResolveAsync(ov.Font, e.Title.Trim(), ct);
+            caption = new OverlaySpec(font.Text, font.FontFile, ov.Color, ov.OutlineColor, OverlayPosition.TopCenter, c.Seconds);
+        }
         return new SegmentSpec(FileIdentity.Of(e.FilePath), f.HasVideo, f.HasAudio, f.Width, f.Height, e.TrimStart,
-            frames, samples, overlay, o);
+            frames, samples, overlay, o, e.Layout, caption);
     }
 
     private static double Gain(double lufs, double target) =>
@@ -208,18 +216,15 @@ public sealed class Renderer(
             var videoTemp = job.Video ? SegmentCache.VideoTemp(cacheDir, s.VideoKey, tag) : null;
             var audioTemp = job.Audio ? SegmentCache.AudioTemp(cacheDir, s.AudioKey, tag) : null;
             string? textFile = null;
+            string? captionFile = null;
             try
             {
                 if (job.Video && s.Overlay is { } ov)
-                {
-                    textFile = SegmentCache.TextFile(cacheDir, ov.Text);
-                    if (File.Exists(textFile))
-                        CacheTrimmer.MarkUsed(textFile, time);
-                    else
-                        await AtomicFile.WriteTextAsync(textFile, ov.Text, token);
-                }
+                    textFile = await TextFileAsync(cacheDir, ov.Text, token);
+                if (job.Video && s.Caption is { } caption)
+                    captionFile = await TextFileAsync(cacheDir, caption.Text, token);
                 var parser = new FfmpegProgressParser();
-                var args = SegmentCommand.Build(s, videoTemp, audioTemp, textFile);
+                var args = SegmentCommand.Build(s, videoTemp, audioTemp, textFile, captionFile);
                 ProcessResult run;
                 try
                 {
@@ -256,6 +261,41 @@ public sealed class Renderer(
                 AtomicFile.TryDelete(audioTemp);
             }
         });
+    }
+
+    /// <summary>
+    /// <c>NAME.jpg</c> beside the output (see <see cref="Thumbnail"/>): the first clip (else the first piece) at the
+    /// loudest second of its audio segment.
+    /// </summary>
+    private async Task WriteThumbnailAsync(string outputPath, IReadOnlyList<PlanEntry> plan, IReadOnlyList<SegmentSpec> specs, string cacheDir, CancellationToken ct)
+    {
+        var index = Math.Max(0, plan.ToList().FindIndex(e => e.Kind == ItemKind.Clip));
+        var spec = specs[index];
+        var offset = spec.HasAudio ? Thumbnail.LoudestSecond(SegmentCache.AudioFile(cacheDir, spec.AudioKey)) + 0.5 : 0;
+        offset = Math.Min(offset, Math.Max(0, spec.Seconds - 1.0 / spec.Output.Fps));
+        var textFile = spec.Overlay is { } ov ? await TextFileAsync(cacheDir, ov.Text, ct) : null;
+        var jpg = Path.ChangeExtension(outputPath, ".jpg");
+        var temp = jpg + "." + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture) + ".tmp.jpg";
+        try
+        {
+            await runner.FfmpegAsync(Thumbnail.Command(spec, offset, textFile, temp), null, ct);
+            File.Move(temp, jpg, overwrite: true);
+        }
+        finally
+        {
+            AtomicFile.TryDelete(temp);
+        }
+    }
+
+    /// <summary>The cache's file holding <paramref name="text"/> for drawtext, written once and marked used.</summary>
+    private async Task<string> TextFileAsync(string cacheDir, string text, CancellationToken ct)
+    {
+        var file = SegmentCache.TextFile(cacheDir, text);
+        if (File.Exists(file))
+            CacheTrimmer.MarkUsed(file, time);
+        else
+            await AtomicFile.WriteTextAsync(file, text, ct);
+        return file;
     }
 
     private async Task AssembleAsync(string outputPath, List<SegmentSpec> specs, List<AudioPart> audio, string cacheDir, long totalSamples,

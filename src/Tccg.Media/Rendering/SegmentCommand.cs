@@ -12,7 +12,7 @@ namespace Tccg.Media.Rendering;
 /// </summary>
 public static class SegmentCommand
 {
-    public static List<string> Build(SegmentSpec s, string? videoOut, string? audioOut, string? overlayTextFile)
+    public static List<string> Build(SegmentSpec s, string? videoOut, string? audioOut, string? overlayTextFile, string? captionTextFile = null)
     {
         if (videoOut is null && audioOut is null)
             throw new ArgumentException("Nothing to render.", nameof(videoOut));
@@ -40,7 +40,7 @@ public static class SegmentCommand
 
         var graph = new List<string>();
         if (videoOut is not null)
-            graph.Add(VideoChain(s, videoInput, overlayTextFile));
+            graph.Add(VideoChain(s, videoInput, overlayTextFile, captionTextFile));
         if (audioOut is not null)
             graph.Add(AudioChain(s, audioInput));
         args.AddRange(["-filter_complex", string.Join(';', graph)]);
@@ -63,40 +63,107 @@ public static class SegmentCommand
         return args;
     }
 
-    /// <summary>Scale (letterbox or blurred fill), exact rate, exact frame count, then the overlay.</summary>
-    internal static string VideoChain(SegmentSpec s, string input, string? overlayTextFile)
+    /// <summary>Place the picture by its layout (fit, blurred fill, crop, stacked), exact rate, exact frame count, then the overlays.</summary>
+    internal static string VideoChain(SegmentSpec s, string input, string? overlayTextFile, string? captionTextFile = null)
     {
         var o = s.Output;
         var chain = new List<string>();
         var head = $"[{input}]fps={o.Fps},setsar=1";
-        if (s.UsesBlurFill)
+        switch (s.EffectiveMode)
         {
-            int bw = Even(o.Width / 8), bh = Even(o.Height / 8);
-            var radius = Math.Clamp(Math.Min(bw, bh) / 4 - 1, 1, 6);
-            chain.Add($"{head},split=2[bgin][fgin]");
-            chain.Add($"[bgin]scale={bw}:{bh}:force_original_aspect_ratio=increase,crop={bw}:{bh},boxblur={radius}:2,eq=brightness=-0.08,scale={o.Width}:{o.Height},setsar=1[bg]");
-            chain.Add($"[fgin]scale={o.Width}:{o.Height}:force_original_aspect_ratio=decrease:force_divisible_by=2,setsar=1[fg]");
-            chain.Add("[bg][fg]overlay=x=(W-w)/2:y=(H-h)/2,format=yuv420p[filled]");
-            head = "[filled]null";
-        }
-        else
-        {
-            head += $",scale={o.Width}:{o.Height}:force_original_aspect_ratio=decrease:force_divisible_by=2,pad={o.Width}:{o.Height}:-1:-1:color=black,setsar=1";
+            case LayoutMode.Blur:
+            {
+                // The fill is blurred on a copy an eighth of the output's size, then scaled up: cheap at any size.
+                int bw = Even(o.Width / 8), bh = Even(o.Height / 8);
+                var radius = Math.Clamp(Math.Min(bw, bh) / 4 - 1, 1, 6);
+                chain.Add($"{head},split=2[bgin][fgin]");
+                chain.Add($"[bgin]scale={bw}:{bh}:force_original_aspect_ratio=increase,crop={bw}:{bh},boxblur={radius}:2,eq=brightness=-0.08,scale={o.Width}:{o.Height},setsar=1[bg]");
+                chain.Add($"[fgin]scale={o.Width}:{o.Height}:force_original_aspect_ratio=decrease:force_divisible_by=2,setsar=1[fg]");
+                chain.Add("[bg][fg]overlay=x=(W-w)/2:y=(H-h)/2,format=yuv420p[filled]");
+                head = "[filled]null";
+                break;
+            }
+            case LayoutMode.Crop:
+                head += "," + CropTo(s.Layout!.Rect!, s.InputWidth, s.InputHeight, o.Width, o.Height);
+                break;
+            case LayoutMode.Stacked:
+            {
+                var (top, bottom) = StackHeights(s.Layout!.Split, o.Height);
+                chain.Add($"{head},split=2[topin][botin]");
+                chain.Add($"[topin]{CropTo(s.Layout.Top!, s.InputWidth, s.InputHeight, o.Width, top)}[top]");
+                chain.Add($"[botin]{CropTo(s.Layout.Bottom!, s.InputWidth, s.InputHeight, o.Width, bottom)}[bot]");
+                chain.Add("[top][bot]vstack=inputs=2,format=yuv420p[filled]");
+                head = "[filled]null";
+                break;
+            }
+            default:
+                head += $",scale={o.Width}:{o.Height}:force_original_aspect_ratio=decrease:force_divisible_by=2,pad={o.Width}:{o.Height}:-1:-1:color=black,setsar=1";
+                break;
         }
         // Clone the last frame if the input ends early, then cut to exactly Frames frames.
         var tail = $"{head},tpad=stop_mode=clone:stop=-1,trim=end_frame={s.Frames},setpts=N/({o.Fps}*TB)";
         if (s.Overlay is { } ov && overlayTextFile is not null)
-            tail += "," + DrawText(ov, overlayTextFile, o.Height);
+            tail += "," + DrawText(ov, overlayTextFile, o.Width, o.Height, s.Caption is not null && captionTextFile is not null ? 1 : 0);
+        if (s.Caption is { } caption && captionTextFile is not null)
+            tail += "," + DrawText(caption, captionTextFile, o.Width, o.Height, 0);
         chain.Add(tail + ",format=yuv420p[v]");
         return string.Join(';', chain);
     }
 
-    /// <summary>The streamer name: text read from a file with expansion off, so no name can break the filter.</summary>
-    internal static string DrawText(OverlaySpec ov, string textFile, int height)
+    /// <summary>The heights of the stacked layout's top and bottom regions (even, together the output's height).</summary>
+    public static (int Top, int Bottom) StackHeights(double split, int height)
     {
-        var size = Math.Max(12, height / 18);
-        var margin = Math.Max(4, height / 27);
+        var top = Math.Clamp(Even((int)Math.Round(height * split, MidpointRounding.AwayFromZero)), 2, height - 2);
+        return (top, height - top);
+    }
+
+    /// <summary>
+    /// The source pixels <paramref name="rect"/> (fractions) selects, narrowed around its centre to the region's
+    /// aspect so the picture is cropped further, never stretched; even sizes and positions for 4:2:0.
+    /// </summary>
+    public static (int X, int Y, int W, int H) CropBox(LayoutRect rect, int inputWidth, int inputHeight, int regionWidth, int regionHeight)
+    {
+        double x = rect.X * inputWidth, y = rect.Y * inputHeight, w = rect.W * inputWidth, h = rect.H * inputHeight;
+        var aspect = (double)regionWidth / regionHeight;
+        if (w / h > aspect)
+        {
+            var nw = h * aspect;
+            x += (w - nw) / 2;
+            w = nw;
+        }
+        else
+        {
+            var nh = w / aspect;
+            y += (h - nh) / 2;
+            h = nh;
+        }
+        var cw = Math.Clamp(Even((int)Math.Round(w)), 2, Math.Max(2, inputWidth - inputWidth % 2));
+        var ch = Math.Clamp(Even((int)Math.Round(h)), 2, Math.Max(2, inputHeight - inputHeight % 2));
+        var cx = Math.Clamp(Even((int)Math.Round(x)), 0, Math.Max(0, inputWidth - cw));
+        var cy = Math.Clamp(Even((int)Math.Round(y)), 0, Math.Max(0, inputHeight - ch));
+        return (cx - cx % 2, cy - cy % 2, cw, ch);
+    }
+
+    private static string CropTo(LayoutRect rect, int inputWidth, int inputHeight, int width, int height)
+    {
+        var (x, y, w, h) = CropBox(rect, inputWidth, inputHeight, width, height);
+        return $"crop={I(w)}:{I(h)}:{I(x)}:{I(y)},scale={I(width)}:{I(height)},setsar=1";
+    }
+
+    /// <summary>
+    /// Text read from a file with expansion off, so no name or title can break the filter. On a portrait output the
+    /// text stays inside the safe area (<see cref="SafeArea"/>); <paramref name="line"/> moves it one line down
+    /// (the streamer name under a caption).
+    /// </summary>
+    internal static string DrawText(OverlaySpec ov, string textFile, int width, int height, int line = 0)
+    {
+        var shortSide = Math.Min(width, height);
+        var size = Math.Max(12, shortSide / 18);
+        var margin = Math.Max(4, shortSide / 27);
         var border = Math.Max(1, size / 14);
+        var vertical = height > width;
+        var top = (vertical ? (int)Math.Ceiling(height * SafeArea.VerticalTop) + margin / 2 : margin) + line * (size * 3 / 2);
+        var bottom = vertical ? (int)Math.Ceiling(height * SafeArea.VerticalBottom) + margin / 2 : margin;
         var m = I(margin);
         var x = ov.Position switch
         {
@@ -105,14 +172,14 @@ public static class SegmentCommand
             _ => $"w-text_w-{m}",
         };
         var y = ov.Position is OverlayPosition.TopLeft or OverlayPosition.TopCenter or OverlayPosition.TopRight
-            ? m
-            : $"h-text_h-{m}";
+            ? I(top)
+            : $"h-text_h-{I(bottom)}";
         return "drawtext=fontfile=" + FilterEscaping.Value(ov.FontFile)
             + ":textfile=" + FilterEscaping.Value(textFile)
             + ":expansion=none:fix_bounds=1"
             + $":fontsize={I(size)}:fontcolor={FilterEscaping.Value(ov.Color)}"
             + $":borderw={I(border)}:bordercolor={FilterEscaping.Value(ov.OutlineColor)}"
-            + $":x='{x}':y='{y}':enable='lt(t,{Num(ov.Seconds)})'";
+            + $":x='{x}':y='{y}'" + (ov.Seconds > 0 ? $":enable='lt(t,{Num(ov.Seconds)})'" : "");
     }
 
     /// <summary>48 kHz stereo, exactly Samples samples (silence-padded), measured by ebur128 on a side branch.</summary>

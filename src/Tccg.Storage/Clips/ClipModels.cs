@@ -75,6 +75,9 @@ public sealed class ClipRecord
     public DateTimeOffset? UsedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>Twitch's portrait crop boxes as a timeline <c>layout</c> object (JSON); the clip's default in vertical compilations.</summary>
+    public string? PortraitLayout { get; init; }
+
     /// <summary>The probed media facts, once the clip was downloaded.</summary>
     public MediaFacts? Media => Width is { } w && Height is { } h
         ? new MediaFacts(MediaDuration ?? 0, w, h, Fps ?? 0, VideoCodec, HasAudio == false ? null : AudioCodec, SampleRate ?? 0, Channels ?? 0, "", 0)
@@ -83,7 +86,8 @@ public sealed class ClipRecord
 
 /// <summary>The file a download produced, already renamed into place and probed.</summary>
 /// <param name="Path">Where the file lives (as the downloader wants to find it again, usually relative to the data folder).</param>
-public sealed record DownloadedClipFile(string Path, long Size, MediaFacts Media, double? LoudnessLufs);
+/// <param name="PortraitLayout">Twitch's portrait crop boxes as a timeline <c>layout</c> object (JSON), when it sent some.</param>
+public sealed record DownloadedClipFile(string Path, long Size, MediaFacts Media, double? LoudnessLufs, string? PortraitLayout = null);
 
 /// <summary>How a clip list is sorted. Both orders page by keyset (stable under inserts).</summary>
 public enum ClipOrder

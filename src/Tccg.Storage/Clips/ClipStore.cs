@@ -51,14 +51,14 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         TransitionAsync(clipId, ClipStatus.Downloaded, """
             file_path = @Path, file_size = @Size, width = @Width, height = @Height, fps = @Fps,
             video_codec = @VideoCodec, audio_codec = @AudioCodec, has_audio = @HasAudio, sample_rate = @SampleRate,
-            channels = @Channels, media_duration = @Duration, loudness_lufs = @LoudnessLufs,
+            channels = @Channels, media_duration = @Duration, loudness_lufs = @LoudnessLufs, portrait_layout = @PortraitLayout,
             last_error = NULL, next_retry_at = NULL, downloaded_at = @Now
             """,
             new
             {
                 file.Path, file.Size, file.Media.Width, file.Media.Height, file.Media.Fps, file.Media.VideoCodec,
                 file.Media.AudioCodec, file.Media.HasAudio, file.Media.SampleRate, file.Media.Channels,
-                file.Media.Duration, file.LoudnessLufs,
+                file.Media.Duration, file.LoudnessLufs, file.PortraitLayout,
             }, ct);
 
     public Task<ClipRecord> MarkFailedAsync(long clipId, string error, DateTimeOffset? nextRetryAt, CancellationToken ct) =>

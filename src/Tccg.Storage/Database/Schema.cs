@@ -351,6 +351,11 @@ internal static class Schema
             ) {opts}
             """,
         ]),
+        new(8, "clips keep Twitch's portrait crop boxes", _ =>
+        [
+            // A timeline layout object (JSON): the clip's default stacked / crop layout in vertical compilations.
+            "ALTER TABLE clips ADD COLUMN portrait_layout TEXT NULL",
+        ]),
         new(10, "compilation versions for optimistic concurrency across processes", _ =>
         [
             "ALTER TABLE compilations ADD COLUMN version BIGINT NOT NULL DEFAULT 1",

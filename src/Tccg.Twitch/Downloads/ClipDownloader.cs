@@ -59,7 +59,15 @@ public sealed partial class ClipDownloader(
     private const int MaxBatch = 4;
 
     /// <summary>A whole file waiting for (or in) analysis; its temp file belongs to whoever holds it.</summary>
-    private sealed record Fetched(ClipRecord Clip, string Temp, long Bytes);
+    /// <summary>Twitch's crop boxes as stored with the clip: a timeline <c>layout</c> object.</summary>
+    public static string PortraitJson(Tccg.Core.Timeline.Layout layout) => System.Text.Json.JsonSerializer.Serialize(layout.ToSection(), PortraitJsonOptions);
+
+    private static readonly System.Text.Json.JsonSerializerOptions PortraitJsonOptions = new()
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private sealed record Fetched(ClipRecord Clip, string Temp, long Bytes, Tccg.Core.Timeline.Layout? Portrait = null);
 
     public async Task<DownloadResult> DownloadAsync(DownloadRequest request, IProgress<DownloadProgress>? progress, CancellationToken ct)
     {
@@ -219,7 +227,7 @@ public sealed partial class ClipDownloader(
             Active[temp] = 0;
             var bytes = await fetcher.FetchAsync(ready.Url, temp, ct);
             counts.AddBytes(bytes);
-            await handoff.WriteAsync(new Fetched(clip, temp, bytes), ct);
+            await handoff.WriteAsync(new Fetched(clip, temp, bytes, ready.Portrait), ct);
             temp = null; // the analysis stage owns it now
             return null;
         }
@@ -247,7 +255,7 @@ public sealed partial class ClipDownloader(
     /// <summary>Renames an inspected file into place and marks it Downloaded, or fails the clip with the file's verdict.</summary>
     private async Task<Outcome> LandAsync(Fetched fetched, MediaInspectionResult inspected, CancellationToken ct)
     {
-        var (clip, temp, bytes) = fetched;
+        var (clip, temp, bytes, portrait) = fetched;
         var owned = true;
         try
         {
@@ -266,7 +274,8 @@ public sealed partial class ClipDownloader(
             Active.TryRemove(temp, out _);
             owned = false;
             // The file is whole and in place: record it even if the run is being cancelled right now.
-            var landed = await clips.MarkDownloadedAsync(clip.Id, new DownloadedClipFile(relative.Replace('\\', '/'), bytes, facts, inspection.Loudness.IntegratedLufs),
+            var landed = await clips.MarkDownloadedAsync(clip.Id, new DownloadedClipFile(relative.Replace('\\', '/'), bytes, facts, inspection.Loudness.IntegratedLufs,
+                portrait is null ? null : PortraitJson(portrait)),
                 CancellationToken.None);
             await FingerprintAsync(landed, inspection.Fingerprint);
             return Outcome.Downloaded;

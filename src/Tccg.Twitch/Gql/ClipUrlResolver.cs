@@ -12,8 +12,8 @@ public abstract record ClipUrlResult
 {
     private ClipUrlResult() { }
 
-    /// <summary>A signed URL, fresh: use it at once, never store it.</summary>
-    public sealed record Ready(Uri Url, string Quality, int? Width, int? Height) : ClipUrlResult;
+    /// <summary>A signed URL, fresh: use it at once, never store it. <see cref="Portrait"/>: Twitch's crop boxes, when it sent some.</summary>
+    public sealed record Ready(Uri Url, string Quality, int? Width, int? Height, Tccg.Core.Timeline.Layout? Portrait = null) : ClipUrlResult;
 
     /// <summary>The clip is gone from Twitch (<c>data.clip</c> is null).</summary>
     public sealed record Deleted : ClipUrlResult;
@@ -204,7 +204,7 @@ public sealed partial class ClipUrlResolver(
                 + "sig=" + sig.GetString() + "&token=" + Uri.EscapeDataString(value.GetString()!);
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
                 throw Malformed(clipId, json, "sourceURL is not an absolute URL");
-            return new ClipUrlResult.Ready(uri, best.Quality, best.Width, best.Height);
+            return new ClipUrlResult.Ready(uri, best.Quality, best.Width, best.Height, PortraitMetadata.FromClip(clip));
         }
         return new ClipUrlResult.NotReady(creating ? "Twitch is still creating the clip" : "no source URL yet");
     }

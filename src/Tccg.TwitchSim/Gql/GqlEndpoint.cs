@@ -196,6 +196,8 @@ internal static class GqlEndpoint
             ["thumbnailURL"] = HelixMapping.ThumbnailUrl(clip, state.BaseUrl),
             ["creationState"] = creating ? "CREATING" : "CREATED",
             ["videoQualities"] = qualities,
+            // Twitch's crop boxes for the portrait rendition; the source asset carries none.
+            ["portraitMetadata"] = portrait ? SimPortrait.For(clip).ToJson() : null,
             ["__typename"] = "ClipAsset",
         };
     }

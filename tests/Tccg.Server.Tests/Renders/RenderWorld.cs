@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tccg.Generator;
+using Tccg.Generator.Protocol;
 using Tccg.Media.Rendering;
 using Tccg.Storage.Accounts;
 using Tccg.Storage.Clips;
@@ -109,6 +110,15 @@ internal sealed class RenderWorld : IAsyncDisposable
         configure?.Invoke(options);
         return new GeneratorWorker(new GeneratorClient(http), Server.App.Services.GetRequiredService<Renderer>(), options,
             TimeProvider.System, NullLogger<GeneratorWorker>.Instance);
+    }
+
+    /// <summary>Leases the next job over HTTP as generator <paramref name="name"/> would, for a test to hand to <see cref="GeneratorWorker.ProcessAsync"/>.</summary>
+    public async Task<LeaseResponse> LeaseAsync(string name)
+    {
+        var http = GeneratorClient.CreateHttpClient(Server.BaseUrl, await WorkerTokenAsync(name));
+        _owned.Add(http);
+        return await new GeneratorClient(http).LeaseAsync(name, TimeSpan.FromSeconds(5), CancellationToken.None)
+            ?? throw new InvalidOperationException("No job to lease.");
     }
 
     /// <summary>Polls the store until the job reaches <paramref name="done"/> (or fails the test after the timeout).</summary>

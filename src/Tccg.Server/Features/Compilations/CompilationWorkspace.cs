@@ -54,7 +54,8 @@ public sealed class CompilationWorkspace(
             var exists = File.Exists(Path.Combine(storage.Value.Root, relative));
             media = new DraftMedia(relative, exists, clip.MediaDuration, clip.LoudnessLufs);
         }
-        return new DraftClip(clip.Id, clip.Status, media, clip.BroadcasterId, clip.BroadcasterName, clip.BroadcasterLogin, clip.Title, clip.Url, clip.CreatorName);
+        return new DraftClip(clip.Id, clip.Status, media, clip.BroadcasterId, clip.BroadcasterName, clip.BroadcasterLogin, clip.Title, clip.Url,
+            clip.CreatorName, Tccg.Core.Timeline.Layout.FromJson(clip.PortraitLayout));
     }
 
     public async Task<AssetView?> AssetViewAsync(CurrentUser caller, long? id, CancellationToken ct) =>
