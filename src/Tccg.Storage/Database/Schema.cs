@@ -239,6 +239,12 @@ internal static class Schema
             d.DropIndex("ix_clips_game_status_views", "clips"),
             "CREATE INDEX IF NOT EXISTS ix_clips_game_status_views ON clips (game_id, status, view_count, id, created_at)",
         ]),
+        new(9, "clip browser: find a streamer's clips by display name", d =>
+        [
+            // Logins are found through ix_clips_login_missing; the other filters (language, title, duration) are
+            // checked while walking ix_clips_game_status_views in page order.
+            "CREATE INDEX IF NOT EXISTS ix_clips_name ON clips (broadcaster_name)",
+        ]),
     ];
 
     public static int Latest => Migrations[^1].Version;

@@ -18,6 +18,8 @@ public static class ClipBinFeature
             services.AddTccgAutomation();
         else
             services.AddSingleton<AutomationState>();
+        services.AddSingleton<ClipMediaService>();
+        services.AddSingleton<ClipBrowserService>();
         return services;
     }
 
@@ -26,6 +28,7 @@ public static class ClipBinFeature
         api.MapGamesApi();
         api.MapClipsApi();
         api.MapAutomationApi();
+        api.MapClipMediaApi();
         return api;
     }
 }
