@@ -94,7 +94,7 @@ public sealed class ClipMediaService(
         _ => "video/mp4",
     };
 
-    private sealed record ClipSource(long Id, string File, double Duration, bool HasAudio, DateTime Modified);
+    private sealed record ClipSource(long Id, string File, double Duration, double Fps, bool HasAudio, DateTime Modified);
 
     private async Task<ClipSource> SourceAsync(long clipId, CancellationToken ct)
     {
@@ -107,7 +107,7 @@ public sealed class ClipMediaService(
         if (!info.Exists)
             throw RuleException.NotFound($"The file of clip {clipId} is missing on the server.");
         var duration = clip.MediaDuration is > 0 ? clip.MediaDuration.Value : clip.Duration;
-        return new ClipSource(clip.Id, path, duration > 0 ? duration : 1, clip.HasAudio ?? true, info.LastWriteTimeUtc);
+        return new ClipSource(clip.Id, path, duration > 0 ? duration : 1, clip.Fps ?? 0, clip.HasAudio ?? true, info.LastWriteTimeUtc);
     }
 
     private static bool IsFresh(string path, ClipSource source)
@@ -145,7 +145,7 @@ public sealed class ClipMediaService(
             await ffmpeg.FfmpegAsync(Arguments(source, strip, proxy, raw), null, ct);
             var peaks = source.HasAudio && File.Exists(raw) ? Peaks(await File.ReadAllBytesAsync(raw, ct)) : [];
             var json = JsonSerializer.SerializeToUtf8Bytes(
-                new WaveformData(1, Math.Round(source.Duration, 3), peaks.Length, [.. peaks.Select(p => (int)p)]), JsonSerializerOptions.Web);
+                new WaveformData(1, Math.Round(source.Duration, 3), Math.Round(source.Fps, 3), peaks.Length, [.. peaks.Select(p => (int)p)]), JsonSerializerOptions.Web);
             var waveTemp = PathOf(source, ClipMediaKind.Waveform) + tag;
             await File.WriteAllBytesAsync(waveTemp, json, ct);
             File.Move(strip, PathOf(source, ClipMediaKind.Filmstrip), overwrite: true);
@@ -212,5 +212,5 @@ public sealed class ClipMediaService(
     }
 }
 
-/// <summary>The waveform as served: version, clip seconds, number of peaks and the peaks (0–255, evenly spaced over the clip).</summary>
-public sealed record WaveformData(int V, double Duration, int Count, int[] Peaks);
+/// <summary>The waveform as served: version, clip seconds, frame rate (0: unknown), number of peaks and the peaks (0–255, evenly spaced over the clip).</summary>
+public sealed record WaveformData(int V, double Duration, double Fps, int Count, int[] Peaks);
