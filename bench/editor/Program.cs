@@ -40,6 +40,7 @@ await page.WaitForSelectorAsync(".topbar .user");
 var clipMedia = server.Service<ClipMediaService>();
 foreach (var c in server.Clips.Take(clips + 2))
     await clipMedia.GetAsync(CurrentUser.System(), c.Id, ClipMediaKind.Waveform, CancellationToken.None);
+Console.Error.WriteLine("bench: media made for the review clips");
 var made = new List<double>();
 foreach (var c in server.Clips.Skip(clips + 2).Take(10))
 {
@@ -59,6 +60,8 @@ for (var i = 0; i < opens; i++)
     await page.WaitForFunctionAsync("() => typeof window.tccgFirstFrame === 'number'", null, new() { Timeout = 15_000 });
     firstFrames.Add(await page.EvaluateAsync<double>("() => window.tccgFirstFrame"));
 }
+
+Console.Error.WriteLine("bench: opens done");
 
 // 1. Keep -> next first frame with the editor.
 var compilation = await server.AddCompilationAsync(user, "keep bench");
@@ -81,6 +84,7 @@ for (var i = 0; i < clips; i++)
 var keeps = await page.EvaluateAsync<double[]>("() => window.tccgReview.stats");
 
 var drawn = await page.EvaluateAsync<double[]>("() => window.tccgScrubDrawn || []");
+Console.Error.WriteLine("bench: keeps done");
 
 // 3b. Click on the scrub bar -> the new frame presented (video paused, random places).
 await page.EvaluateAsync("() => document.querySelector('video.current').pause()");
@@ -90,20 +94,27 @@ var seeks = new List<double>();
 for (var i = 0; i < 30; i++)
 {
     var x = bar.X + 2 + (float)(random.NextDouble() * (bar.Width - 4));
-    var frame = page.EvaluateAsync<double>("() => new Promise(r => document.querySelector('video.current').requestVideoFrameCallback(() => r(performance.now() - window.tccgSeekStart)))");
+    var frame = page.EvaluateAsync<double>("() => new Promise(r => { document.querySelector('video.current').requestVideoFrameCallback(() => r(performance.now() - window.tccgSeekStart)); setTimeout(() => r(-1), 5000); })");
     await page.Mouse.ClickAsync(x, bar.Y + (bar.Height / 2));
-    seeks.Add(await frame);
+    var ms = await frame;
+    if (ms >= 0)
+        seeks.Add(ms);
+    else
+        Console.Error.WriteLine($"bench: seek {i}: no new frame within 5 s");
     await page.WaitForTimeoutAsync(100);
 }
 
+Console.Error.WriteLine("bench: bar seeks done");
+
 // 3c. Seeking a 1080p60 clip with 2 s keyframe intervals: the original against its scrub proxy, same page, same times.
 var big = await SeedBigClipAsync(server);
+Console.Error.WriteLine("bench: 1080p60 clip ready");
 await clipMedia.GetAsync(CurrentUser.System(), big.Id, ClipMediaKind.Proxy, CancellationToken.None);
 var bigSeeks = await page.EvaluateAsync<double[][]>(@"async ([id, times]) => {
   const load = src => new Promise(r => { const v = document.createElement('video'); v.muted = true; v.preload = 'auto';
     v.style.width = '640px'; v.oncanplaythrough = () => r(v); v.src = src; document.body.appendChild(v); });
   const original = await load(`/api/v1/clips/${id}/media`), proxy = await load(`/api/v1/clips/${id}/proxy`);
-  const seek = (v, t) => new Promise(r => { const t0 = performance.now(); v.requestVideoFrameCallback(() => r(performance.now() - t0)); v.currentTime = t; });
+  const seek = (v, t) => new Promise(r => { const t0 = performance.now(); v.requestVideoFrameCallback(() => r(performance.now() - t0)); v.currentTime = t; setTimeout(() => r(5000), 5000); });
   const a = [], b = [];
   for (const t of times) { a.push(await seek(original, t)); b.push(await seek(proxy, t)); }
   original.remove(); proxy.remove();

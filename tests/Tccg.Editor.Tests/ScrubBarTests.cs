@@ -32,10 +32,25 @@ public sealed class ScrubBarTests(BrowserFixture browser)
 
             var track = (await page.Locator(Head).BoundingBoxAsync())!;
             var y = track.Y + (track.Height / 2);
+
+            // Dragging the playhead shows the scrub proxy above the bar; the player seeks once, where the drag ends.
+            await page.EvaluateAsync("() => document.querySelector('video.current').pause()");
+            await page.Mouse.MoveAsync(track.X + (track.Width * 0.1f), y);
+            await page.WaitForFunctionAsync("() => { const p = document.querySelector('.scrub-preview'); return p.src.endsWith('/proxy') && p.readyState >= 1; }");
+            await page.Mouse.DownAsync();
+            await page.Mouse.MoveAsync(track.X + (track.Width * 0.4f), y, new() { Steps = 5 });
+            await Assertions.Expect(page.Locator(".scrub-preview")).ToBeVisibleAsync();
+            await page.Mouse.MoveAsync(track.X + (track.Width * 0.6f), y, new() { Steps = 5 });
+            await page.Mouse.UpAsync();
+            await Assertions.Expect(page.Locator(".scrub-preview")).ToBeHiddenAsync();
+            var at = await page.EvaluateAsync<double>("() => document.querySelector('video.current').currentTime");
+            Assert.InRange(at, (duration * 0.6) - 0.05, (duration * 0.6) + 0.05);
+            Assert.InRange(await ValueAsync(page, Head), (duration * 0.6) - 0.05, (duration * 0.6) + 0.05);
             await DragAsync(page, TrimIn, track.X + (track.Width * 0.2), y);
             await DragAsync(page, TrimOut, track.X + (track.Width * 0.8), y);
             var trimIn = await ValueAsync(page, TrimIn);
             var trimOut = await ValueAsync(page, TrimOut);
+            await SaveScreenshotAsync(page, "review-scrub");
             Assert.InRange(trimIn, (duration * 0.2) - 0.05, (duration * 0.2) + 0.05);
             Assert.InRange(trimOut, (duration * 0.8) - 0.05, (duration * 0.8) + 0.05);
 
@@ -250,6 +265,17 @@ public sealed class ScrubBarTests(BrowserFixture browser)
         finally
         {
             LongGate.Release();
+        }
+    }
+
+    private static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(BrowserFixture.ResultsDir);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ResultsDir, "page-" + name + ".png") });
+        if (Environment.GetEnvironmentVariable("TCCG_SCREENSHOTS") is { Length: > 0 } docs)
+        {
+            Directory.CreateDirectory(docs);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(docs, name + ".png") });
         }
     }
 

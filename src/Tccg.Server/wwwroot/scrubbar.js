@@ -56,6 +56,8 @@ class ScrubBar {
     this.canvas = root.querySelector(".scrub-wave");
     this.strip = root.querySelector(".scrub-strip");
     this.status = root.querySelector(".scrub-status");
+    this.preview = root.querySelector(".scrub-preview");
+    this.dragTime = null;
     this.clip = null; this.video = null; this.fps = 30; this.speed = 1; this.rangePlay = false;
     this.drawn = null; this.last = {}; this.cache = new Map(); this.peaks = null; this.dragging = null;
 
@@ -65,6 +67,7 @@ class ScrubBar {
     document.addEventListener("keydown", this.onKey);
     if (this.mode === "review") document.addEventListener("tccg:clip", this.onClip);
     window.addEventListener("resize", this.onResize);
+    root.addEventListener("pointerenter", () => this.loadProxy());
     for (const [el, which] of [[this.track, "head"], [this.handleIn, "in"], [this.handleOut, "out"]]) {
       el.addEventListener("pointerdown", e => this.down(e, which));
       el.addEventListener("pointermove", e => this.move(e));
@@ -95,6 +98,8 @@ class ScrubBar {
     this.video = (target && target.video) || null;
     this.changed = (target && target.changed) || (() => {});
     this.rangePlay = false;
+    this.dragTime = null;
+    if (this.preview) { this.preview.hidden = true; this.preview.removeAttribute("src"); this.preview.dataset.clip = ""; }
     this.root.classList.toggle("empty", !clip);
     if (!clip) { this.clearMedia(); return; }
     if (this.video) { this.video.playbackRate = this.speed; this.video.preservesPitch = true; }
@@ -115,7 +120,17 @@ class ScrubBar {
 
   get trimIn() { return this.clip && this.clip.trimIn != null ? this.clip.trimIn : 0; }
   get trimOut() { return this.clip && this.clip.trimOut != null ? this.clip.trimOut : this.duration; }
-  get now() { return this.video ? this.video.currentTime : 0; }
+  get now() { return this.dragTime != null ? this.dragTime : this.video ? this.video.currentTime : 0; }
+
+  // The short-GOP scrub proxy (no sound, 360p): loaded when the pointer comes over the bar, shown above it while the
+  // playhead is dragged so each position is one cheap seek; the player seeks once, where the drag ends.
+  loadProxy() {
+    const p = this.preview, c = this.clip;
+    if (!p || !c || p.dataset.clip === String(c.id)) return;
+    p.dataset.clip = String(c.id);
+    p.muted = true; p.preload = "auto";
+    p.src = mediaUrl(c.id, "proxy");
+  }
 
   // ---- waveform and filmstrip -------------------------------------------------------------------------------
 
@@ -288,8 +303,16 @@ class ScrubBar {
   move(e) {
     const d = this.dragging;
     if (!d || !d.el.hasPointerCapture(e.pointerId)) return;
-    if (d.which === "head") this.seek(this.at(e), false);
-    else this.setTrim(d.which, this.at(e), false);
+    if (d.which !== "head") { this.setTrim(d.which, this.at(e), false); return; }
+    const t = this.at(e), p = this.preview;
+    if (p && p.dataset.clip === String(this.clip.id) && p.readyState >= 1) {
+      const r = this.track.getBoundingClientRect();
+      p.hidden = false;
+      p.style.left = `${Math.min(Math.max(0, e.clientX - r.left), r.width)}px`;
+      p.currentTime = t;
+      this.dragTime = t;
+      this.update();
+    } else this.seek(t, false);
   }
 
   up(e) {
@@ -298,6 +321,12 @@ class ScrubBar {
     if (d.el.hasPointerCapture(e.pointerId)) d.el.releasePointerCapture(e.pointerId);
     this.dragging = null;
     this.root.classList.remove("dragging");
+    if (d.which === "head" && this.dragTime != null) {
+      const t = this.dragTime;
+      this.dragTime = null;
+      if (this.preview) this.preview.hidden = true;
+      this.seek(t, false);
+    }
     if (d.which !== "head") { this.setTrim(d.which, this.at(e), false); this.announce(`Trim ${d.which} ${fmt(d.which === "in" ? this.trimIn : this.trimOut)}`); }
   }
 

@@ -45,6 +45,9 @@ public sealed class ClipMediaService(
 
     private readonly ConcurrentDictionary<string, Lazy<Task>> _making = new(StringComparer.Ordinal);
 
+    // A page of clips asks for many at once: at most this many ffmpeg runs at a time (in the whole process).
+    private static readonly SemaphoreSlim Runs = new(Math.Max(1, Environment.ProcessorCount / 2));
+
     /// <summary>The derived file of one clip, made now if it is not there yet (or older than the clip).</summary>
     /// <exception cref="RuleException">403 for callers who are not editors, 404 for an unknown clip or one without a file.</exception>
     public async Task<ClipMediaFile> GetAsync(CurrentUser user, long clipId, ClipMediaKind kind, CancellationToken ct)
@@ -142,7 +145,15 @@ public sealed class ClipMediaService(
         var raw = source.File + tag + ".pcm";
         try
         {
-            await ffmpeg.FfmpegAsync(Arguments(source, strip, proxy, raw), null, ct);
+            await Runs.WaitAsync(ct);
+            try
+            {
+                await ffmpeg.FfmpegAsync(Arguments(source, strip, proxy, raw), null, ct);
+            }
+            finally
+            {
+                Runs.Release();
+            }
             var peaks = source.HasAudio && File.Exists(raw) ? Peaks(await File.ReadAllBytesAsync(raw, ct)) : [];
             var json = JsonSerializer.SerializeToUtf8Bytes(
                 new WaveformData(1, Math.Round(source.Duration, 3), Math.Round(source.Fps, 3), peaks.Length, [.. peaks.Select(p => (int)p)]), JsonSerializerOptions.Web);
