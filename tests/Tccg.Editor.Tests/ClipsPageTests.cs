@@ -43,7 +43,7 @@ public sealed class ClipsPageTests(BrowserFixture browser)
             await page.FillAsync("input[name=minDuration]", "9");
             await page.FillAsync("input[name=maxDuration]", "3");
             await page.ClickAsync("button[type=submit]:has-text('Search')");
-            await Assertions.Expect(page.Locator("[role=alert]")).ToContainTextAsync("maxDuration");
+            await Assertions.Expect(page.Locator("p.form-error[role=alert]")).ToContainTextAsync("maxDuration");
 
             // Play inline.
             await page.FillAsync("input[name=maxDuration]", "");

@@ -89,6 +89,7 @@ public sealed class ScrubBarTests(BrowserFixture browser)
             await BrowserFixture.LoginAsync(page, "keys");
             await page.GotoAsync($"/review/{compilation.Id}");
             await ReviewTests.ShowsAsync(page, clip.Id);
+            await DrawnAsync(page, clip.Id);
             await page.EvaluateAsync("() => document.querySelector('video.current').pause()");
             var frame = 1.0 / 30;
 
@@ -170,6 +171,7 @@ public sealed class ScrubBarTests(BrowserFixture browser)
             await BrowserFixture.LoginAsync(page, "arrows");
             await page.GotoAsync($"/review/{compilation.Id}");
             await ReviewTests.ShowsAsync(page, clip.Id);
+            await DrawnAsync(page, clip.Id);
             await page.EvaluateAsync("() => document.querySelector('video.current').pause()");
             var frame = 1.0 / 30;
 

@@ -295,7 +295,11 @@ class ScrubBar {
     this.dragging = { which, el, wasPlaying: this.video && !this.video.paused };
     this.root.classList.add("dragging");
     if (which === "head") {
-      window.tccgSeekStart = e.timeStamp; // bench/editor: click -> frame presented
+      const v = this.video;
+      if (v && v.requestVideoFrameCallback) { // bench/editor: click -> the new frame presented
+        const t0 = e.timeStamp;
+        v.requestVideoFrameCallback(() => (window.tccgSeekStats ||= []).push(performance.now() - t0));
+      }
       this.seek(this.at(e), false);
     }
   }
