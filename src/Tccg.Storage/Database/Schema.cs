@@ -245,6 +245,10 @@ internal static class Schema
             // checked while walking ix_clips_game_status_views in page order.
             "CREATE INDEX IF NOT EXISTS ix_clips_name ON clips (broadcaster_name)",
         ]),
+        new(10, "compilation versions for optimistic concurrency across processes", _ =>
+        [
+            "ALTER TABLE compilations ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
+        ]),
     ];
 
     public static int Latest => Migrations[^1].Version;

@@ -18,6 +18,7 @@ public static class ClipBinFeature
             services.AddTccgAutomation();
         else
             services.AddSingleton<AutomationState>();
+        services.AddSingleton<ClipBinService>();
         services.AddSingleton<ClipMediaService>();
         services.AddSingleton<ClipBrowserService>();
         return services;

@@ -31,22 +31,22 @@ public sealed record ClipBrowseRequest(
 /// duration; sorted by views or date; keyset-paged (a page costs the same at the millionth clip as at the first).
 /// Editors and admins only; bad input is a 400 naming the field.
 /// </summary>
-public sealed class ClipBrowserService(IClipStore clips)
+public sealed class ClipBrowserService(ClipBinService clipBin)
 {
     public const int MaxLimit = 500;
     private const int MaxText = 200;
 
     public async Task<ClipPageView> BrowseAsync(CurrentUser user, ClipBrowseRequest request, CancellationToken ct)
     {
-        if (!user.IsEditor)
-            throw RuleException.Forbidden("Only editors and admins browse the clip bin.");
+        user.RequireEditor();
         var query = Validate(request);
         try
         {
-            var page = await clips.QueryAsync(query, ct);
+            // The clip bin's own rules (ClipBinService) apply to the query as to every other.
+            var page = await clipBin.QueryClipsAsync(user, query, ct);
             return new ClipPageView([.. page.Items.Select(ClipView.From)], page.NextCursor);
         }
-        catch (ArgumentException e) when (e.ParamName == "cursor")
+        catch (RuleException e) when (e.Status == 400 && request.After is not null && e.Detail is { } d && d.Contains("cursor", StringComparison.Ordinal))
         {
             throw RuleException.Invalid("after", "is not a cursor of this query (start again without it).");
         }
