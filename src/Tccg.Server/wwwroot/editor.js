@@ -99,9 +99,10 @@ class Review {
     const c = this.current;
     this.showing = c;
     this.empty.hidden = !!c;
-    if (!c) { this.renderMeta(); this.maybeFetch(); return; }
+    if (!c) { this.announce(null, null); this.renderMeta(); this.maybeFetch(); return; }
     const v = this.videoOf(c);
     v.classList.add("current");
+    this.announce(c, v);
     const start = c.trimIn ?? 0;
     if (Math.abs(v.currentTime - start) > 0.05) v.currentTime = start;
     this.applyGain(v, c.volume);
@@ -116,6 +117,11 @@ class Review {
     if (p && p.catch) p.catch(() => { v.muted = true; this.muted = true; this.hint("Press any key for sound"); v.play().catch(() => {}); });
     this.renderMeta();
     this.maybeFetch();
+  }
+
+  // The scrub bar (scrubbar.js) follows the clip shown; it edits c.trimIn / c.trimOut in place.
+  announce(c, v) {
+    document.dispatchEvent(new CustomEvent("tccg:clip", { detail: { clip: c, video: v, queue: this.queue, changed: () => this.renderMeta() } }));
   }
 
   maybeFetch() {

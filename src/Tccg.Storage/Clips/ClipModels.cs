@@ -120,6 +120,15 @@ public sealed record ClipQuery
     public DateTimeOffset? CreatedFrom { get; init; }
     public DateTimeOffset? CreatedBefore { get; init; }
     public ReviewFilter? Review { get; init; }
+    /// <summary>Twitch language code, exact ("en", "ja").</summary>
+    public string? Language { get; init; }
+    /// <summary>The streamer's display name exactly, or their login (any case).</summary>
+    public string? Streamer { get; init; }
+    /// <summary>Text the title contains (case-insensitive for ASCII letters; <c>%</c> and <c>_</c> are literal).</summary>
+    public string? TitleContains { get; init; }
+    /// <summary>Twitch's clip duration in seconds, at least / at most.</summary>
+    public double? MinDuration { get; init; }
+    public double? MaxDuration { get; init; }
     public ClipOrder Order { get; init; } = ClipOrder.ViewsDesc;
     /// <summary>Page size, 1 to 1000.</summary>
     public int Limit { get; init; } = 50;

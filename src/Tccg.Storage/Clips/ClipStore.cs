@@ -166,6 +166,34 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             sql.Append(" AND c.created_at < @CreatedBefore");
             p.Add("CreatedBefore", Db.Ms(before));
         }
+        if (query.Language is { } language)
+        {
+            sql.Append(" AND c.language = @Language");
+            p.Add("Language", language);
+        }
+        if (query.Streamer is { } streamer)
+        {
+            // Either index answers (ix_clips_name, ix_clips_login_missing); logins are lower case.
+            sql.Append(" AND (c.broadcaster_name = @Streamer OR c.broadcaster_login = @StreamerLogin)");
+            p.Add("Streamer", streamer);
+            p.Add("StreamerLogin", streamer.ToLowerInvariant());
+        }
+        if (!string.IsNullOrEmpty(query.TitleContains))
+        {
+            sql.Append(" AND c.title LIKE @Title ESCAPE '!'");
+            p.Add("Title", "%" + query.TitleContains.Replace("!", "!!", StringComparison.Ordinal)
+                .Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal) + "%");
+        }
+        if (query.MinDuration is { } minDuration)
+        {
+            sql.Append(" AND c.duration >= @MinDuration");
+            p.Add("MinDuration", minDuration);
+        }
+        if (query.MaxDuration is { } maxDuration)
+        {
+            sql.Append(" AND c.duration <= @MaxDuration");
+            p.Add("MaxDuration", maxDuration);
+        }
         if (query.Review is { } review)
         {
             p.Add("ReviewCompilation", review.CompilationId);

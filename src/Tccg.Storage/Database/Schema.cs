@@ -356,6 +356,12 @@ internal static class Schema
             // A timeline layout object (JSON): the clip's default stacked / crop layout in vertical compilations.
             "ALTER TABLE clips ADD COLUMN portrait_layout TEXT NULL",
         ]),
+        new(9, "clip browser: find a streamer's clips by display name", d =>
+        [
+            // Logins are found through ix_clips_login_missing; the other filters (language, title, duration) are
+            // checked while walking ix_clips_game_status_views in page order.
+            "CREATE INDEX IF NOT EXISTS ix_clips_name ON clips (broadcaster_name)",
+        ]),
         new(10, "compilation versions for optimistic concurrency across processes", _ =>
         [
             "ALTER TABLE compilations ADD COLUMN version BIGINT NOT NULL DEFAULT 1",

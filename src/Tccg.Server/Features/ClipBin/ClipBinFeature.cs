@@ -19,6 +19,8 @@ public static class ClipBinFeature
         else
             services.AddSingleton<AutomationState>();
         services.AddSingleton<ClipBinService>();
+        services.AddSingleton<ClipMediaService>();
+        services.AddSingleton<ClipBrowserService>();
         return services;
     }
 
@@ -27,6 +29,7 @@ public static class ClipBinFeature
         api.MapGamesApi();
         api.MapClipsApi();
         api.MapAutomationApi();
+        api.MapClipMediaApi();
         return api;
     }
 }

@@ -55,7 +55,7 @@ public static class ClipsApi
     {
         var group = api.MapGroup("/clips").WithTags("Clips");
         group.MapGet("/", QueryAsync).RequireAuthorization(Policies.Editor).RequireRateLimiting(DatabaseWork.Policy)
-            .WithName("QueryClips").WithSummary("Clips by game, status, views and date; keyset-paged with ?after=cursor");
+            .WithName("QueryClips").WithSummary("The clip browser: filter by game, status, language, streamer, q (title text), from/before, minViews, minDuration/maxDuration; sort=views|date; keyset-paged with ?after=cursor");
         group.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.Editor).RequireRateLimiting(DatabaseWork.Policy)
             .WithName("GetClip").WithSummary("One clip");
         group.MapGet("/{id:long}/media", MediaAsync).RequireAuthorization(Policies.Editor)
@@ -65,50 +65,15 @@ public static class ClipsApi
         return api;
     }
 
-    public static async Task<Results<Ok<ClipPageView>, ProblemHttpResult>> QueryAsync(
-        HttpContext http, ClipBinService service, CancellationToken ct,
+    public static async Task<Ok<ClipPageView>> QueryAsync(
+        HttpContext http, ClipBrowserService browser, CancellationToken ct,
         string? game = null, string? status = null, int? minViews = null, DateTimeOffset? from = null,
         DateTimeOffset? before = null, string? order = null, int limit = 50, string? after = null,
-        long? compilation = null, string? review = null)
-    {
-        if (limit is < 1 or > 500)
-            return TypedResults.Problem(statusCode: 400, title: "limit must be between 1 and 500.");
-        ClipStatus? parsedStatus = null;
-        if (status is not null)
-        {
-            if (!Enum.TryParse<ClipStatus>(status, ignoreCase: true, out var s) || !Enum.IsDefined(s))
-                return TypedResults.Problem(statusCode: 400, title: $"Unknown status \"{status}\".",
-                    detail: "Use one of " + string.Join(", ", Enum.GetNames<ClipStatus>()) + ".");
-            parsedStatus = s;
-        }
-
-        var clipOrder = ClipOrder.ViewsDesc;
-        if (order is not null && !Enum.TryParse(order, ignoreCase: true, out clipOrder))
-            return TypedResults.Problem(statusCode: 400, title: "order must be ViewsDesc or NewestFirst.");
-
-        ReviewFilter? reviewFilter = null;
-        if (review is not null)
-        {
-            if (compilation is null || !Enum.TryParse<ReviewState>(review, ignoreCase: true, out var state))
-                return TypedResults.Problem(statusCode: 400, title: "review needs compilation=ID and one of Undecided, Kept, Skipped.");
-            reviewFilter = new ReviewFilter(compilation.Value, state);
-        }
-
-        var page = await service.QueryClipsAsync(http.Caller(), new ClipQuery
-            {
-                GameId = game,
-                Status = parsedStatus,
-                MinViews = minViews,
-                CreatedFrom = from,
-                CreatedBefore = before,
-                Order = clipOrder,
-                Limit = limit,
-                After = after,
-                Review = reviewFilter,
-                ListingOnly = true,
-            }, ct);
-        return TypedResults.Ok(new ClipPageView(page.Items.Select(ClipView.From).ToList(), page.NextCursor));
-    }
+        long? compilation = null, string? review = null, string? language = null, string? streamer = null,
+        string? q = null, double? minDuration = null, double? maxDuration = null, string? sort = null) =>
+        TypedResults.Ok(await browser.BrowseAsync(http.Caller(), new ClipBrowseRequest(
+            game, status, language, streamer, q, from, before, minViews, minDuration, maxDuration, sort ?? order, limit, after,
+            compilation, review), ct));
 
     public static async Task<Ok<ClipView>> GetAsync(long id, HttpContext http, ClipBinService service, CancellationToken ct) =>
         TypedResults.Ok(ClipView.From(await service.GetClipAsync(http.Caller(), id, ct)));

@@ -1,0 +1,56 @@
+using System.Globalization;
+using Microsoft.Playwright;
+
+namespace Tccg.Editor.Tests;
+
+/// <summary>The clip bin browser page (/clips): filters and pages through ClipBrowserService.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ClipsPageTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task ClipsPage_FindsAStreamersClips_AndPages()
+    {
+        await using var server = await EditorServer.StartAsync(clips: 30);
+        await server.AddUserAsync("finder");
+        var page = await browser.NewPageAsync(server);
+        await BrowserFixture.WithScreenshotOnFailureAsync(page, async () =>
+        {
+            await BrowserFixture.LoginAsync(page, "finder");
+            await page.ClickAsync(".nav a[href='/clips']");
+            await page.WaitForSelectorAsync("#clip-grid article.clip");
+            string Id(int i) => server.Clips[i].Id.ToString(CultureInfo.InvariantCulture);
+
+            // 24 a page, most viewed first; Next shows the other 6, Previous comes back.
+            var cards = page.Locator("#clip-grid article.clip");
+            await Assertions.Expect(cards).ToHaveCountAsync(24);
+            Assert.Equal(Id(0), await cards.First.GetAttributeAsync("data-clip"));
+            await page.ClickAsync("button:has-text('Next')");
+            await Assertions.Expect(cards).ToHaveCountAsync(6);
+            Assert.Equal(Id(24), await cards.First.GetAttributeAsync("data-clip"));
+            await Assertions.Expect(page.Locator("button:has-text('Next')")).ToBeDisabledAsync();
+            await page.ClickAsync("button:has-text('Previous')");
+            await Assertions.Expect(cards).ToHaveCountAsync(24);
+
+            // By streamer name, newest first.
+            await page.FillAsync("input[name=streamer]", "zoë");
+            await page.SelectOptionAsync("select[name=sort]", "date");
+            await page.ClickAsync("button[type=submit]:has-text('Search')");
+            var zoe = Enumerable.Range(0, 30).Where(i => i % 4 == 3).Reverse().Select(Id).ToArray();
+            await Assertions.Expect(cards).ToHaveCountAsync(zoe.Length);
+            Assert.Equal(zoe, await cards.EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.clip)"));
+
+            // A bad filter is explained, naming the field.
+            await page.FillAsync("input[name=minDuration]", "9");
+            await page.FillAsync("input[name=maxDuration]", "3");
+            await page.ClickAsync("button[type=submit]:has-text('Search')");
+            await Assertions.Expect(page.Locator("p.form-error[role=alert]")).ToContainTextAsync("maxDuration");
+
+            // Play inline.
+            await page.FillAsync("input[name=maxDuration]", "");
+            await page.FillAsync("input[name=minDuration]", "");
+            await page.ClickAsync("button[type=submit]:has-text('Search')");
+            await page.ClickAsync($"article[data-clip='{zoe[0]}'] button.play");
+            await page.WaitForFunctionAsync($"() => {{ const v = document.querySelector(\"article[data-clip='{zoe[0]}'] video\"); return v && v.readyState >= 2; }}");
+        });
+    }
+}
