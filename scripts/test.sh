@@ -12,7 +12,6 @@ TCCG_TEST_MYSQL="$(scripts/mariadb.sh start)"
 export TCCG_TEST_MYSQL
 # The MariaDB half of the storage suite must run, not skip: a missing server fails the run.
 export TCCG_REQUIRE_MYSQL=1
-export TCCG_CHROMIUM="${TCCG_CHROMIUM:-/usr/bin/chromium}"
 
 dotnet build Tccg.slnx -c Release --nologo -v q -clp:ErrorsOnly
 

@@ -74,7 +74,7 @@ public static class TccgCli
             await stderr.WriteLineAsync($"tccg: error: {OneLine(e)}");
             if (verbose)
                 await stderr.WriteLineAsync(e.ToString());
-            else if (e is not (CliException or InvalidConfigurationException or OptionsKeyMissingException))
+            else if (e is not (CliException or InvalidConfigurationException or OptionsKeyMissingException or Tccg.Server.Application.RuleException))
                 await stderr.WriteLineAsync("(run with --verbose for details)");
             return ExitFailure;
         }

@@ -13,7 +13,7 @@ public enum MediaSize
     Full,
 }
 
-/// <summary>What the GQL endpoint answers for very old clips (legacy thumbnail URL, see DESIGN.md section 2).</summary>
+/// <summary>What the GQL endpoint answers for very old clips (legacy thumbnail URL, see docs/twitch.md).</summary>
 public enum LegacyGqlBehaviour
 {
     /// <summary><c>clip.assets</c> is an empty array: the client must fall back to the thumbnail mapping.</summary>

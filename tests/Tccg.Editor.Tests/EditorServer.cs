@@ -11,6 +11,7 @@ using Tccg.Storage.Accounts;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Compilations;
 using Tccg.Storage.Games;
+using Tccg.Core.Media;
 
 namespace Tccg.Editor.Tests;
 
@@ -90,7 +91,7 @@ public sealed class EditorServer : IAsyncDisposable
             var full = Path.Combine(DataDir, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             File.Copy(await TestMedia.ClipAsync(i), full);
-            var facts = new MediaFacts(320, 180, 30, "h264", "aac", true, 48000, 2, TestMedia.ClipSeconds);
+            var facts = new MediaFacts(TestMedia.ClipSeconds, 320, 180, 30, "h264", "aac", 48000, 2, "", 0);
             Clips.Add(await store.MarkDownloadedAsync(clip!.Id, new DownloadedClipFile(relative, new FileInfo(full).Length, facts, -20), ct));
         }
     }

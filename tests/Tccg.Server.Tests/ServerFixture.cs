@@ -47,6 +47,12 @@ internal sealed class TestServer : IAsyncDisposable
     public async Task<HttpClient> LoginAsNewUserAsync(string name, Tccg.Storage.Accounts.UserRole role, string password = "correct horse battery")
     {
         await AddUserAsync(name, password, role);
+        return await LoginAsync(name, password);
+    }
+
+    /// <summary>A client logged in as an existing user, sending the anti-forgery header.</summary>
+    public async Task<HttpClient> LoginAsync(string name, string password = "correct horse battery")
+    {
         var client = CreateClient();
         var response = await client.PostAsJsonAsync(new Uri("/api/v1/auth/login", UriKind.Relative), new { name, password });
         response.EnsureSuccessStatusCode();

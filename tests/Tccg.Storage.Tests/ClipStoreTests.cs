@@ -2,6 +2,7 @@ using Dapper;
 using Tccg.Core.Clips;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Database;
+using Tccg.Core.Media;
 
 namespace Tccg.Storage.Tests;
 
@@ -31,7 +32,7 @@ public abstract class ClipStoreTests(ITestDatabase provider) : StorageTestBase(p
     };
 
     internal static DownloadedClipFile File(string name) =>
-        new($"clips/{name}.mp4", 12345, new MediaFacts(1920, 1080, 60, "h264", "aac", true, 48000, 2, 29.5), -16.5);
+        new($"clips/{name}.mp4", 12345, new MediaFacts(29.5, 1920, 1080, 60, "h264", "aac", 48000, 2, "", 0), -16.5);
 
     [Fact]
     public async Task Migrate_RunTwice_IsIdempotent()
@@ -79,7 +80,7 @@ public abstract class ClipStoreTests(ITestDatabase provider) : StorageTestBase(p
         var stored = (await Store.GetAsync(id, Ct))!;
         Assert.Equal(ClipStatus.Downloaded, stored.Status);
         Assert.Equal("clips/a.mp4", stored.FilePath);
-        Assert.Equal(new MediaFacts(1920, 1080, 60, "h264", "aac", true, 48000, 2, 29.5), stored.Media);
+        Assert.Equal(new MediaFacts(29.5, 1920, 1080, 60, "h264", "aac", 48000, 2, "", 0), stored.Media);
         Assert.Equal(-16.5, stored.LoudnessLufs);
         Assert.Equal(500, stored.ViewCount);
         Assert.Equal(Time.GetUtcNow(), stored.UpdatedAt);

@@ -16,7 +16,7 @@ internal static class RenderCommand
 {
     public static Command Create()
     {
-        var timeline = new Argument<string>("timeline") { Description = "Timeline JSON file (DESIGN.md section 8); paths in it are relative to it" };
+        var timeline = new Argument<string>("timeline") { Description = "Timeline JSON file (docs/render.md); paths in it are relative to it" };
         var output = new Option<string>("--output", "-o")
         {
             Description = "MP4 file to write; the credits and chapters go beside it as .txt",

@@ -56,7 +56,9 @@ internal sealed class DemoRunner(DemoSettings settings, IConfiguration userConfi
     private async Task<int> RunOnServerAsync(WebApplication app, string password, DemoReporter report, string dataDir, Task media, CancellationToken ct)
     {
         var baseUrl = new Uri(app.Urls.First());
-        await app.Services.GetRequiredService<IUserStore>().AddAsync("demo", password, UserRole.Admin, ct);
+        // Set-up as the machine's owner would do it with `tccg user add`: through the rules layer, as the system.
+        var system = Tccg.Server.Application.CurrentUser.System("demo set-up");
+        await app.Services.GetRequiredService<Tccg.Server.Features.Admin.AdminService>().AddUserAsync(system, "demo", password, UserRole.Admin, ct);
         using var api = await DemoApi.LoginAsync(baseUrl, "demo", password, ct);
         report.Done($"serving {baseUrl} — logged in as demo");
 
@@ -88,8 +90,7 @@ internal sealed class DemoRunner(DemoSettings settings, IConfiguration userConfi
         var submitted = await api.PostAsync($"/api/v1/compilations/{compilationId}/submit", null, ct);
         var jobId = submitted.GetProperty("jobId").GetInt64();
         var render = await WatchRenderAsync(api, jobId, report, ct);
-        var job = await app.Services.GetRequiredService<IRenderJobStore>().GetAsync(jobId, ct)
-                  ?? throw new CliException($"Render job {jobId} vanished.");
+        var job = await app.Services.GetRequiredService<Tccg.Server.Features.Renders.RenderService>().GetAsync(system, jobId, ct);
         report.Done(string.Create(CultureInfo.InvariantCulture,
             $"{render.GetProperty("output").GetProperty("durationSeconds").GetDouble():0.0} s of video in {report.Elapsed.TotalSeconds:0} s overall"));
 
@@ -213,7 +214,7 @@ internal sealed class DemoRunner(DemoSettings settings, IConfiguration userConfi
         }).ToList();
         await api.PutAsync($"/api/v1/compilations/{id}", new
         {
-            updatedAt = current.GetProperty("updatedAt").GetDateTimeOffset(),
+            version = current.GetProperty("version").GetInt64(),
             name = "Top clips of the week (demo)",
             gameId = twitchGameId,
             items,

@@ -1,6 +1,6 @@
 namespace Tccg.Core.Clips;
 
-/// <summary>Where a clip stands in the clip bin (DESIGN.md section 3).</summary>
+/// <summary>Where a clip stands in the clip bin (docs/architecture.md).</summary>
 public enum ClipStatus
 {
     /// <summary>Seen by the finder; no file yet.</summary>

@@ -18,7 +18,8 @@ public sealed record ConfigKey(string Section, string Name, object? Default, Typ
 /// </summary>
 public static class ConfigReference
 {
-    private static readonly (Type Type, string Section, string Title)[] Sections =
+    /// <summary>Every options class with its section, listed once: registration, the start-up check and <c>tccg init</c> read this.</summary>
+    public static readonly (Type Type, string Section, string Title)[] Sections =
     [
         (typeof(DatabaseOptions), DatabaseOptions.Section, "Database: Sqlite (embedded, default) or MySql (MySQL/MariaDB for a shared server)."),
         (typeof(StorageOptions), StorageOptions.Section, "Storage: the data folder (database file, clips, assets, renders, caches). --data DIR overrides Root."),
@@ -50,6 +51,7 @@ public static class ConfigReference
         ["Tccg:Server:MaxUploadMegabytes"] = "Largest asset upload accepted.",
         ["Tccg:Server:RenderLeaseSeconds"] = "How long a generator holds a render job without a heartbeat before it goes back to the queue.",
         ["Tccg:Server:RenderMaxAttempts"] = "Leases a render job may use up (generators that vanished) before it is marked failed.",
+        ["Tccg:Server:AllowedOrigins"] = "Origins (scheme://host:port) besides the server's own from which a browser may open the editor's circuit.",
         ["Tccg:Generator:Width"] = "Output width in pixels.",
         ["Tccg:Generator:Height"] = "Output height in pixels.",
         ["Tccg:Generator:Fps"] = "Output frame rate.",

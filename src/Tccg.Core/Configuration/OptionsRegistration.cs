@@ -10,14 +10,9 @@ public static class OptionsRegistration
     /// <summary>Binds every <c>Tccg:*</c> section to its options class, validated at start.</summary>
     public static IServiceCollection AddTccgOptions(this IServiceCollection services)
     {
-        services.AddValidated<DatabaseOptions>(DatabaseOptions.Section);
-        services.AddValidated<StorageOptions>(StorageOptions.Section);
-        services.AddValidated<TwitchOptions>(TwitchOptions.Section);
-        services.AddValidated<ServerOptions>(ServerOptions.Section);
-        services.AddValidated<GeneratorOptions>(GeneratorOptions.Section);
-        services.AddValidated<EditorOptions>(EditorOptions.Section);
-        services.AddValidated<DownloaderOptions>(DownloaderOptions.Section);
-        services.AddValidated<ForwardedHeadersSettings>(ForwardedHeadersSettings.Section);
+        var add = typeof(OptionsRegistration).GetMethod(nameof(AddValidated), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        foreach (var (type, section, _) in ConfigReference.Sections)
+            add.MakeGenericMethod(type).Invoke(null, [services, section]);
         // A list may also be one string ("10.0.0.1, 10.0.0.2"), handy in environment variables and --set.
         services.AddOptions<ForwardedHeadersSettings>().PostConfigure<IConfiguration>((o, c) =>
         {
@@ -26,8 +21,6 @@ public static class OptionsRegistration
             if (c[ForwardedHeadersSettings.Section + ":KnownNetworks"] is { Length: > 0 } networks)
                 o.KnownNetworks = [.. o.KnownNetworks, networks];
         });
-        services.AddValidated<CertificateOptions>(CertificateOptions.Section);
-        services.AddValidated<BackupOptions>(BackupOptions.Section);
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         return services;
     }

@@ -10,16 +10,8 @@ public static class OptionsStartupCheck
     {
         try
         {
-            _ = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<TwitchOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<ServerOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<GeneratorOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<EditorOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<DownloaderOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<ForwardedHeadersSettings>>().Value;
-            _ = services.GetRequiredService<IOptions<CertificateOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<BackupOptions>>().Value;
+            foreach (var (type, _, _) in ConfigReference.Sections)
+                _ = Read(services, type);
         }
         catch (OptionsValidationException e)
         {
@@ -29,6 +21,21 @@ public static class OptionsStartupCheck
         {
             // The binder names the key ("... at 'Tccg:Generator:Fps' to type 'System.Int32'").
             throw new InvalidConfigurationException(e.Message);
+        }
+    }
+
+    /// <summary><c>IOptions&lt;T&gt;.Value</c> for an options type known at run time, with the binder's own exceptions.</summary>
+    private static object? Read(IServiceProvider services, Type type)
+    {
+        var options = typeof(IOptions<>).MakeGenericType(type);
+        try
+        {
+            return options.GetProperty(nameof(IOptions<object>.Value))!.GetValue(services.GetRequiredService(options));
+        }
+        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
         }
     }
 }

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tccg.Core.Configuration;
 
 // Every options class names its configuration section so a validation message can name the exact key
-// (DESIGN.md section 8). Error messages start with the full key: "Tccg:Database:Provider ...".
+// (docs/architecture.md, configuration in README.md). Error messages start with the full key: "Tccg:Database:Provider ...".
 
 /// <summary>Which database holds the clip bin.</summary>
 public enum DatabaseProvider
@@ -120,6 +120,12 @@ public sealed class ServerOptions
     /// <summary>How long a server holds the automation lease without renewing it before another server takes over.</summary>
     [Range(2, 3600, ErrorMessage = Section + ":AutomationLeaseSeconds must be between 2 and 3600.")]
     public int AutomationLeaseSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Origins (scheme://host[:port]) besides the server's own from which a browser may open the editor's circuit
+    /// (<c>/_blazor</c>); empty by default: only the server's own origin.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
 }
 
 /// <summary><c>Tccg:Server:ForwardedHeaders</c>: the reverse proxies whose X-Forwarded-* headers are believed.</summary>
@@ -215,7 +221,7 @@ public sealed class GeneratorOptions
     [Range(-9, 0, ErrorMessage = Section + ":TruePeakDb must be between -9 and 0.")]
     public double TruePeakDb { get; set; } = -1;
 
-    [RegularExpression("^(ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow)$", ErrorMessage = Section + ":Preset must be an x264 preset (ultrafast … veryslow).")]
+    [RegularExpression(Tccg.Core.Compilations.EditorLimits.PresetPattern, ErrorMessage = Section + ":Preset must be an x264 preset (ultrafast … veryslow).")]
     public string Preset { get; set; } = "veryfast";
 
     [Range(0, 51, ErrorMessage = Section + ":Crf must be between 0 and 51.")]

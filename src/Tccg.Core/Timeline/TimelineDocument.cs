@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Tccg.Core.Timeline;
 
-// The timeline file of DESIGN.md section 8 (version 1). Everything but version and items is optional;
+// The timeline file of docs/render.md (version 1). Everything but version and items is optional;
 // missing settings come from GeneratorOptions (see TimelineSettings.Resolve). Paths are relative to
 // the timeline file.
 

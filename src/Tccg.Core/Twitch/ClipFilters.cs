@@ -1,6 +1,6 @@
 namespace Tccg.Core.Twitch;
 
-/// <summary>Per-game filters of a saved game (DESIGN.md section 3). Empty or null means "no limit".</summary>
+/// <summary>Per-game filters of a saved game (docs/architecture.md). Empty or null means "no limit".</summary>
 public sealed record ClipFilters
 {
     public static readonly ClipFilters None = new();

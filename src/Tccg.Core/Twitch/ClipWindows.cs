@@ -1,6 +1,6 @@
 namespace Tccg.Core.Twitch;
 
-/// <summary>How far back the finder looks (DESIGN.md section 2: Helix has no period parameter).</summary>
+/// <summary>How far back the finder looks (docs/twitch.md: Helix has no period parameter).</summary>
 public enum ClipPeriod
 {
     /// <summary>The last 24 hours.</summary>

@@ -4,7 +4,7 @@ namespace Tccg.Core.Twitch;
 public sealed record DuplicateClip(string ClipId, string DuplicateOfId);
 
 /// <summary>
-/// Duplicate detection (DESIGN.md section 3): clips of the same VOD (<c>video_id</c>) whose
+/// Duplicate detection (docs/architecture.md): clips of the same VOD (<c>video_id</c>) whose
 /// <c>vod_offset .. vod_offset + duration</c> ranges overlap show the same moment; the most viewed is kept.
 /// </summary>
 public static class VodOverlap

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Tccg.Core.Media;
 
 namespace Tccg.Media.Probing;
 

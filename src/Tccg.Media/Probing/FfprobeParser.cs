@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Tccg.Core.Media;
 
 namespace Tccg.Media.Probing;
 

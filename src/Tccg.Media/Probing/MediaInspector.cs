@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tccg.Media.Loudness;
 using Tccg.Media.Processes;
+using Tccg.Core.Media;
 
 namespace Tccg.Media.Probing;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tccg.Media.Processes;
+using Tccg.Core.Media;
 
 namespace Tccg.Media.Probing;
 

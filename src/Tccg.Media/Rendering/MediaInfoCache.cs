@@ -4,6 +4,7 @@ using System.Text.Json;
 using Tccg.Media.Caching;
 using Tccg.Media.Loudness;
 using Tccg.Media.Probing;
+using Tccg.Core.Media;
 
 namespace Tccg.Media.Rendering;
 

@@ -10,6 +10,7 @@ using Tccg.Media.Caching;
 using Tccg.Media.Loudness;
 using Tccg.Media.Processes;
 using Tccg.Media.Probing;
+using Tccg.Core.Media;
 
 namespace Tccg.Media.Rendering;
 

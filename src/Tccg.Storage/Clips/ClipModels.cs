@@ -1,4 +1,5 @@
 using Tccg.Core.Clips;
+using Tccg.Core.Media;
 
 namespace Tccg.Storage.Clips;
 
@@ -76,7 +77,7 @@ public sealed class ClipRecord
 
     /// <summary>The probed media facts, once the clip was downloaded.</summary>
     public MediaFacts? Media => Width is { } w && Height is { } h
-        ? new MediaFacts(w, h, Fps ?? 0, VideoCodec, AudioCodec, HasAudio ?? false, SampleRate ?? 0, Channels ?? 0, MediaDuration ?? 0)
+        ? new MediaFacts(MediaDuration ?? 0, w, h, Fps ?? 0, VideoCodec, HasAudio == false ? null : AudioCodec, SampleRate ?? 0, Channels ?? 0, "", 0)
         : null;
 }
 

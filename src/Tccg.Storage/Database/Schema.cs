@@ -262,6 +262,10 @@ internal static class Schema
             ) {opts}
             """,
         ]),
+        new(10, "compilation versions for optimistic concurrency across processes", _ =>
+        [
+            "ALTER TABLE compilations ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
+        ]),
     ];
 
     public static int Latest => Migrations[^1].Version;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Tccg.Media.Probing;
-using StoredFacts = Tccg.Storage.MediaFacts;
+using Tccg.Core.Media;
 
 namespace Tccg.Twitch.Downloads;
 
@@ -93,9 +93,6 @@ public sealed partial class ClipDownloader
         var chars = id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray();
         return chars.Length == 0 ? "_" : new string(chars);
     }
-
-    private static StoredFacts ToStored(MediaFacts f) =>
-        new(f.Width, f.Height, f.Fps, f.VideoCodec, f.AudioCodec, f.HasAudio, f.SampleRate, f.Channels, f.Duration);
 
     private sealed class Counts(int total)
     {

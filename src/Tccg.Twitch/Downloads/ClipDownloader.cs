@@ -23,7 +23,7 @@ public sealed record DownloadProgress(int Total, int Done, int Downloaded, int F
 public sealed record DownloadResult(int Total, int Downloaded, int Failed, int Unavailable, int NotReady, long Bytes, TimeSpan Elapsed);
 
 /// <summary>
-/// Downloads due clips (Found, or Failed whose retry time has come) in a two-stage pipeline (DESIGN.md section 3).
+/// Downloads due clips (Found, or Failed whose retry time has come) in a two-stage pipeline (docs/architecture.md).
 /// Transfer workers (<c>Tccg:Downloader:Parallelism</c>, network-bound) resolve a fresh signed URL per clip and
 /// stream it to <c>{TempDir}</c>; each finished file goes through a bounded channel to the analysis workers
 /// (<c>Tccg:Downloader:AnalysisParallelism</c>, CPU-bound), which validate it, read its facts and measure its
@@ -260,7 +260,7 @@ public sealed partial class ClipDownloader(
             Active.TryRemove(temp, out _);
             owned = false;
             // The file is whole and in place: record it even if the run is being cancelled right now.
-            await clips.MarkDownloadedAsync(clip.Id, new DownloadedClipFile(relative.Replace('\\', '/'), bytes, ToStored(facts), inspection.Loudness.IntegratedLufs),
+            await clips.MarkDownloadedAsync(clip.Id, new DownloadedClipFile(relative.Replace('\\', '/'), bytes, facts, inspection.Loudness.IntegratedLufs),
                 CancellationToken.None);
             return Outcome.Downloaded;
         }

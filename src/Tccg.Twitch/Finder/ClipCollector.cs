@@ -14,7 +14,7 @@ public sealed record FinderProgress(
 public sealed record CollectResult(IReadOnlyList<HelixClip> Clips, int Windows, int Splits, int CappedLeaves, int Calls);
 
 /// <summary>
-/// Collects a game's clips over a time range by slicing (DESIGN.md section 2): each window is paged to the end;
+/// Collects a game's clips over a time range by slicing (docs/twitch.md): each window is paged to the end;
 /// a window that hits the ~1,000-clip cap (pages start repeating, or ~1,000 clips came back) is split in halves
 /// and both halves are queried again, down to <see cref="ClipWindows.MinSlice"/>. Clips created outside a window
 /// are dropped (Helix returns some).

@@ -24,7 +24,7 @@ public abstract record ClipUrlResult
 }
 
 /// <summary>
-/// Resolves a clip's download URL with the unofficial GQL <c>ShareClipRenderStatus</c> query (DESIGN.md section 2).
+/// Resolves a clip's download URL with the unofficial GQL <c>ShareClipRenderStatus</c> query (docs/twitch.md).
 /// A rotated persisted-query hash throws <see cref="ClipAccessHashRotatedException"/>.
 /// </summary>
 public sealed partial class ClipUrlResolver(HttpClient http, IOptions<TwitchOptions> options, ILogger<ClipUrlResolver> logger)

@@ -8,7 +8,7 @@ namespace Tccg.Twitch.Helix;
 public sealed record RateBudget(int? Limit, int Remaining, DateTimeOffset? Reset, long Calls, long Throttled, TimeSpan Waited);
 
 /// <summary>
-/// Paces Helix calls by the <c>Ratelimit-Limit/Remaining/Reset</c> headers (DESIGN.md section 2): calls go out
+/// Paces Helix calls by the <c>Ratelimit-Limit/Remaining/Reset</c> headers (docs/twitch.md): calls go out
 /// while the bucket holds more than <see cref="Reserve"/> points beyond the calls in flight, then wait for
 /// <c>Ratelimit-Reset</c>. So the whole budget is usable while work remains, and 429 never happens
 /// unless something else spends the same bucket (then the 429 sets the wait).

@@ -8,7 +8,7 @@ using Tccg.Core.Configuration;
 namespace Tccg.Twitch.Helix;
 
 /// <summary>
-/// Client-credentials app token (DESIGN.md section 2): fetched once, reused until it nears expiry,
+/// Client-credentials app token (docs/twitch.md): fetched once, reused until it nears expiry,
 /// replaced when Helix answers 401. App tokens cannot be refreshed, only fetched anew.
 /// </summary>
 public sealed class TwitchTokenProvider(

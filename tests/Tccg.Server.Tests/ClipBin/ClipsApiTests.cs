@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tccg.Storage;
 using Tccg.Storage.Accounts;
 using Tccg.Storage.Clips;
+using Tccg.Core.Media;
 
 namespace Tccg.Server.Tests.ClipBin;
 
@@ -42,7 +43,7 @@ public class ClipsApiTests
                     "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", full]))!)
             await ffmpeg.WaitForExitAsync();
         await clips.MarkDownloadedAsync(first.Id,
-            new DownloadedClipFile(relative, new FileInfo(full).Length, new MediaFacts(160, 90, 30, "h264", "aac", true, 44100, 1, 1), -20), CancellationToken.None);
+            new DownloadedClipFile(relative, new FileInfo(full).Length, new MediaFacts(1, 160, 90, 30, "h264", "aac", 44100, 1, "", 0), -20), CancellationToken.None);
         return (first.Id, second.Id);
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tccg.Server.Tests.Assets;
 using Tccg.Storage;
 using Tccg.Storage.Clips;
+using Tccg.Core.Media;
 
 namespace Tccg.Server.Tests.Compilations;
 
@@ -39,7 +40,7 @@ internal static class ClipSeeding
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         File.Copy(await TestMedia.VideoAsync(), full);
         await clips.MarkDownloadedAsync(clip.Id, new DownloadedClipFile(relative, new FileInfo(full).Length,
-            new MediaFacts(320, 180, 25, "h264", "aac", true, 44100, 1, 2.0), lufs), CancellationToken.None);
+            new MediaFacts(2.0, 320, 180, 25, "h264", "aac", 44100, 1, "", 0), lufs), CancellationToken.None);
         return clip.Id;
     }
 
@@ -62,7 +63,7 @@ internal static class ClipSeeding
         var current = await client.GetCompilationAsync(id);
         var body = new Dictionary<string, object?>
         {
-            ["updatedAt"] = current.GetProperty("updatedAt").GetDateTimeOffset(),
+            ["version"] = current.GetProperty("version").GetInt64(),
             ["name"] = current.GetProperty("name").GetString(),
             ["gameId"] = current.GetProperty("gameId").ValueKind == JsonValueKind.Null ? null : current.GetProperty("gameId").GetString(),
             ["items"] = current.GetProperty("items").EnumerateArray().Select(i => new

@@ -8,6 +8,7 @@ using Tccg.Media.Rendering;
 using Tccg.Storage.Accounts;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Renders;
+using Tccg.Core.Media;
 
 namespace Tccg.Server.Tests.Renders;
 
@@ -61,7 +62,7 @@ internal sealed class RenderWorld : IAsyncDisposable
         }], CancellationToken.None);
         var clip = (await Clips.GetByTwitchIdAsync(twitchId, CancellationToken.None))!;
         await Clips.MarkDownloadedAsync(clip.Id, new DownloadedClipFile($"clips/{name}.mp4", 1000,
-            new Tccg.Storage.MediaFacts(160, 90, 30, "h264", "aac", true, 48000, 2, 1), -20), CancellationToken.None);
+            new MediaFacts(1, 160, 90, 30, "h264", "aac", 48000, 2, "", 0), -20), CancellationToken.None);
         return clip.Id;
     }
 

@@ -17,7 +17,7 @@ using Tccg.Storage.Renders;
 
 namespace Tccg.Server.Features.Renders;
 
-/// <summary>The generator protocol (DESIGN §1): lease, heartbeat, progress, inputs, outputs, complete, fail.</summary>
+/// <summary>The generator protocol (docs/generator.md): lease, heartbeat, progress, inputs, outputs, complete, fail.</summary>
 public static partial class GeneratorApi
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
