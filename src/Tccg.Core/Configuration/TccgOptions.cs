@@ -122,12 +122,6 @@ public sealed class ServerOptions
     [Range(1, 100, ErrorMessage = Section + ":RenderMaxAttempts must be between 1 and 100.")]
     public int RenderMaxAttempts { get; set; } = 3;
 
-    /// <summary>
-    /// Origins (scheme://host[:port]) besides the server's own from which a browser may open the editor's circuit
-    /// (<c>/_blazor</c>); empty by default: only the server's own origin.
-    /// </summary>
-    public List<string> AllowedOrigins { get; set; } = [];
-
     /// <summary>A path prefix such as <c>/tccg</c> the whole server lives under (behind a proxy); empty for the root.</summary>
     [RegularExpression("^$|^(/[A-Za-z0-9._~-]+)+$", ErrorMessage = Section + ":PathBase must be empty or a path such as /tccg (starting with '/', no trailing '/').")]
     public string PathBase { get; set; } = "";
@@ -138,6 +132,12 @@ public sealed class ServerOptions
     /// <summary>How long a server holds the automation lease without renewing it before another server takes over.</summary>
     [Range(2, 3600, ErrorMessage = Section + ":AutomationLeaseSeconds must be between 2 and 3600.")]
     public int AutomationLeaseSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Origins (scheme://host[:port]) besides the server's own from which a browser may open the editor's circuit
+    /// (<c>/_blazor</c>); empty by default: only the server's own origin.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
 }
 
 /// <summary><c>Tccg:Server:ForwardedHeaders</c>: the reverse proxies whose X-Forwarded-* headers are believed.</summary>

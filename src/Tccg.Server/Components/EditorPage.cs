@@ -17,12 +17,12 @@ public abstract class EditorPage : ComponentBase, IDisposable
 
     [Inject] protected ToastService Toasts { get; set; } = default!;
 
-    [Inject] private CallerResolver Callers { get; set; } = default!;
-
     [Inject] private NavigationManager PageNavigation { get; set; } = default!;
 
     /// <summary>The editor's JS module by absolute URL, so it loads under <c>Tccg:Server:PathBase</c> too.</summary>
     protected string EditorModuleUrl => PageNavigation.BaseUri + "ui/editor.js";
+
+    [Inject] private CallerResolver Callers { get; set; } = default!;
 
     /// <summary>The signed-in person as the page opened (for display; actions re-read it).</summary>
     protected CurrentUser User { get; private set; } = CurrentUser.Anonymous;
