@@ -3,6 +3,7 @@ using Tccg.Storage.Accounts;
 using Tccg.Storage.Assets;
 using Tccg.Storage.Compilations;
 using Tccg.Storage.Renders;
+using Tccg.Core.Compilations;
 
 namespace Tccg.Editor.Tests;
 
@@ -43,7 +44,7 @@ public sealed class AdminAndPagesTests(BrowserFixture browser)
         var compilation = await server.AddCompilationAsync(admin, "ベスト・オブ・ザ・ウィーク 🎉 — a very long compilation name that should be cut with an ellipsis somewhere");
         var store = server.Service<ICompilationStore>();
         await store.SetItemsAsync(compilation.Id, [.. server.Clips.Take(4).Select(c => new CompilationItem(c.Id, 0.2, null, 1.0))], CancellationToken.None);
-        await server.AddAssetAsync(AssetKind.Intro, "intro.mp4");
+        await server.AddAssetAsync(AssetRole.Intro, "intro.mp4");
         var jobs = server.Service<IRenderJobStore>();
         await jobs.EnqueueAsync(compilation.Id, admin.Id, "{}", CancellationToken.None);
         var page = await browser.NewPageAsync(server);

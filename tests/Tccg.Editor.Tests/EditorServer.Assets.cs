@@ -1,13 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tccg.Storage;
 using Tccg.Storage.Assets;
+using Tccg.Core.Compilations;
 
 namespace Tccg.Editor.Tests;
 
 public static class EditorServerAssets
 {
     /// <summary>Registers a tiny video as an asset of <paramref name="kind"/> (file copied under assets/).</summary>
-    public static async Task<Asset> AddAssetAsync(this EditorServer server, AssetKind kind, string originalName)
+    public static async Task<Asset> AddAssetAsync(this EditorServer server, AssetRole kind, string originalName)
     {
         var stored = AssetStore.NewStoredName(originalName);
         var full = Path.Combine(server.DataDir, "assets", stored);

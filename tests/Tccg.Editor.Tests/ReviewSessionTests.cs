@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Tccg.Server.Application;
 using Tccg.Server.Components;
 
 namespace Tccg.Editor.Tests;
@@ -12,15 +13,16 @@ public sealed class ReviewSessionTests
         var user = await server.AddUserAsync("fast-reviewer");
         var compilation = await server.AddCompilationAsync(user);
         using var session = server.App.Services.GetRequiredService<ReviewSession>();
-        Assert.Null(await session.OpenAsync(compilation.Id, new EditorUser(user.Id, user.Name, false), CancellationToken.None));
+        var caller = new CurrentUser(user.Id, user.Name, "editor", CredentialKind.Session);
+        await session.OpenAsync(caller, compilation.Id, CancellationToken.None);
 
         var seen = new List<long>();
         for (var round = 0; round < 20; round++)
         {
-            var (clips, exhausted) = await session.NextAsync(CancellationToken.None);
+            var (clips, exhausted) = await session.NextAsync(caller, CancellationToken.None);
             seen.AddRange(clips.Select(c => c.Id));
             foreach (var clip in clips)
-                await session.DecideAsync(clip.Id, keep: clip.Id % 2 == 0, null, null, 1.0, CancellationToken.None);
+                await session.DecideAsync(caller, clip.Id, keep: clip.Id % 2 == 0, null, null, 1.0, CancellationToken.None);
             if (exhausted)
                 break;
         }

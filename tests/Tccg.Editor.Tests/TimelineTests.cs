@@ -3,6 +3,7 @@ using Microsoft.Playwright;
 using Tccg.Storage;
 using Tccg.Storage.Assets;
 using Tccg.Storage.Compilations;
+using Tccg.Core.Compilations;
 
 namespace Tccg.Editor.Tests;
 
@@ -18,7 +19,7 @@ public sealed class TimelineTests(BrowserFixture browser)
         var store = server.Service<ICompilationStore>();
         var ids = server.Clips.Select(c => c.Id).ToList();
         await store.SetItemsAsync(compilation.Id, [.. ids.Select(id => new CompilationItem(id))], CancellationToken.None);
-        var intro = await server.AddAssetAsync(AssetKind.Intro, "intro ✨ 開始.mp4");
+        var intro = await server.AddAssetAsync(AssetRole.Intro, "intro ✨ 開始.mp4");
 
         var page = await browser.NewPageAsync(server);
         await BrowserFixture.WithScreenshotOnFailureAsync(page, async () =>

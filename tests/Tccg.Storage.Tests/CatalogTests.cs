@@ -7,6 +7,7 @@ using Tccg.Storage.Clips;
 using Tccg.Storage.Compilations;
 using Tccg.Storage.Database;
 using Tccg.Storage.Games;
+using Tccg.Core.Compilations;
 
 namespace Tccg.Storage.Tests;
 
@@ -64,12 +65,12 @@ public abstract class CatalogTests(ITestDatabase provider) : StorageTestBase(pro
         Assert.Matches("^[0-9a-f]{32}\\.mp4$", stored);
         Assert.Matches("^[0-9a-f]{32}$", AssetStore.NewStoredName("weird.name.with spaces/\\;"));
 
-        var asset = await Assets.AddAsync(new NewAsset(null, AssetKind.Intro, "My Intro 🎬.mp4", stored, 1000,
+        var asset = await Assets.AddAsync(new NewAsset(null, AssetRole.Intro, "My Intro 🎬.mp4", stored, 1000,
             new MediaFacts(1280, 720, 30, "h264", "aac", true, 48000, 2, 3.5)), Ct);
         Assert.Equal("My Intro 🎬.mp4", asset.OriginalName);
         Assert.Equal(new MediaFacts(1280, 720, 30, "h264", "aac", true, 48000, 2, 3.5), asset.Media);
-        Assert.Contains(await Assets.ListAsync(AssetKind.Intro, Ct), a => a.Id == asset.Id);
-        Assert.DoesNotContain(await Assets.ListAsync(AssetKind.Music, Ct), a => a.Id == asset.Id);
+        Assert.Contains(await Assets.ListAsync(AssetRole.Intro, Ct), a => a.Id == asset.Id);
+        Assert.DoesNotContain(await Assets.ListAsync(AssetRole.Music, Ct), a => a.Id == asset.Id);
         Assert.True(await Assets.DeleteAsync(asset.Id, Ct));
         Assert.Null(await Assets.GetAsync(asset.Id, Ct));
     }
@@ -82,7 +83,7 @@ public abstract class CatalogTests(ITestDatabase provider) : StorageTestBase(pro
         await Clips.UpsertFoundAsync(clips, Ct);
         var a = (await Clips.GetByTwitchIdAsync(clips[0].TwitchClipId, Ct))!.Id;
         var b = (await Clips.GetByTwitchIdAsync(clips[1].TwitchClipId, Ct))!.Id;
-        var intro = await Assets.AddAsync(new NewAsset(null, AssetKind.Intro, "i.mp4", AssetStore.NewStoredName("i.mp4"), 1, null), Ct);
+        var intro = await Assets.AddAsync(new NewAsset(null, AssetRole.Intro, "i.mp4", AssetStore.NewStoredName("i.mp4"), 1, null), Ct);
 
         var compilation = await Compilations.CreateAsync(new Compilation
         {
@@ -100,8 +101,10 @@ public abstract class CatalogTests(ITestDatabase provider) : StorageTestBase(pro
         Assert.Equal(new ReviewEntry(a, ReviewDecision.Keep, null, Time.GetUtcNow()), decision);
 
         Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(await Compilations.UpdateAsync(compilation with { Name = "Renamed", Shared = false }, Ct));
+        var version = (await Compilations.GetAsync(compilation.Id, Ct))!.Version;
+        Assert.Equal(version + 1, await Compilations.SaveAsync(compilation with { Name = "Renamed", Shared = false }, null, version, Ct));
         var stored = (await Compilations.GetAsync(compilation.Id, Ct))!;
+        Assert.Equal([new CompilationItem(a)], await Compilations.GetItemsAsync(compilation.Id, Ct));
         Assert.Equal(("Renamed", false, "{\"fps\":60}", (long?)intro.Id), (stored.Name, stored.Shared, stored.SettingsJson, stored.IntroAssetId));
         Assert.Equal(Time.GetUtcNow(), stored.UpdatedAt);
 
@@ -109,6 +112,33 @@ public abstract class CatalogTests(ITestDatabase provider) : StorageTestBase(pro
         Assert.Null((await Compilations.GetAsync(compilation.Id, Ct))!.IntroAssetId);
         Assert.True(await Compilations.DeleteAsync(compilation.Id, Ct));
         Assert.Empty(await Compilations.GetDecisionsAsync(compilation.Id, Ct));
+    }
+
+    [Fact]
+    public async Task Compilation_WriteNamingAStaleVersion_IsRefusedAndChangesNothing()
+    {
+        var game = Unique("g");
+        var clips = new[] { ClipStoreTests.Clip(game, 1), ClipStoreTests.Clip(game, 2) };
+        await Clips.UpsertFoundAsync(clips, Ct);
+        var a = (await Clips.GetByTwitchIdAsync(clips[0].TwitchClipId, Ct))!.Id;
+        var b = (await Clips.GetByTwitchIdAsync(clips[1].TwitchClipId, Ct))!.Id;
+        var compilation = await Compilations.CreateAsync(new Compilation { Name = "Race", GameId = game }, Ct);
+        var read = compilation.Version;
+
+        // Two editors read the same version; the first write wins, the second names a version that is gone.
+        Assert.Equal(read + 1, await Compilations.SaveAsync(compilation with { Name = "First" }, [new CompilationItem(a)], read, Ct));
+        Assert.Null(await Compilations.SaveAsync(compilation with { Name = "Second" }, [new CompilationItem(b)], read, Ct));
+        Assert.Null(await Compilations.ApplyReviewAsync(compilation.Id, read, b, null, ReviewDecision.Keep, [new CompilationItem(b)], Ct));
+
+        var stored = (await Compilations.GetAsync(compilation.Id, Ct))!;
+        Assert.Equal(("First", read + 1), (stored.Name, stored.Version));
+        Assert.Equal([new CompilationItem(a)], await Compilations.GetItemsAsync(compilation.Id, Ct));
+        Assert.Empty(await Compilations.GetDecisionsAsync(compilation.Id, Ct));
+
+        // A review naming the current version records the decision and its timeline in one write.
+        Assert.Equal(read + 2, await Compilations.ApplyReviewAsync(compilation.Id, read + 1, b, null, ReviewDecision.Keep, [new CompilationItem(a), new CompilationItem(b)], Ct));
+        Assert.Equal(ReviewDecision.Keep, Assert.Single(await Compilations.GetDecisionsAsync(compilation.Id, Ct)).Decision);
+        Assert.Equal([new CompilationItem(a), new CompilationItem(b)], await Compilations.GetItemsAsync(compilation.Id, Ct));
     }
 }
 

@@ -14,20 +14,16 @@ public static class EditorRules
 {
     public const int MinimumClips = 2;
 
-    /// <summary>The shortest piece a trimmed clip may leave, in seconds.</summary>
-    public const double MinimumClipSeconds = 0.5;
+    public const double MinimumClipSeconds = EditorLimits.MinimumClipSeconds;
 
-    /// <summary>Containers round durations: a trim end this far past the probed duration still counts as the end.</summary>
-    public const double DurationSlack = 0.05;
+    public const double DurationSlack = EditorLimits.DurationSlack;
 
     /// <summary>Problems that make an edit unsavable.</summary>
     public static List<ValidationMessage> CheckEdit(CompilationDraft draft)
     {
         var messages = new List<ValidationMessage>();
-        if (string.IsNullOrWhiteSpace(draft.Name))
-            messages.Add(new("name", "the compilation needs a name"));
-        else if (draft.Name.Length > 200)
-            messages.Add(new("name", "the name must be at most 200 characters"));
+        if (EditorLimits.CheckName("name", draft.Name) is { } nameProblem)
+            messages.Add(nameProblem);
 
         var seen = new HashSet<long>();
         for (var i = 0; i < draft.Items.Count; i++)
@@ -43,8 +39,8 @@ public static class EditorRules
                 continue;
             }
             CheckTrims(item, at, label, messages);
-            if (!double.IsFinite(item.Volume) || item.Volume < 0 || item.Volume > 2)
-                messages.Add(new(at + ".volume", $"{label}: volume must be between 0 and 2 (found {F(item.Volume)})"));
+            if (!EditorLimits.IsVolume(item.Volume))
+                messages.Add(new(at + ".volume", $"{label}: volume must be between {F(EditorLimits.MinVolume)} and {F(EditorLimits.MaxVolume)} (found {F(item.Volume)})"));
         }
 
         CheckSlot(draft.First, AssetRole.First, "firstAssetId", messages);

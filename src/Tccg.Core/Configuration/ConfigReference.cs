@@ -47,6 +47,7 @@ public static class ConfigReference
         ["Tccg:Server:MaxUploadMegabytes"] = "Largest asset upload accepted.",
         ["Tccg:Server:RenderLeaseSeconds"] = "How long a generator holds a render job without a heartbeat before it goes back to the queue.",
         ["Tccg:Server:RenderMaxAttempts"] = "Leases a render job may use up (generators that vanished) before it is marked failed.",
+        ["Tccg:Server:AllowedOrigins"] = "Origins (scheme://host:port) besides the server's own from which a browser may open the editor's circuit.",
         ["Tccg:Generator:Width"] = "Output width in pixels.",
         ["Tccg:Generator:Height"] = "Output height in pixels.",
         ["Tccg:Generator:Fps"] = "Output frame rate.",

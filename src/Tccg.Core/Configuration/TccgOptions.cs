@@ -109,6 +109,12 @@ public sealed class ServerOptions
 
     [Range(1, 100, ErrorMessage = Section + ":RenderMaxAttempts must be between 1 and 100.")]
     public int RenderMaxAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// Origins (scheme://host[:port]) besides the server's own from which a browser may open the editor's circuit
+    /// (<c>/_blazor</c>); empty by default: only the server's own origin.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
 }
 
 /// <summary><c>Tccg:Generator</c>: defaults for rendering when a timeline leaves a setting out.</summary>
@@ -149,7 +155,7 @@ public sealed class GeneratorOptions
     [Range(-9, 0, ErrorMessage = Section + ":TruePeakDb must be between -9 and 0.")]
     public double TruePeakDb { get; set; } = -1;
 
-    [RegularExpression("^(ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow)$", ErrorMessage = Section + ":Preset must be an x264 preset (ultrafast … veryslow).")]
+    [RegularExpression(Tccg.Core.Compilations.EditorLimits.PresetPattern, ErrorMessage = Section + ":Preset must be an x264 preset (ultrafast … veryslow).")]
     public string Preset { get; set; } = "veryfast";
 
     [Range(0, 51, ErrorMessage = Section + ":Crf must be between 0 and 51.")]

@@ -1,3 +1,4 @@
+using Tccg.Core.Compilations;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -109,8 +110,8 @@ public static partial class TimelineLoader
                 errors.Add($"{label}: trimEnd must be more than 0 seconds");
             if (item.TrimEnd is { } e && e <= (item.TrimStart ?? 0))
                 errors.Add($"{label}: trimEnd ({F(e)}) must be greater than trimStart ({F(item.TrimStart ?? 0)})");
-            if (item.Volume is { } v && (v < 0 || v > 2 || !double.IsFinite(v)))
-                errors.Add($"{label}: volume must be between 0 and 2 (found {F(v)})");
+            if (item.Volume is { } v && !EditorLimits.IsVolume(v))
+                errors.Add($"{label}: volume must be between {F(EditorLimits.MinVolume)} and {F(EditorLimits.MaxVolume)} (found {F(v)})");
             if (k == ItemKind.Clip)
             {
                 if (string.IsNullOrWhiteSpace(item.Streamer?.Name))
@@ -132,7 +133,7 @@ public static partial class TimelineLoader
                 errors.Add("output.height must be an even number from 16 to 4320");
             if (o.Fps is { } fps && (fps < 1 || fps > 120))
                 errors.Add("output.fps must be between 1 and 120");
-            if (o.Preset is { } preset && !PresetPattern().IsMatch(preset))
+            if (o.Preset is { } preset && !EditorLimits.IsPreset(preset))
                 errors.Add("output.preset must be an x264 preset (ultrafast … veryslow)");
             if (o.Crf is { } crf && (crf < 0 || crf > 51))
                 errors.Add("output.crf must be between 0 and 51");
@@ -160,8 +161,8 @@ public static partial class TimelineLoader
         }
         if (doc.Music is { } m)
         {
-            if (m.Volume is { } mv && (mv < 0 || mv > 2))
-                errors.Add("music.volume must be between 0 and 2");
+            if (m.Volume is { } mv && !EditorLimits.IsVolume(mv))
+                errors.Add($"music.volume must be between {F(EditorLimits.MinVolume)} and {F(EditorLimits.MaxVolume)}");
             for (var i = 0; i < (m.Tracks?.Count ?? 0); i++)
             {
                 if (string.IsNullOrWhiteSpace(m.Tracks![i]))
@@ -189,8 +190,6 @@ public static partial class TimelineLoader
     [GeneratedRegex("^[A-Za-z0-9_]{1,25}$")]
     private static partial Regex LoginPattern();
 
-    [GeneratedRegex("^(ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow)$")]
-    private static partial Regex PresetPattern();
 
     [GeneratedRegex("^([A-Za-z]{3,30}|#[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?)(@[0-9.]+)?$")]
     private static partial Regex ColorPattern();

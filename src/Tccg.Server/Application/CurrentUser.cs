@@ -43,6 +43,25 @@ public sealed record CurrentUser(long? Id, string Name, string Role, CredentialK
 
     public bool IsPerson => Kind == CredentialKind.Session;
 
+    /// <summary>Refuses callers that are not admins or editors (worker tokens, anonymous): 403.</summary>
+    public CurrentUser RequireEditor()
+    {
+        if (!IsEditor)
+            throw RuleException.Forbidden("Only editors and admins may do this.", IsWorker ? "A worker token may only lease and render jobs." : null);
+        return this;
+    }
+
+    /// <summary>Refuses everyone but admins: 403.</summary>
+    public CurrentUser RequireAdmin()
+    {
+        if (!IsAdmin || IsWorker)
+            throw RuleException.Forbidden("Only admins may do this.");
+        return this;
+    }
+
+    /// <summary>True when the caller owns a thing with this owner, or is an admin.</summary>
+    public bool OwnsOrAdmin(long? ownerId) => IsAdmin || (Id is { } me && ownerId == me);
+
     public static CurrentUser From(ClaimsPrincipal principal)
     {
         if (principal.Identity is not { IsAuthenticated: true } identity)

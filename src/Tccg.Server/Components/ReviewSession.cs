@@ -1,6 +1,8 @@
 using System.Globalization;
+using Tccg.Core.Compilations;
+using Tccg.Server.Application;
+using Tccg.Server.Features.Compilations;
 using Tccg.Storage.Clips;
-using Tccg.Storage.Compilations;
 
 namespace Tccg.Server.Components;
 
@@ -8,37 +10,32 @@ namespace Tccg.Server.Components;
 public sealed record ReviewClip(long Id, string Src, string Streamer, string Title, int Views, string Date, double Duration);
 
 /// <summary>
-/// One review page's conversation with the stores: which clips were handed to the browser, and the decisions coming back.
-/// Decisions are applied one at a time in the order they arrive (the browser does not wait for them).
+/// One review page's state: which clips were handed to the browser, and the decisions coming back, applied one at a
+/// time in the order they arrive (the browser does not wait for them) through <see cref="CompilationService"/>.
 /// </summary>
-public sealed class ReviewSession(IClipStore clips, ICompilationStore compilations, Tccg.Server.Features.Compilations.CompilationWorkspace workspace) : IDisposable
+public sealed class ReviewSession(CompilationService compilations) : IDisposable
 {
     private const int Batch = 8;
     private readonly HashSet<long> _sent = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private EditorUser _user = new(null, "", false);
 
-    public Compilation? Compilation { get; private set; }
+    public CompilationView? Compilation { get; private set; }
 
-    /// <summary>Loads the compilation; returns a message in words when the user may not review it.</summary>
-    public async Task<string?> OpenAsync(long compilationId, EditorUser user, CancellationToken ct)
+    /// <summary>Opens the compilation for review; a rule that refuses (not found, no game …) is thrown.</summary>
+    public async Task OpenAsync(CurrentUser caller, long compilationId, CancellationToken ct)
     {
-        _user = user;
-        var compilation = await compilations.GetAsync(compilationId, ct);
-        if (compilation is null || !user.CanSee(compilation))
-            return $"There is no compilation {compilationId.ToString(CultureInfo.InvariantCulture)} you can review.";
-        if (compilation.ReviewScope is null)
-            return "This compilation has no game or channel, so there are no clips to review for it.";
+        var compilation = await compilations.GetAsync(caller, compilationId, ct);
+        if (string.IsNullOrEmpty(compilation.GameId) && string.IsNullOrEmpty(compilation.ChannelId))
+            throw RuleException.Conflict("This compilation has no game or channel, so there are no clips to review for it.");
         Compilation = compilation;
-        return null;
     }
 
     /// <summary>The next undecided clips not yet handed out; <c>exhausted</c> when the game has no more.</summary>
-    public async Task<(List<ReviewClip> Clips, bool Exhausted)> NextAsync(CancellationToken ct)
+    public async Task<(List<ReviewClip> Clips, bool Exhausted)> NextAsync(CurrentUser caller, CancellationToken ct)
     {
         var compilation = Compilation ?? throw new InvalidOperationException("Open a compilation first.");
-        var wanted = Math.Min(1000, _sent.Count + Batch);
-        var next = await clips.NextToReviewAsync(compilation.ReviewScope!.Value, compilation.Id, wanted, ct);
+        var wanted = Math.Min(CompilationService.MaxNext, _sent.Count + Batch);
+        var next = await compilations.NextAsync(caller, compilation.Id, wanted, ct);
         var unsent = next.Where(c => !_sent.Contains(c.Id)).ToList();
         var fresh = unsent.Take(Batch).ToList();
         foreach (var clip in fresh)
@@ -47,37 +44,23 @@ public sealed class ReviewSession(IClipStore clips, ICompilationStore compilatio
         return ([.. fresh.Select(ToReviewClip)], next.Count < wanted && unsent.Count <= Batch);
     }
 
-    /// <summary>How many clips the timeline holds and their trimmed length in seconds.</summary>
-    public async Task<(int Kept, double Seconds)> KeptAsync(CancellationToken ct)
+    /// <summary>How many clips the timeline holds and their trimmed length in seconds (the one estimate, without assets).</summary>
+    public async Task<(int Kept, double Seconds)> KeptAsync(CurrentUser caller, CancellationToken ct)
     {
-        var items = await compilations.GetItemsAsync(Compilation!.Id, ct);
-        var seconds = 0.0;
-        foreach (var item in items)
-        {
-            var clip = await clips.GetAsync(item.ClipId, ct);
-            var duration = clip?.MediaDuration ?? clip?.Duration ?? 0;
-            seconds += Math.Max(0, (item.TrimEnd ?? duration) - (item.TrimStart ?? 0));
-        }
-        return (items.Count, seconds);
+        var view = await compilations.GetAsync(caller, Compilation!.Id, ct);
+        var seconds = EditorLimits.EstimateSeconds(view.Items.Select(i => (i.Clip?.MediaDuration ?? i.Clip?.Duration ?? 0, i.TrimStart, i.TrimEnd)));
+        return (view.Items.Length, seconds);
     }
 
-    public async Task DecideAsync(long clipId, bool keep, double? trimIn, double? trimOut, double volume, CancellationToken ct)
+    public async Task DecideAsync(CurrentUser caller, long clipId, bool keep, double? trimIn, double? trimOut, double volume, CancellationToken ct)
     {
         var compilation = Compilation ?? throw new InvalidOperationException("Open a compilation first.");
         if (!_sent.Contains(clipId))
-            throw new InvalidOperationException("That clip was not offered for review here.");
-        volume = Math.Clamp(volume, 0, 2);
+            throw RuleException.Invalid("clipId", "that clip was not offered for review here");
         await _gate.WaitAsync(ct);
         try
         {
-            using var held = await workspace.LockAsync(compilation.Id, ct);
-            await compilations.DecideAsync(compilation.Id, clipId, _user.Id, keep ? ReviewDecision.Keep : ReviewDecision.Skip, ct);
-            var items = (await compilations.GetItemsAsync(compilation.Id, ct)).ToList();
-            var removed = items.RemoveAll(i => i.ClipId == clipId);
-            if (keep)
-                items.Add(new CompilationItem(clipId, trimIn, trimOut, volume));
-            if (keep || removed > 0)
-                await compilations.SetItemsAsync(compilation.Id, items, ct);
+            await compilations.ReviewAsync(caller, compilation.Id, new ReviewRequest(clipId, keep ? "keep" : "skip", trimIn, trimOut, volume), ct);
         }
         finally
         {
@@ -85,17 +68,13 @@ public sealed class ReviewSession(IClipStore clips, ICompilationStore compilatio
         }
     }
 
-    public async Task UndoAsync(long clipId, CancellationToken ct)
+    public async Task UndoAsync(CurrentUser caller, long clipId, CancellationToken ct)
     {
         var compilation = Compilation ?? throw new InvalidOperationException("Open a compilation first.");
         await _gate.WaitAsync(ct);
         try
         {
-            using var held = await workspace.LockAsync(compilation.Id, ct);
-            await compilations.UndecideAsync(compilation.Id, clipId, ct);
-            var items = (await compilations.GetItemsAsync(compilation.Id, ct)).ToList();
-            if (items.RemoveAll(i => i.ClipId == clipId) > 0)
-                await compilations.SetItemsAsync(compilation.Id, items, ct);
+            await compilations.ReviewAsync(caller, compilation.Id, new ReviewRequest(clipId, "undo"), ct);
         }
         finally
         {

@@ -32,6 +32,8 @@ internal static class ServerExtensions
         services.AddTccgTwitch();
         services.AddHostedService<MigrationHostedService>();
         services.AddServerAuth();
+        services.AddSingleton<Tccg.Server.Application.CallerResolver>();
+        services.AddSingleton<AdminService>();
 
         // Features: one line each (keep this list append-only so branches merge cleanly).
         services.AddClipBinFeature(builder.Configuration);
@@ -72,6 +74,7 @@ internal static class ServerExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        Tccg.Server.Features.Web.EditorGate.UseEditorGate(app);
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseCookieAntiforgery();
@@ -88,6 +91,18 @@ internal static class ServerExtensions
         }).AllowAnonymous();
         Tccg.Server.Features.Web.WebEditorFeature.MapWebEditor(app);
         var api = app.MapGroup("/api/v1");
+        // A rule of the application layer that says no becomes its RFC 7807 problem (400 naming the field, 403, 404, 409).
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (Tccg.Server.Application.RuleException e)
+            {
+                return Tccg.Server.Application.RuleProblems.Problem(e);
+            }
+        });
         api.MapGet("/version", () => TypedResults.Ok(new VersionInfo(typeof(ServerApp).Assembly.GetName().Version?.ToString() ?? "0")))
             .WithName("GetVersion").WithSummary("Server version").WithTags("Server");
         // Features: one line each (append-only).

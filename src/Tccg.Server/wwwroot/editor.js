@@ -6,7 +6,12 @@ const POOL = 4;          // the current clip plus three preloaded ones
 const LOW_WATER = 4;     // ask .NET for more clips when fewer than this are queued
 let active = null;
 
-export function startReview(dotnet, stage, meta, clips, kept, keptSeconds) {
+// The editor's limits (minimum clip length, end-of-clip slack, volume range …) come from the server (EditorLimits in
+// Tccg.Core), handed in by the page: nothing here repeats them.
+let limits = { minimumClipSeconds: 0, durationSlack: 0, minVolume: 0, maxVolume: 1 };
+
+export function startReview(dotnet, stage, meta, clips, kept, keptSeconds, editorLimits) {
+  if (editorLimits) limits = editorLimits;
   stopReview();
   active = new Review(dotnet, stage, meta, kept, keptSeconds);
   active.append(clips, true);
@@ -178,11 +183,13 @@ class Review {
     if (!c || !v) return;
     const at = Math.round(v.currentTime * 10) / 10;
     if (which === "in") {
-      if (c.trimOut != null && at >= c.trimOut - 0.5) { this.toast("Trim in must be at least 0.5 s before trim out."); return; }
+      const min = limits.minimumClipSeconds;
+      if (c.trimOut != null && at >= c.trimOut - min) { this.toast(`Trim in must be at least ${min} s before trim out.`); return; }
       c.trimIn = at > 0 ? at : null;
     } else {
-      if (at <= (c.trimIn ?? 0) + 0.5) { this.toast("Trim out must be at least 0.5 s after trim in."); return; }
-      c.trimOut = at < c.duration - 0.05 ? at : null;
+      const min = limits.minimumClipSeconds;
+      if (at <= (c.trimIn ?? 0) + min) { this.toast(`Trim out must be at least ${min} s after trim in.`); return; }
+      c.trimOut = at < c.duration - limits.durationSlack ? at : null;
     }
     this.renderMeta();
   }
@@ -190,7 +197,7 @@ class Review {
   volume(delta) {
     const c = this.current;
     if (!c) return;
-    c.volume = Math.min(2, Math.max(0, Math.round((c.volume + delta) * 10) / 10));
+    c.volume = Math.min(limits.maxVolume, Math.max(limits.minVolume, Math.round((c.volume + delta) * 10) / 10));
     this.applyGain(this.videoOf(c), c.volume);
     this.renderMeta();
   }

@@ -1,24 +1,16 @@
 using System.Text.RegularExpressions;
 using Dapper;
 using Tccg.Storage.Database;
+using Tccg.Core.Compilations;
 
 namespace Tccg.Storage.Assets;
-
-public enum AssetKind
-{
-    Intro,
-    Outro,
-    Interval,
-    First,
-    Music,
-}
 
 /// <summary>An uploaded file. <see cref="OriginalName"/> is for display only; the file on disk is <see cref="StoredName"/>.</summary>
 public sealed class Asset
 {
     public long Id { get; init; }
     public long? OwnerId { get; init; }
-    public AssetKind Kind { get; init; }
+    public AssetRole Kind { get; init; }
     public string OriginalName { get; init; } = "";
     public string StoredName { get; init; } = "";
     public long Size { get; init; }
@@ -40,7 +32,7 @@ public sealed class Asset
 }
 
 /// <param name="StoredName">Use <see cref="AssetStore.NewStoredName"/>; never the uploaded name.</param>
-public sealed record NewAsset(long? OwnerId, AssetKind Kind, string OriginalName, string StoredName, long Size, MediaFacts? Media);
+public sealed record NewAsset(long? OwnerId, AssetRole Kind, string OriginalName, string StoredName, long Size, MediaFacts? Media);
 
 public interface IAssetStore
 {
@@ -49,7 +41,7 @@ public interface IAssetStore
     Task<Asset?> GetAsync(long id, CancellationToken ct);
 
     /// <summary>Newest first; every kind when <paramref name="kind"/> is null.</summary>
-    Task<IReadOnlyList<Asset>> ListAsync(AssetKind? kind, CancellationToken ct);
+    Task<IReadOnlyList<Asset>> ListAsync(AssetRole? kind, CancellationToken ct);
 
     Task<bool> DeleteAsync(long id, CancellationToken ct);
 }
@@ -90,7 +82,7 @@ public sealed partial class AssetStore(TccgDatabase database, TimeProvider time)
             "SELECT * FROM assets WHERE id = @id", new { id }, cancellationToken: ct));
     }
 
-    public async Task<IReadOnlyList<Asset>> ListAsync(AssetKind? kind, CancellationToken ct)
+    public async Task<IReadOnlyList<Asset>> ListAsync(AssetRole? kind, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         return (await connection.QueryAsync<Asset>(new CommandDefinition(

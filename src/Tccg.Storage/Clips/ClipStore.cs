@@ -25,6 +25,21 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             Select + " WHERE c.id = @clipId", new { clipId }, cancellationToken: ct));
     }
 
+    public async Task<IReadOnlyDictionary<long, ClipRecord>> GetManyAsync(IReadOnlyCollection<long> clipIds, CancellationToken ct)
+    {
+        var found = new Dictionary<long, ClipRecord>();
+        if (clipIds.Count == 0)
+            return found;
+        await using var connection = await database.OpenAsync(ct);
+        foreach (var chunk in clipIds.Distinct().Chunk(500))
+        {
+            foreach (var clip in await connection.QueryAsync<ClipRecord>(new CommandDefinition(
+                Select + " WHERE c.id IN @ids", new { ids = chunk }, cancellationToken: ct)))
+                found[clip.Id] = clip;
+        }
+        return found;
+    }
+
     public async Task<ClipRecord?> GetByTwitchIdAsync(string twitchClipId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);

@@ -15,6 +15,9 @@ public interface IClipStore
 
     Task<ClipRecord?> GetAsync(long clipId, CancellationToken ct);
 
+    /// <summary>The clips of these ids that exist, by id, in one query per 500 ids.</summary>
+    Task<IReadOnlyDictionary<long, ClipRecord>> GetManyAsync(IReadOnlyCollection<long> clipIds, CancellationToken ct);
+
     Task<ClipRecord?> GetByTwitchIdAsync(string twitchClipId, CancellationToken ct);
 
     /// <summary>Found/Failed/Missing/Used → Downloaded, with the file's facts; clears the last error and retry time.</summary>

@@ -25,6 +25,8 @@ public sealed record Compilation
     public bool Shared { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>Bumped by every write of the compilation or its items; writes name the version they read (optimistic concurrency).</summary>
+    public long Version { get; init; } = 1;
 }
 
 /// <summary>One clip on a compilation's timeline. Trims are seconds from the start of the file; null means untrimmed.</summary>
@@ -47,15 +49,26 @@ public interface ICompilationStore
     /// <summary>Compilations a user may see: their own plus shared ones (every one when <paramref name="userId"/> is null).</summary>
     Task<IReadOnlyList<Compilation>> ListAsync(long? userId, CancellationToken ct);
 
-    /// <summary>Writes everything but owner and creation time; stamps <see cref="Compilation.UpdatedAt"/>.</summary>
-    Task<bool> UpdateAsync(Compilation compilation, CancellationToken ct);
+    /// <summary>
+    /// Writes everything but owner and creation time, and the items when given, in one transaction, only when the stored
+    /// version is still <paramref name="expectedVersion"/> (<c>UPDATE … WHERE id = @id AND version = @expected</c>).
+    /// Returns the new version, or null when someone saved in between or the compilation is gone.
+    /// </summary>
+    Task<long?> SaveAsync(Compilation compilation, IReadOnlyList<CompilationItem>? items, long expectedVersion, CancellationToken ct);
+
+    /// <summary>
+    /// Records a review decision (<paramref name="decision"/> null forgets it: undo) and the timeline that follows from it in one
+    /// transaction, only when the stored version is still <paramref name="expectedVersion"/>; the new version, or null.
+    /// </summary>
+    Task<long?> ApplyReviewAsync(long compilationId, long expectedVersion, long clipId, long? userId, ReviewDecision? decision,
+        IReadOnlyList<CompilationItem> items, CancellationToken ct);
 
     Task<bool> DeleteAsync(long id, CancellationToken ct);
 
     /// <summary>The timeline in order.</summary>
     Task<IReadOnlyList<CompilationItem>> GetItemsAsync(long compilationId, CancellationToken ct);
 
-    /// <summary>Replaces the whole timeline in one transaction (positions follow the list order).</summary>
+    /// <summary>Replaces the whole timeline in one transaction (positions follow the list order) and bumps the version, whatever it was (set-up and tools; editors use <see cref="SaveAsync"/>).</summary>
     Task SetItemsAsync(long compilationId, IReadOnlyList<CompilationItem> items, CancellationToken ct);
 
     /// <summary>Records (or changes) the keep/skip decision for a clip in this compilation.</summary>

@@ -34,15 +34,78 @@ public sealed class CompilationStore(TccgDatabase database, TimeProvider time) :
             " ORDER BY updated_at DESC, id DESC", new { userId, True = true }, cancellationToken: ct))).AsList();
     }
 
-    public async Task<bool> UpdateAsync(Compilation compilation, CancellationToken ct)
+    public async Task<long?> SaveAsync(Compilation compilation, IReadOnlyList<CompilationItem>? items, long expectedVersion, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE compilations SET name = @Name, game_id = @GameId, channel_id = @ChannelId, settings_json = @SettingsJson,
-              intro_asset_id = @IntroAssetId, outro_asset_id = @OutroAssetId, interval_asset_id = @IntervalAssetId,
-              first_asset_id = @FirstAssetId, music_json = @MusicJson, shared = @Shared, updated_at = @Now
-            WHERE id = @Id
-            """, Parameters(compilation, Db.Ms(time.GetUtcNow())), cancellationToken: ct)) == 1;
+        var (connection, tx) = await database.BeginAsync(ct);
+        await using (connection)
+        await using (tx)
+        {
+            var changed = await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE compilations SET name = @Name, game_id = @GameId, channel_id = @ChannelId, settings_json = @SettingsJson,
+                  intro_asset_id = @IntroAssetId, outro_asset_id = @OutroAssetId, interval_asset_id = @IntervalAssetId,
+                  first_asset_id = @FirstAssetId, music_json = @MusicJson, shared = @Shared, updated_at = @Now, version = version + 1
+                WHERE id = @Id AND version = @Expected
+                """, new
+            {
+                compilation.Id, compilation.Name, compilation.GameId, compilation.ChannelId, compilation.SettingsJson, compilation.IntroAssetId,
+                compilation.OutroAssetId, compilation.IntervalAssetId, compilation.FirstAssetId, compilation.MusicJson,
+                compilation.Shared, Now = Db.Ms(time.GetUtcNow()), Expected = expectedVersion,
+            }, tx, cancellationToken: ct));
+            if (changed != 1)
+                return null;
+            if (items is not null)
+                await ReplaceItemsAsync(connection, tx, compilation.Id, items, ct);
+            await tx.CommitAsync(ct);
+            return expectedVersion + 1;
+        }
+    }
+
+    public async Task<long?> ApplyReviewAsync(long compilationId, long expectedVersion, long clipId, long? userId, ReviewDecision? decision,
+        IReadOnlyList<CompilationItem> items, CancellationToken ct)
+    {
+        var (connection, tx) = await database.BeginAsync(ct);
+        await using (connection)
+        await using (tx)
+        {
+            var now = Db.Ms(time.GetUtcNow());
+            if (await BumpAsync(connection, tx, compilationId, expectedVersion, now, ct) != 1)
+                return null;
+            if (decision is { } d)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(DecideSql,
+                    new { compilationId, clipId, userId, Decision = Db.Name(d), Now = now }, tx, cancellationToken: ct));
+            }
+            else
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM review_decisions WHERE compilation_id = @compilationId AND clip_id = @clipId",
+                    new { compilationId, clipId }, tx, cancellationToken: ct));
+            }
+            await ReplaceItemsAsync(connection, tx, compilationId, items, ct);
+            await tx.CommitAsync(ct);
+            return expectedVersion + 1;
+        }
+    }
+
+    private string DecideSql =>
+        "INSERT INTO review_decisions (compilation_id, clip_id, user_id, decision, decided_at) VALUES (@compilationId, @clipId, @userId, @Decision, @Now) " +
+        database.Dialect.UpsertTail("compilation_id, clip_id", ["user_id", "decision", "decided_at"]);
+
+    private static Task<int> BumpAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx, long id, long? expected, long now, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE compilations SET updated_at = @now, version = version + 1 WHERE id = @id" + (expected is null ? "" : " AND version = @expected"),
+            new { id, expected, now }, tx, cancellationToken: ct));
+
+    private static async Task ReplaceItemsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx, long compilationId,
+        IReadOnlyList<CompilationItem> items, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM compilation_items WHERE compilation_id = @compilationId", new { compilationId }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO compilation_items (compilation_id, position, clip_id, trim_start, trim_end, volume)
+            VALUES (@CompilationId, @Position, @ClipId, @TrimStart, @TrimEnd, @Volume)
+            """, items.Select((item, i) => new { CompilationId = compilationId, Position = i, item.ClipId, item.TrimStart, item.TrimEnd, item.Volume }),
+            tx, cancellationToken: ct));
     }
 
     public async Task<bool> DeleteAsync(long id, CancellationToken ct)
@@ -66,16 +129,8 @@ public sealed class CompilationStore(TccgDatabase database, TimeProvider time) :
         await using (connection)
         await using (tx)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM compilation_items WHERE compilation_id = @compilationId", new { compilationId }, tx, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO compilation_items (compilation_id, position, clip_id, trim_start, trim_end, volume)
-                VALUES (@CompilationId, @Position, @ClipId, @TrimStart, @TrimEnd, @Volume)
-                """, items.Select((item, i) => new { CompilationId = compilationId, Position = i, item.ClipId, item.TrimStart, item.TrimEnd, item.Volume }),
-                tx, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE compilations SET updated_at = @Now WHERE id = @compilationId",
-                new { compilationId, Now = Db.Ms(time.GetUtcNow()) }, tx, cancellationToken: ct));
+            await ReplaceItemsAsync(connection, tx, compilationId, items, ct);
+            await BumpAsync(connection, tx, compilationId, null, Db.Ms(time.GetUtcNow()), ct);
             await tx.CommitAsync(ct);
         }
     }
@@ -83,9 +138,7 @@ public sealed class CompilationStore(TccgDatabase database, TimeProvider time) :
     public async Task DecideAsync(long compilationId, long clipId, long? userId, ReviewDecision decision, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO review_decisions (compilation_id, clip_id, user_id, decision, decided_at) VALUES (@compilationId, @clipId, @userId, @Decision, @Now) " +
-            database.Dialect.UpsertTail("compilation_id, clip_id", ["user_id", "decision", "decided_at"]),
+        await connection.ExecuteAsync(new CommandDefinition(DecideSql,
             new { compilationId, clipId, userId, Decision = Db.Name(decision), Now = Db.Ms(time.GetUtcNow()) }, cancellationToken: ct));
     }
 

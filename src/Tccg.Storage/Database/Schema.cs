@@ -275,7 +275,7 @@ internal static class Schema
               CONSTRAINT fk_fingerprints_clip FOREIGN KEY (clip_id) REFERENCES clips (id) ON DELETE CASCADE
             ) {opts}
             """,
-            // The inverted index: each distinct 16-bit sub-hash of a fingerprint points at its clip, so a lookup
+            // The inverted index: each distinct 18-bit sub-hash (the top bits of an item) of a fingerprint points at its clip, so a lookup
             // reads a few short posting lists instead of every fingerprint.
             """
             CREATE TABLE IF NOT EXISTS clip_fingerprint_keys (
@@ -285,6 +285,10 @@ internal static class Schema
               CONSTRAINT fk_fingerprint_keys_clip FOREIGN KEY (clip_id) REFERENCES clips (id) ON DELETE CASCADE
             ) {opts}
             """,
+        ]),
+        new(10, "compilation versions for optimistic concurrency across processes", _ =>
+        [
+            "ALTER TABLE compilations ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
         ]),
     ];
 

@@ -77,7 +77,7 @@ public class AssetAccessTests
         var id = compilation.GetProperty("id").GetInt64();
         using var put = await editor.PutAsJsonAsync(new Uri($"/api/v1/compilations/{id}", UriKind.Relative), new
         {
-            updatedAt = compilation.GetProperty("updatedAt").GetDateTimeOffset(),
+            version = compilation.GetProperty("version").GetInt64(),
             name = "Weekly",
             gameId = "g1",
             introAssetId = intro,

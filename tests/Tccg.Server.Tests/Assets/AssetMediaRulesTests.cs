@@ -1,6 +1,7 @@
 using Tccg.Media.Probing;
 using Tccg.Server.Features.Assets;
 using Tccg.Storage.Assets;
+using Tccg.Core.Compilations;
 
 namespace Tccg.Server.Tests.Assets;
 
@@ -28,14 +29,14 @@ public class AssetMediaRulesTests
         Assert.Equal(120, AssetUploader.DisplayName(new string('x', 500)).Length);
 
     [Theory]
-    [InlineData("mov,mp4,m4a,3gp,3g2,mj2", AssetKind.Intro, "clip.MOV", true, "mov")]
-    [InlineData("mov,mp4,m4a,3gp,3g2,mj2", AssetKind.Intro, "clip.exe", true, "mp4")]
-    [InlineData("mov,mp4,m4a,3gp,3g2,mj2", AssetKind.Music, "song", false, "m4a")]
-    [InlineData("matroska,webm", AssetKind.Outro, "x.webm", true, "webm")]
-    [InlineData("matroska,webm", AssetKind.Outro, "x.mp4", true, "mkv")]
-    [InlineData("mp3", AssetKind.Music, "x.wav", false, "mp3")]
-    [InlineData("tty", AssetKind.Intro, "x.txt", true, null)]
-    public void Extension_FollowsTheProbedFormat(string format, AssetKind kind, string name, bool video, string? expected)
+    [InlineData("mov,mp4,m4a,3gp,3g2,mj2", AssetRole.Intro, "clip.MOV", true, "mov")]
+    [InlineData("mov,mp4,m4a,3gp,3g2,mj2", AssetRole.Intro, "clip.exe", true, "mp4")]
+    [InlineData("mov,mp4,m4a,3gp,3g2,mj2", AssetRole.Music, "song", false, "m4a")]
+    [InlineData("matroska,webm", AssetRole.Outro, "x.webm", true, "webm")]
+    [InlineData("matroska,webm", AssetRole.Outro, "x.mp4", true, "mkv")]
+    [InlineData("mp3", AssetRole.Music, "x.wav", false, "mp3")]
+    [InlineData("tty", AssetRole.Intro, "x.txt", true, null)]
+    public void Extension_FollowsTheProbedFormat(string format, AssetRole kind, string name, bool video, string? expected)
     {
         var facts = video ? Video(format: format) : Audio(format: format);
         Assert.Equal(expected, AssetMediaRules.Extension(facts, kind, name));
@@ -44,15 +45,15 @@ public class AssetMediaRulesTests
     [Fact]
     public void Problem_NamesWhatIsWrongForEachKind()
     {
-        Assert.Null(AssetMediaRules.Problem(Video(), AssetKind.Intro));
-        Assert.Null(AssetMediaRules.Problem(Audio(), AssetKind.Music));
-        Assert.Null(AssetMediaRules.Problem(Video(), AssetKind.Music));
-        Assert.Contains("needs a video stream", AssetMediaRules.Problem(Audio(), AssetKind.Interval), StringComparison.Ordinal);
-        Assert.Contains("needs an audio stream", AssetMediaRules.Problem(Video(audio: false), AssetKind.Music), StringComparison.Ordinal);
-        Assert.Contains("0.2 s", AssetMediaRules.Problem(Video(seconds: 0.2), AssetKind.First), StringComparison.Ordinal);
-        Assert.Contains("30 minutes", AssetMediaRules.Problem(Video(seconds: 3600), AssetKind.Outro), StringComparison.Ordinal);
-        Assert.Contains("8x8", AssetMediaRules.Problem(Video(width: 8, height: 8), AssetKind.Intro), StringComparison.Ordinal);
-        Assert.Contains("still image", AssetMediaRules.Problem(Video(format: "png_pipe", audio: false), AssetKind.Intro), StringComparison.Ordinal);
+        Assert.Null(AssetMediaRules.Problem(Video(), AssetRole.Intro));
+        Assert.Null(AssetMediaRules.Problem(Audio(), AssetRole.Music));
+        Assert.Null(AssetMediaRules.Problem(Video(), AssetRole.Music));
+        Assert.Contains("needs a video stream", AssetMediaRules.Problem(Audio(), AssetRole.Interval), StringComparison.Ordinal);
+        Assert.Contains("needs an audio stream", AssetMediaRules.Problem(Video(audio: false), AssetRole.Music), StringComparison.Ordinal);
+        Assert.Contains("0.2 s", AssetMediaRules.Problem(Video(seconds: 0.2), AssetRole.First), StringComparison.Ordinal);
+        Assert.Contains("30 minutes", AssetMediaRules.Problem(Video(seconds: 3600), AssetRole.Outro), StringComparison.Ordinal);
+        Assert.Contains("8x8", AssetMediaRules.Problem(Video(width: 8, height: 8), AssetRole.Intro), StringComparison.Ordinal);
+        Assert.Contains("still image", AssetMediaRules.Problem(Video(format: "png_pipe", audio: false), AssetRole.Intro), StringComparison.Ordinal);
     }
 
     [Theory]

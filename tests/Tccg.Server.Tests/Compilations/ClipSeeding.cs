@@ -62,7 +62,7 @@ internal static class ClipSeeding
         var current = await client.GetCompilationAsync(id);
         var body = new Dictionary<string, object?>
         {
-            ["updatedAt"] = current.GetProperty("updatedAt").GetDateTimeOffset(),
+            ["version"] = current.GetProperty("version").GetInt64(),
             ["name"] = current.GetProperty("name").GetString(),
             ["gameId"] = current.GetProperty("gameId").ValueKind == JsonValueKind.Null ? null : current.GetProperty("gameId").GetString(),
             ["items"] = current.GetProperty("items").EnumerateArray().Select(i => new

@@ -39,7 +39,7 @@ public class CompilationCrudTests
             await bob.GetAsync(new Uri($"/api/v1/compilations/{id}/review", UriKind.Relative)),
             await bob.GetAsync(new Uri($"/api/v1/compilations/{id}/validation", UriKind.Relative)),
             await bob.ReviewAsync(id, clip, "keep"),
-            await bob.PutAsJsonAsync(new Uri($"/api/v1/compilations/{id}", UriKind.Relative), new { updatedAt = DateTimeOffset.UnixEpoch, name = "mine now" }),
+            await bob.PutAsJsonAsync(new Uri($"/api/v1/compilations/{id}", UriKind.Relative), new { version = 1, name = "mine now" }),
             await bob.PostAsync(new Uri($"/api/v1/compilations/{id}/submit", UriKind.Relative), null),
             await bob.DeleteAsync(new Uri($"/api/v1/compilations/{id}", UriKind.Relative)),
         };
@@ -72,20 +72,19 @@ public class CompilationCrudTests
     }
 
     [Fact]
-    public async Task Update_WithAStaleUpdatedAt_Returns409()
+    public async Task Update_WithAStaleVersion_Returns409()
     {
         await using var server = await TestServer.StartAsync();
         var editor = await server.LoginAsNewUserAsync("ed", UserRole.Editor);
         var created = await editor.CreateCompilationAsync();
         var id = created.GetProperty("id").GetInt64();
-        var stale = created.GetProperty("updatedAt").GetDateTimeOffset();
-        await Task.Delay(20);
+        var stale = created.GetProperty("version").GetInt64();
         using (var first = await editor.UpdateAsync(id, new { name = "First" }))
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
 
-        using var second = await editor.PutAsJsonAsync(new Uri($"/api/v1/compilations/{id}", UriKind.Relative), new { updatedAt = stale, name = "Second" });
+        using var second = await editor.PutAsJsonAsync(new Uri($"/api/v1/compilations/{id}", UriKind.Relative), new { version = stale, name = "Second" });
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
-        Assert.Contains("changed since you read it", await second.ProblemAsync(), StringComparison.Ordinal);
+        Assert.Contains("was changed elsewhere — reload it", await second.ProblemAsync(), StringComparison.Ordinal);
         using var missing = await editor.PutAsJsonAsync(new Uri($"/api/v1/compilations/{id}", UriKind.Relative), new { name = "Third" });
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
         Assert.Equal("First", (await editor.GetCompilationAsync(id)).GetProperty("name").GetString());
@@ -137,10 +136,11 @@ public class CompilationCrudTests
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
         using var wrongType = await editor.PutAsync(new Uri($"/api/v1/compilations/{id}", UriKind.Relative),
-            new StringContent("{\"updatedAt\": 5, \"items\": \"all\"}", Encoding.UTF8, "application/json"));
+            new StringContent("{\"version\": 5, \"items\": \"all\"}", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
         using var noName = await editor.PostAsJsonAsync(new Uri("/api/v1/compilations", UriKind.Relative), new { name = " " });
-        Assert.Contains("needs a name", await noName.ProblemAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, noName.StatusCode);
+        Assert.Contains("name: a name is required", await noName.ProblemAsync(), StringComparison.Ordinal);
 
         using var unknown = await editor.GetAsync(new Uri("/api/v1/compilations/999999", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);

@@ -1,7 +1,7 @@
-using System.Security.Claims;
-using Tccg.Server.Auth;
+using Tccg.Server.Application;
 using Tccg.Storage.Accounts;
 using Tccg.Storage.Assets;
+using Tccg.Core.Compilations;
 
 namespace Tccg.Server.Features.Assets;
 
@@ -11,27 +11,27 @@ namespace Tccg.Server.Features.Assets;
 /// </summary>
 public sealed class AssetAccess(IAssetStore assets, IUserStore users)
 {
-    public async Task<IReadOnlyList<Asset>> ListVisibleAsync(ClaimsPrincipal caller, AssetKind? kind, CancellationToken ct)
+    public async Task<IReadOnlyList<Asset>> ListVisibleAsync(CurrentUser caller, AssetRole? kind, CancellationToken ct)
     {
         var all = await assets.ListAsync(kind, ct);
-        if (caller.IsAdmin())
+        if (caller.IsAdmin)
             return all;
         var admins = (await users.ListAsync(ct)).Where(u => u.Role == UserRole.Admin).Select(u => u.Id).ToHashSet();
-        var me = caller.UserId();
+        var me = caller.Id;
         return [.. all.Where(a => a.OwnerId is not { } owner || owner == me || admins.Contains(owner))];
     }
 
     /// <summary>The asset when the caller may see it, else null (so others' private assets read as not found).</summary>
-    public async Task<Asset?> GetVisibleAsync(ClaimsPrincipal caller, long id, CancellationToken ct)
+    public async Task<Asset?> GetVisibleAsync(CurrentUser caller, long id, CancellationToken ct)
     {
         var asset = await assets.GetAsync(id, ct);
-        if (asset is null || caller.IsAdmin() || asset.OwnerId is null || asset.OwnerId == caller.UserId())
+        if (asset is null || caller.IsAdmin || asset.OwnerId is null || asset.OwnerId == caller.Id)
             return asset;
         var owner = await users.GetAsync(asset.OwnerId.Value, ct);
         return owner is null || owner.Role == UserRole.Admin ? asset : null;
     }
 
-    public static bool CanDelete(ClaimsPrincipal caller, Asset asset) => caller.IsAdmin() || asset.OwnerId == caller.UserId();
+    public static bool CanDelete(CurrentUser caller, Asset asset) => caller.IsAdmin || asset.OwnerId == caller.Id;
 
-    public static bool IsShared(Asset asset, ClaimsPrincipal caller) => asset.OwnerId != caller.UserId();
+    public static bool IsShared(Asset asset, CurrentUser caller) => asset.OwnerId != caller.Id;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Tccg.Media.Probing;
 using Tccg.Storage.Assets;
+using Tccg.Core.Compilations;
 
 namespace Tccg.Server.Features.Assets;
 
@@ -12,24 +13,24 @@ public static class AssetMediaRules
     public const double MinMusicSeconds = 1;
     public const double MaxMusicSeconds = 3 * 60 * 60;
 
-    public static string KindName(AssetKind kind) => kind.ToString().ToLowerInvariant();
+    public static string KindName(AssetRole kind) => kind.ToString().ToLowerInvariant();
 
-    public static AssetKind? ParseKind(string? text) => text?.Trim().ToLowerInvariant() switch
+    public static AssetRole? ParseKind(string? text) => text?.Trim().ToLowerInvariant() switch
     {
-        "intro" => AssetKind.Intro,
-        "outro" => AssetKind.Outro,
-        "interval" => AssetKind.Interval,
-        "first" or "firstclip" or "first-clip" => AssetKind.First,
-        "music" => AssetKind.Music,
+        "intro" => AssetRole.Intro,
+        "outro" => AssetRole.Outro,
+        "interval" => AssetRole.Interval,
+        "first" or "firstclip" or "first-clip" => AssetRole.First,
+        "music" => AssetRole.Music,
         _ => null,
     };
 
     /// <summary>Why the probed file cannot be an asset of this kind, or null when it fits.</summary>
-    public static string? Problem(MediaFacts facts, AssetKind kind)
+    public static string? Problem(MediaFacts facts, AssetRole kind)
     {
         if (IsStillImage(facts))
-            return $"the file is a still image ({facts.VideoCodec}), not {(kind == AssetKind.Music ? "audio" : "a video")}";
-        if (kind == AssetKind.Music)
+            return $"the file is a still image ({facts.VideoCodec}), not {(kind == AssetRole.Music ? "audio" : "a video")}";
+        if (kind == AssetRole.Music)
         {
             if (!facts.HasAudio)
                 return "music needs an audio stream and the file has none";
@@ -50,16 +51,16 @@ public static class AssetMediaRules
     }
 
     /// <summary>The stored file's extension (without dot) for the probed container, preferring the uploaded one when it names the same format.</summary>
-    public static string? Extension(MediaFacts facts, AssetKind kind, string uploadedName)
+    public static string? Extension(MediaFacts facts, AssetRole kind, string uploadedName)
     {
         var uploaded = Path.GetExtension(uploadedName).TrimStart('.').ToLowerInvariant();
         var formats = facts.Format.Split(',');
         string? Pick(string fallback, params string[] allowed) => allowed.Contains(uploaded, StringComparer.Ordinal) ? uploaded : fallback;
 
         if (formats.Contains("mp4", StringComparer.Ordinal) || formats.Contains("mov", StringComparer.Ordinal))
-            return kind == AssetKind.Music && !facts.HasVideo ? Pick("m4a", "m4a", "mp4") : Pick("mp4", "mp4", "mov", "m4v");
+            return kind == AssetRole.Music && !facts.HasVideo ? Pick("m4a", "m4a", "mp4") : Pick("mp4", "mp4", "mov", "m4v");
         if (formats.Contains("matroska", StringComparer.Ordinal) || formats.Contains("webm", StringComparer.Ordinal))
-            return Pick(kind == AssetKind.Music && !facts.HasVideo ? "mka" : "mkv", "mkv", "webm", "mka");
+            return Pick(kind == AssetRole.Music && !facts.HasVideo ? "mka" : "mkv", "mkv", "webm", "mka");
         return formats[0] switch
         {
             "mp3" => "mp3",
@@ -111,11 +112,11 @@ public static class AssetMediaRules
         facts.Format.EndsWith("_pipe", StringComparison.Ordinal) || facts.Format is "image2" or "gif" or "webp"
         || facts.VideoCodec is "png" or "mjpeg" or "bmp" or "gif" or "webp" && !facts.HasAudio && facts.Duration < 0.2;
 
-    private static string Article(AssetKind kind) => kind switch
+    private static string Article(AssetRole kind) => kind switch
     {
-        AssetKind.Intro => "an intro",
-        AssetKind.Outro => "an outro",
-        AssetKind.Interval => "an interval",
+        AssetRole.Intro => "an intro",
+        AssetRole.Outro => "an outro",
+        AssetRole.Interval => "an interval",
         _ => "a first clip",
     };
 

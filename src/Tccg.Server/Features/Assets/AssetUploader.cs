@@ -9,6 +9,7 @@ using Microsoft.Net.Http.Headers;
 using Tccg.Core.Configuration;
 using Tccg.Media.Probing;
 using Tccg.Storage.Assets;
+using Tccg.Core.Compilations;
 
 namespace Tccg.Server.Features.Assets;
 
@@ -94,11 +95,11 @@ public sealed partial class AssetUploader(
         }
     }
 
-    private async Task<UploadOutcome> StoreAsync(string temp, AssetKind kind, string displayName, long size, long? ownerId, CancellationToken ct)
+    private async Task<UploadOutcome> StoreAsync(string temp, AssetRole kind, string displayName, long size, long? ownerId, CancellationToken ct)
     {
         if (AssetMediaRules.StillImageType(await ReadHeadAsync(temp, ct)) is { } image)
             return UploadOutcome.Fail(StatusCodes.Status400BadRequest,
-                $"\"{displayName}\" cannot be {AssetMediaRules.KindName(kind)}: the file is a still image ({image}), not {(kind == AssetKind.Music ? "audio" : "a video")}.");
+                $"\"{displayName}\" cannot be {AssetMediaRules.KindName(kind)}: the file is a still image ({image}), not {(kind == AssetRole.Music ? "audio" : "a video")}.");
         MediaFacts facts;
         try
         {
@@ -213,7 +214,7 @@ public sealed partial class AssetUploader(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored asset {AssetId} ({Kind}) as {StoredName}, {Size} bytes")]
-    private static partial void LogStored(ILogger logger, long assetId, AssetKind kind, string storedName, long size);
+    private static partial void LogStored(ILogger logger, long assetId, AssetRole kind, string storedName, long size);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete {Path}: {Error}")]
     private static partial void LogDeleteFailed(ILogger logger, string path, string error);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Tccg.Server.Application;
 using Tccg.Server.Auth;
 using Tccg.Twitch.Automation;
 
@@ -24,18 +25,8 @@ public static class AutomationApi
         return api;
     }
 
-    public static Ok<AutomationView> Get(AutomationState state, IServiceProvider services) =>
-        TypedResults.Ok(new AutomationView(services.GetService<AutomationService>() is not null, state.Running, state.LastTick, state.Games));
+    public static Ok<AutomationView> Get(HttpContext http, ClipBinService service) => TypedResults.Ok(service.Automation(http.Caller()));
 
-    public static Results<Accepted<AutomationView>, ProblemHttpResult> Run(
-        AutomationState state, IServiceProvider services, IHostApplicationLifetime lifetime)
-    {
-        if (services.GetService<AutomationService>() is not { } automation)
-            return TypedResults.Problem(statusCode: 409, title: "Automation is off", detail: "Set Tccg:Server:Automation to true and restart the server.");
-        if (state.Running)
-            return TypedResults.Problem(statusCode: 409, title: "The finder/downloader is already running.");
-        // Runs in the background; progress shows in GET /api/v1/automation.
-        _ = Task.Run(() => automation.RunOnceAsync(lifetime.ApplicationStopping), lifetime.ApplicationStopping);
-        return TypedResults.Accepted("/api/v1/automation", new AutomationView(true, true, state.LastTick, state.Games));
-    }
+    public static Accepted<AutomationView> Run(HttpContext http, ClipBinService service) =>
+        TypedResults.Accepted("/api/v1/automation", service.RunAutomation(http.Caller()));
 }

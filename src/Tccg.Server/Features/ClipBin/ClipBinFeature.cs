@@ -18,6 +18,7 @@ public static class ClipBinFeature
             services.AddTccgAutomation();
         else
             services.AddSingleton<AutomationState>();
+        services.AddSingleton<ClipBinService>();
         return services;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tccg.Core.Clips;
 using Tccg.Core.Configuration;
+using Tccg.Server.Application;
 using Tccg.Server.Auth;
 using Tccg.Server.Extensions;
 using Tccg.Storage.Clips;
@@ -65,7 +66,7 @@ public static class ClipsApi
     }
 
     public static async Task<Results<Ok<ClipPageView>, ProblemHttpResult>> QueryAsync(
-        IClipStore clips, CancellationToken ct,
+        HttpContext http, ClipBinService service, CancellationToken ct,
         string? game = null, string? status = null, int? minViews = null, DateTimeOffset? from = null,
         DateTimeOffset? before = null, string? order = null, int limit = 50, string? after = null,
         long? compilation = null, string? review = null)
@@ -93,9 +94,7 @@ public static class ClipsApi
             reviewFilter = new ReviewFilter(compilation.Value, state);
         }
 
-        try
-        {
-            var page = await clips.QueryAsync(new ClipQuery
+        var page = await service.QueryClipsAsync(http.Caller(), new ClipQuery
             {
                 GameId = game,
                 Status = parsedStatus,
@@ -108,36 +107,21 @@ public static class ClipsApi
                 Review = reviewFilter,
                 ListingOnly = true,
             }, ct);
-            return TypedResults.Ok(new ClipPageView(page.Items.Select(ClipView.From).ToList(), page.NextCursor));
-        }
-        catch (ArgumentException e)
-        {
-            return TypedResults.Problem(statusCode: 400, title: "Invalid clip query", detail: e.Message);
-        }
+        return TypedResults.Ok(new ClipPageView(page.Items.Select(ClipView.From).ToList(), page.NextCursor));
     }
 
-    public static async Task<Results<Ok<ClipView>, ProblemHttpResult>> GetAsync(long id, IClipStore clips, CancellationToken ct) =>
-        await clips.GetAsync(id, ct) is { } clip
-            ? TypedResults.Ok(ClipView.From(clip))
-            : TypedResults.Problem(statusCode: 404, title: $"No clip {id}.");
+    public static async Task<Ok<ClipView>> GetAsync(long id, HttpContext http, ClipBinService service, CancellationToken ct) =>
+        TypedResults.Ok(ClipView.From(await service.GetClipAsync(http.Caller(), id, ct)));
 
-    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> MediaAsync(
-        long id, IClipStore clips, IOptions<StorageOptions> storage, CancellationToken ct)
+    public static async Task<FileStreamHttpResult> MediaAsync(long id, HttpContext http, ClipBinService service, CancellationToken ct)
     {
-        if (await clips.GetAsync(id, ct) is not { } clip)
-            return TypedResults.Problem(statusCode: 404, title: $"No clip {id}.");
-        if (clip.FilePath is null)
-            return TypedResults.Problem(statusCode: 404, title: $"Clip {id} has no file ({clip.Status}).");
-        var path = Path.IsPathRooted(clip.FilePath) ? clip.FilePath : Path.Combine(Path.GetFullPath(storage.Value.Root), clip.FilePath);
-        if (!File.Exists(path))
-            return TypedResults.Problem(statusCode: 404, title: $"The file of clip {id} is missing on the server.",
-                detail: "An admin can run the missing-files check to mark it.");
+        var path = await service.ClipFileAsync(http.Caller(), id, ct);
         // A plain (synchronous) sequential file stream: Kestrel copies it out faster than the asynchronous file
         // handle PhysicalFile opens, and ASP.NET still answers Range and If-Range requests.
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
         return TypedResults.Stream(file, "video/mp4", lastModified: File.GetLastWriteTimeUtc(path), enableRangeProcessing: true);
     }
 
-    public static async Task<Ok<MissingCheckResult>> CheckMissingAsync(ClipBinMaintenance maintenance, CancellationToken ct) =>
-        TypedResults.Ok(new MissingCheckResult(await maintenance.CheckMissingAsync(ct)));
+    public static async Task<Ok<MissingCheckResult>> CheckMissingAsync(HttpContext http, ClipBinService service, CancellationToken ct) =>
+        TypedResults.Ok(new MissingCheckResult(await service.CheckMissingAsync(http.Caller(), ct)));
 }

@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Tccg.Core.Clips;
 using Tccg.Core.Configuration;
 using Tccg.Core.Twitch;
+using Tccg.Core.Compilations;
+using Tccg.Server.Application;
 using Tccg.Server.Auth;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Games;
@@ -52,96 +54,42 @@ public static class GamesApi
         return api;
     }
 
-    private static async Task<GameView> ViewAsync(Game game, IClipStore clips, AutomationState automation, CancellationToken ct)
+    public static async Task<Ok<GameView[]>> ListAsync(HttpContext http, ClipBinService service, CancellationToken ct) =>
+        TypedResults.Ok((await service.ListGamesAsync(http.Caller(), ct)).ToArray());
+
+    public static async Task<Ok<GameView>> GetAsync(long id, HttpContext http, ClipBinService service, CancellationToken ct) =>
+        TypedResults.Ok(await service.GetGameAsync(http.Caller(), id, ct));
+
+    public static async Task<Created<GameView>> AddAsync(AddGameRequest request, HttpContext http, ClipBinService service, CancellationToken ct)
     {
-        var counts = (await clips.CountsAsync(game.TwitchGameId, ct))
-            .ToDictionary(c => c.Status.ToString(), c => c.Count, StringComparer.Ordinal);
-        foreach (var status in Enum.GetNames<ClipStatus>())
-            counts.TryAdd(status, 0);
-        return new GameView(game.Id, game.TwitchGameId, game.Name, game.BoxArtUrl, game.Enabled, game.Filters, game.Schedule,
-            game.LastFindAt, game.NextFindAt, counts, automation.Get(game.TwitchGameId));
+        var game = await service.AddGameAsync(http.Caller(), request.Name, ct);
+        return TypedResults.Created($"/api/v1/games/{game.Id}", game);
     }
 
-    public static async Task<Ok<GameView[]>> ListAsync(IGameStore games, IClipStore clips, AutomationState automation, CancellationToken ct)
+    public static async Task<Ok<GameView>> UpdateAsync(long id, UpdateGameRequest request, HttpContext http, ClipBinService service, CancellationToken ct) =>
+        TypedResults.Ok(await service.UpdateGameAsync(http.Caller(), id, request, ct));
+
+    public static async Task<NoContent> DeleteAsync(long id, HttpContext http, ClipBinService service, CancellationToken ct)
     {
-        var views = new List<GameView>();
-        foreach (var game in await games.ListAsync(ct))
-            views.Add(await ViewAsync(game, clips, automation, ct));
-        return TypedResults.Ok(views.ToArray());
+        await service.RemoveGameAsync(http.Caller(), id, ct);
+        return TypedResults.NoContent();
     }
-
-    public static async Task<Results<Ok<GameView>, ProblemHttpResult>> GetAsync(
-        long id, IGameStore games, IClipStore clips, AutomationState automation, CancellationToken ct) =>
-        await games.GetAsync(id, ct) is { } game
-            ? TypedResults.Ok(await ViewAsync(game, clips, automation, ct))
-            : TypedResults.Problem(statusCode: 404, title: $"No game {id}.");
-
-    public static async Task<Results<Created<GameView>, ProblemHttpResult>> AddAsync(
-        AddGameRequest request, GameCatalog catalog, IClipStore clips, AutomationState automation, CancellationToken ct)
-    {
-        var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 200)
-            return TypedResults.Problem(statusCode: 400, title: "A game name of 1 to 200 characters is required.");
-        AddGameResult result;
-        try
-        {
-            result = await catalog.AddByNameAsync(name, ct);
-        }
-        catch (OptionsKeyMissingException e)
-        {
-            return TypedResults.Problem(statusCode: 503, title: "Twitch is not configured", detail: e.Message);
-        }
-        catch (Exception e) when (e is TwitchApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-        {
-            return TypedResults.Problem(statusCode: 502, title: "Twitch did not answer", detail: e.Message);
-        }
-
-        return result.Status switch
-        {
-            AddGameStatus.NotOnTwitch => TypedResults.Problem(statusCode: 404, title: $"Twitch has no category named \"{name}\".",
-                detail: "The name must match exactly, as on twitch.tv/directory (e.g. \"Just Chatting\")."),
-            AddGameStatus.AlreadySaved => TypedResults.Problem(statusCode: 409, title: $"{result.Name} is already saved."),
-            _ => TypedResults.Created($"/api/v1/games/{result.Game!.Id}", await ViewAsync(result.Game, clips, automation, ct)),
-        };
-    }
-
-    public static async Task<Results<Ok<GameView>, ProblemHttpResult>> UpdateAsync(
-        long id, UpdateGameRequest request, IGameStore games, IClipStore clips, AutomationState automation, CancellationToken ct)
-    {
-        if (await games.GetAsync(id, ct) is not { } game)
-            return TypedResults.Problem(statusCode: 404, title: $"No game {id}.");
-        if (GameRules.Check(request.Filters, request.Schedule) is { } problem)
-            return TypedResults.Problem(statusCode: 400, title: "Invalid game settings", detail: problem);
-        var updated = game with
-        {
-            Enabled = request.Enabled ?? game.Enabled,
-            Filters = request.Filters ?? game.Filters,
-            Schedule = request.Schedule ?? game.Schedule,
-        };
-        await games.UpdateAsync(updated, ct);
-        return TypedResults.Ok(await ViewAsync(updated, clips, automation, ct));
-    }
-
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, IGameStore games, CancellationToken ct) =>
-        await games.DeleteAsync(id, ct)
-            ? TypedResults.NoContent()
-            : TypedResults.Problem(statusCode: 404, title: $"No game {id}.");
 }
 
 /// <summary>Limits on game filters and schedules, with messages that name the field.</summary>
-internal static class GameRules
+public static class GameRules
 {
-    public static string? Check(ClipFilters? filters, GameSchedule? schedule)
+    public static ValidationMessage? Check(ClipFilters? filters, GameSchedule? schedule)
     {
-        if (filters?.Check() is { } error)
-            return error;
+        if (filters?.Check() is { } problem)
+            return problem;
 
         if (schedule is not null)
         {
             if (schedule.IntervalMinutes < 0 || schedule.IntervalMinutes > 60 * 24 * 30)
-                return "schedule.intervalMinutes must be between 0 (manual) and 43200.";
+                return new("schedule.intervalMinutes", "must be between 0 (manual) and 43200.");
             if (schedule.TargetUnreviewed < 0 || schedule.TargetUnreviewed > 100_000)
-                return "schedule.targetUnreviewed must be between 0 and 100000.";
+                return new("schedule.targetUnreviewed", "must be between 0 and 100000.");
         }
 
         return null;

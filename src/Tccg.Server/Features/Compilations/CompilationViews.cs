@@ -14,11 +14,11 @@ public sealed record NewCompilationRequest(string? Name, string? GameId, bool? S
 public sealed record ItemRequest(long ClipId, double? TrimStart, double? TrimEnd, double? Volume);
 
 /// <summary>
-/// PUT body: the whole editable document (what GET returned, changed). <see cref="UpdatedAt"/> must be the value
+/// PUT body: the whole editable document (what GET returned, changed). <see cref="Version"/> must be the value
 /// last read; a different stored value means someone else saved in between (409).
 /// </summary>
 public sealed record UpdateCompilationRequest(
-    DateTimeOffset? UpdatedAt,
+    long? Version,
     string? Name,
     string? GameId,
     bool? Shared,
@@ -28,16 +28,23 @@ public sealed record UpdateCompilationRequest(
     long? IntervalAssetId,
     long? OutroAssetId,
     MusicChoice? Music,
-    CompilationSettings? Settings);
+    CompilationSettings? Settings)
+{
+    /// <summary>The document as it stands in <paramref name="view"/>, to change and send back.</summary>
+    public static UpdateCompilationRequest From(CompilationView view) => new(
+        view.Version, view.Name, view.GameId, view.Shared,
+        [.. view.Items.Select(i => new ItemRequest(i.ClipId, i.TrimStart, i.TrimEnd, i.Volume))],
+        view.FirstAssetId, view.IntroAssetId, view.IntervalAssetId, view.OutroAssetId, view.Music, view.Settings);
+}
 
 /// <summary>A timeline item with its clip looked up (null when the clip left the clip bin).</summary>
 public sealed record ItemView(long ClipId, double? TrimStart, double? TrimEnd, double Volume, ClipView? Clip);
 
 public sealed record CompilationAssetsView(AssetView? First, AssetView? Intro, AssetView? Interval, AssetView? Outro, AssetView?[] Music);
 
-public sealed record CompilationSummary(long Id, string Name, string? GameId, long? OwnerId, bool Shared, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record CompilationSummary(long Id, string Name, string? GameId, long? OwnerId, bool Shared, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version)
 {
-    public static CompilationSummary From(Compilation c) => new(c.Id, c.Name, c.GameId, c.OwnerId, c.Shared, c.CreatedAt, c.UpdatedAt);
+    public static CompilationSummary From(Compilation c) => new(c.Id, c.Name, c.GameId, c.OwnerId, c.Shared, c.CreatedAt, c.UpdatedAt, c.Version);
 }
 
 /// <summary>A compilation with everything the editor shows: items with clip facts, the chosen assets and the estimated length.</summary>
@@ -49,6 +56,7 @@ public sealed record CompilationView(
     bool Shared,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
+    long Version,
     ItemView[] Items,
     long? FirstAssetId,
     long? IntroAssetId,
@@ -57,13 +65,14 @@ public sealed record CompilationView(
     MusicChoice Music,
     CompilationSettings Settings,
     CompilationAssetsView Assets,
-    double EstimatedSeconds);
+    double EstimatedSeconds,
+    string? ChannelId = null);
 
 /// <summary>Keep, skip or undo; a keep may carry the trims and volume set while reviewing.</summary>
 public sealed record ReviewRequest(long? ClipId, string? Decision, double? TrimStart = null, double? TrimEnd = null, double? Volume = null);
 
 /// <summary>A clip's review state in a compilation after a decision: keep, skip or undecided.</summary>
-public sealed record ReviewResult(long ClipId, string Decision, int ItemCount, DateTimeOffset UpdatedAt);
+public sealed record ReviewResult(long ClipId, string Decision, int ItemCount, DateTimeOffset UpdatedAt, long Version);
 
 public sealed record DecisionView(long ClipId, string Decision, long? UserId, DateTimeOffset DecidedAt);
 

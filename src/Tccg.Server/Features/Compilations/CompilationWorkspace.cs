@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
-using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Tccg.Core.Compilations;
 using Tccg.Core.Configuration;
-using Tccg.Server.Auth;
+using Tccg.Server.Application;
 using Tccg.Server.Features.Assets;
 using Tccg.Storage.Assets;
 using Tccg.Storage.Clips;
@@ -12,41 +10,24 @@ using Tccg.Storage.Compilations;
 namespace Tccg.Server.Features.Compilations;
 
 /// <summary>
-/// Loads compilations the caller may see (own, shared, or any for admins), looks up everything a compilation refers
-/// to as a <see cref="CompilationDraft"/> for the editor rules, and serialises writes per compilation.
+/// The reads behind <see cref="CompilationService"/>: compilations the caller may see (own, shared, or any for admins)
+/// and everything a compilation refers to, as a <see cref="CompilationDraft"/> for the editor rules.
 /// </summary>
 public sealed class CompilationWorkspace(
     ICompilationStore compilations, IClipStore clips, AssetAccess assets, IOptions<StorageOptions> storage)
 {
-    private readonly ConcurrentDictionary<long, SemaphoreSlim> _locks = new();
-
-    public IClipStore Clips => clips;
-
     /// <summary>The compilation when the caller may see and change it; null otherwise (reported as 404).</summary>
-    public async Task<Compilation?> GetAsync(ClaimsPrincipal caller, long id, CancellationToken ct)
+    public async Task<Compilation?> GetAsync(CurrentUser caller, long id, CancellationToken ct)
     {
         var c = await compilations.GetAsync(id, ct);
-        return c is not null && (caller.IsAdmin() || c.Shared || (c.OwnerId is { } owner && owner == caller.UserId())) ? c : null;
+        return c is not null && (c.Shared || caller.OwnsOrAdmin(c.OwnerId)) ? c : null;
     }
 
-    /// <summary>Holds the compilation's write lock until disposed (read-check-write sequences stay atomic in this server).</summary>
-    public async Task<IDisposable> LockAsync(long id, CancellationToken ct)
+    public async Task<CompilationDraft> DraftAsync(CurrentUser caller, Compilation c, IReadOnlyList<CompilationItem> items, CancellationToken ct)
     {
-        var gate = _locks.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
-        return new Release(gate);
-    }
-
-    public async Task<CompilationDraft> DraftAsync(ClaimsPrincipal caller, Compilation c, IReadOnlyList<CompilationItem> items, CancellationToken ct)
-    {
-        var cache = new Dictionary<long, ClipRecord?>();
-        var draftItems = new List<DraftItem>();
-        foreach (var item in items)
-        {
-            if (!cache.TryGetValue(item.ClipId, out var clip))
-                cache[item.ClipId] = clip = await clips.GetAsync(item.ClipId, ct);
-            draftItems.Add(new DraftItem(item.ClipId, item.TrimStart, item.TrimEnd, item.Volume, clip is null ? null : ToDraft(clip)));
-        }
+        var found = await clips.GetManyAsync([.. items.Select(i => i.ClipId)], ct);
+        var draftItems = items.Select(item => new DraftItem(item.ClipId, item.TrimStart, item.TrimEnd, item.Volume,
+            found.TryGetValue(item.ClipId, out var clip) ? ToDraft(clip) : null)).ToList();
         var music = MusicChoice.FromJson(c.MusicJson);
         var tracks = new List<AssetChoice>();
         foreach (var id in music.Tracks)
@@ -76,10 +57,10 @@ public sealed class CompilationWorkspace(
         return new DraftClip(clip.Id, clip.Status, media, clip.BroadcasterId, clip.BroadcasterName, clip.BroadcasterLogin, clip.Title, clip.Url, clip.CreatorName);
     }
 
-    public async Task<AssetView?> AssetViewAsync(ClaimsPrincipal caller, long? id, CancellationToken ct) =>
-        id is { } assetId && await assets.GetVisibleAsync(caller, assetId, ct) is { } asset ? AssetsApi.View(asset, caller.UserId()) : null;
+    public async Task<AssetView?> AssetViewAsync(CurrentUser caller, long? id, CancellationToken ct) =>
+        id is { } assetId && await assets.GetVisibleAsync(caller, assetId, ct) is { } asset ? AssetsApi.View(asset, caller) : null;
 
-    private async Task<AssetChoice> ChoiceAsync(ClaimsPrincipal caller, long? id, CancellationToken ct)
+    private async Task<AssetChoice> ChoiceAsync(CurrentUser caller, long? id, CancellationToken ct)
     {
         if (id is not { } assetId)
             return AssetChoice.None;
@@ -87,7 +68,7 @@ public sealed class CompilationWorkspace(
             return new AssetChoice(assetId, null);
         var relative = "assets/" + asset.StoredName;
         var exists = File.Exists(Path.Combine(storage.Value.AssetsDir, asset.StoredName));
-        return new AssetChoice(assetId, new DraftAsset(asset.Id, Role(asset.Kind), new DraftMedia(relative, exists, asset.MediaDuration, null)));
+        return new AssetChoice(assetId, new DraftAsset(asset.Id, asset.Kind, new DraftMedia(relative, exists, asset.MediaDuration, null)));
     }
 
     /// <summary>A stored clip path as a path relative to the storage root with forward slashes; null when it points outside.</summary>
@@ -97,25 +78,5 @@ public sealed class CompilationWorkspace(
         var full = Path.GetFullPath(Path.IsPathRooted(stored) ? stored : Path.Combine(root, stored));
         var relative = Path.GetRelativePath(root, full).Replace('\\', '/');
         return relative.StartsWith("../", StringComparison.Ordinal) || relative == ".." || Path.IsPathRooted(relative) ? null : relative;
-    }
-
-    private static AssetRole Role(AssetKind kind) => kind switch
-    {
-        AssetKind.Intro => AssetRole.Intro,
-        AssetKind.Outro => AssetRole.Outro,
-        AssetKind.Interval => AssetRole.Interval,
-        AssetKind.First => AssetRole.First,
-        _ => AssetRole.Music,
-    };
-
-    private sealed class Release(SemaphoreSlim gate) : IDisposable
-    {
-        private int _done;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _done, 1) == 0)
-                gate.Release();
-        }
     }
 }

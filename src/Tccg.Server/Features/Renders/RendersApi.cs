@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using Tccg.Generator;
+using Tccg.Server.Application;
 using Tccg.Server.Auth;
 using Tccg.Storage.Renders;
 
@@ -30,130 +31,47 @@ public static class RendersApi
         return api;
     }
 
-    private static bool CanSee(ClaimsPrincipal user, RenderJob job) =>
-        user.IsAdmin() || job.OwnerId is { } owner && owner == user.UserId();
+    public static async Task<Ok<RenderView[]>> ListAsync(long? compilationId, HttpContext http, RenderService renders, CancellationToken ct) =>
+        TypedResults.Ok((await renders.ViewsAsync(http.Caller(), compilationId, ct)).ToArray());
 
-    /// <summary>The job when the caller may see it; others' renders look just like missing ones.</summary>
-    private static async Task<RenderJob?> VisibleAsync(long id, ClaimsPrincipal user, IRenderJobStore jobs, CancellationToken ct) =>
-        await jobs.GetAsync(id, ct) is { } job && CanSee(user, job) ? job : null;
+    public static async Task<Ok<RenderView>> GetAsync(long id, HttpContext http, RenderService renders, CancellationToken ct) =>
+        TypedResults.Ok(await renders.ViewAsync(http.Caller(), id, ct));
 
-    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(statusCode: 404, title: $"No render {id}.");
-
-    public static async Task<Ok<RenderView[]>> ListAsync(long? compilationId, ClaimsPrincipal user, IRenderJobStore jobs, RenderFiles files, CancellationToken ct)
+    public static async Task<PhysicalFileHttpResult> VideoAsync(long id, HttpContext http, RenderService renders, CancellationToken ct)
     {
-        // An editor's own renders, newest first, however many others have rendered since.
-        var all = await jobs.ListAsync(compilationId, user.IsAdmin() ? null : user.UserId() ?? -1, 500, ct);
-        var views = new List<RenderView>();
-        foreach (var job in all.Where(j => CanSee(user, j)))
-            views.Add(await RenderViews.ViewAsync(job, files, withDuration: false, ct));
-        return TypedResults.Ok(views.ToArray());
-    }
-
-    public static async Task<Results<Ok<RenderView>, ProblemHttpResult>> GetAsync(long id, ClaimsPrincipal user, IRenderJobStore jobs, RenderFiles files, CancellationToken ct) =>
-        await VisibleAsync(id, user, jobs, ct) is { } job
-            ? TypedResults.Ok(await RenderViews.ViewAsync(job, files, withDuration: true, ct))
-            : NotFound(id);
-
-    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> VideoAsync(long id, ClaimsPrincipal user, IRenderJobStore jobs, RenderFiles files, CancellationToken ct)
-    {
-        if (await VisibleAsync(id, user, jobs, ct) is not { } job)
-            return NotFound(id);
-        if (job.Status != RenderJobStatus.Succeeded || files.Existing(job.OutputPath) is not { } video)
-            return TypedResults.Problem(statusCode: 404, title: $"Render {id} has no video.", detail: $"It is {RenderViews.StatusName(job.Status)}.");
+        var (job, video) = await renders.VideoAsync(http.Caller(), id, ct);
         return TypedResults.PhysicalFile(video, "video/mp4", DownloadName(job, ".mp4"), new FileInfo(video).LastWriteTimeUtc, enableRangeProcessing: true);
     }
 
-    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> CreditsAsync(long id, ClaimsPrincipal user, IRenderJobStore jobs, RenderFiles files, CancellationToken ct)
+    public static async Task<PhysicalFileHttpResult> CreditsAsync(long id, HttpContext http, RenderService renders, CancellationToken ct)
     {
-        if (await VisibleAsync(id, user, jobs, ct) is not { } job)
-            return NotFound(id);
-        if (job.Status != RenderJobStatus.Succeeded || files.Existing(job.CreditsPath) is not { } credits)
-            return TypedResults.Problem(statusCode: 404, title: $"Render {id} has no credits.", detail: $"It is {RenderViews.StatusName(job.Status)}.");
+        var (job, credits) = await renders.CreditsAsync(http.Caller(), id, ct);
         return TypedResults.PhysicalFile(credits, "text/plain; charset=utf-8", DownloadName(job, ".txt"));
     }
 
     private static string DownloadName(RenderJob job, string extension) =>
         GeneratorWorker.OutputName(RenderFiles.TryTimeline(job)?.Name ?? "render") + extension;
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, ClaimsPrincipal user, IRenderJobStore jobs, RenderFiles files, CancellationToken ct)
+    public static async Task<NoContent> DeleteAsync(long id, HttpContext http, RenderService renders, CancellationToken ct)
     {
-        if (await VisibleAsync(id, user, jobs, ct) is not { } job)
-            return NotFound(id);
-        if (!job.IsFinished)
-            return TypedResults.Problem(statusCode: 409, title: $"Render {id} is still {RenderViews.StatusName(job.Status)}.", detail: "Cancel it first.");
-        if (!await jobs.DeleteAsync(id, ct))
-            return TypedResults.Problem(statusCode: 409, title: $"Render {id} changed meanwhile; try again.");
-        RenderFiles.TryDelete(files.Existing(job.OutputPath));
-        RenderFiles.TryDelete(files.Existing(job.CreditsPath));
+        await renders.DeleteAsync(http.Caller(), id, ct);
         return TypedResults.NoContent();
     }
 
-    public static async Task<Results<Created<RenderView>, ProblemHttpResult>> RerenderAsync(long id, ClaimsPrincipal user, IRenderJobStore jobs, RenderFiles files, CancellationToken ct)
+    public static async Task<Created<RenderView>> RerenderAsync(long id, HttpContext http, RenderService renders, RenderFiles files, CancellationToken ct)
     {
-        if (await VisibleAsync(id, user, jobs, ct) is not { } job)
-            return NotFound(id);
-        if (RenderFiles.TryTimeline(job) is null)
-            return TypedResults.Problem(statusCode: 409, title: $"Render {id} has no usable timeline.");
-        var copy = await jobs.EnqueueAsync(job.CompilationId, job.OwnerId ?? user.UserId(), job.TimelineJson, ct);
+        var copy = await renders.RerenderAsync(http.Caller(), id, ct);
         return TypedResults.Created($"/api/v1/renders/{copy.Id}", await RenderViews.ViewAsync(copy, files, withDuration: false, ct));
     }
 
-    public static async Task<Results<Ok<RenderView>, ProblemHttpResult>> CancelAsync(long id, ClaimsPrincipal user, IRenderJobStore jobs, RenderFiles files, CancellationToken ct)
-    {
-        if (await VisibleAsync(id, user, jobs, ct) is null)
-            return NotFound(id);
-        if (!await jobs.CancelAsync(id, ct))
-            return TypedResults.Problem(statusCode: 409, title: $"Render {id} has already finished.");
-        return TypedResults.Ok(await RenderViews.ViewAsync((await jobs.GetAsync(id, ct))!, files, withDuration: false, ct));
-    }
+    public static async Task<Ok<RenderView>> CancelAsync(long id, HttpContext http, RenderService renders, RenderFiles files, CancellationToken ct) =>
+        TypedResults.Ok(await RenderViews.ViewAsync(await renders.CancelAsync(http.Caller(), id, ct), files, withDuration: false, ct));
 
-    public static async Task<Results<ServerSentEventsResult<RenderJobUpdate>, ProblemHttpResult>> Events(
-        long id, ClaimsPrincipal user, IRenderJobStore jobs, RenderProgressNotifier notifier, IHostApplicationLifetime lifetime, CancellationToken ct)
+    public static async Task<ServerSentEventsResult<RenderJobUpdate>> Events(
+        long id, HttpContext http, RenderService renders, IHostApplicationLifetime lifetime, CancellationToken ct)
     {
-        if (await VisibleAsync(id, user, jobs, ct) is null)
-            return NotFound(id);
-        return TypedResults.ServerSentEvents(StreamAsync(id, jobs, notifier, lifetime.ApplicationStopping, ct), eventType: "render");
-    }
-
-    /// <summary>The current state, then every update until the render finishes (the store is re-read every few seconds as well).</summary>
-    private static async IAsyncEnumerable<RenderJobUpdate> StreamAsync(
-        long id, IRenderJobStore jobs, RenderProgressNotifier notifier, CancellationToken stopping, [EnumeratorCancellation] CancellationToken requestAborted)
-    {
-        // The stream also ends when the server stops, so open streams do not hold up its shutdown.
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping);
-        var ct = linked.Token;
-        var channel = Channel.CreateBounded<RenderJobUpdate>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
-        using var subscription = notifier.Subscribe(u =>
-        {
-            if (u.JobId == id)
-                channel.Writer.TryWrite(u);
-        });
-        var update = await CurrentAsync(id, jobs, ct);
-        while (true)
-        {
-            yield return update;
-            if (update.IsFinished || ct.IsCancellationRequested)
-                yield break;
-            update = await NextAsync(id, channel.Reader, jobs, ct);
-        }
-    }
-
-    private static async Task<RenderJobUpdate> CurrentAsync(long id, IRenderJobStore jobs, CancellationToken ct) =>
-        await jobs.GetAsync(id, ct) is { } job
-            ? NotifyingRenderJobStore.Update(job)
-            : new RenderJobUpdate(id, "deleted", null, null, null, null);
-
-    private static async Task<RenderJobUpdate> NextAsync(long id, ChannelReader<RenderJobUpdate> reader, IRenderJobStore jobs, CancellationToken ct)
-    {
-        using var poll = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        poll.CancelAfter(TimeSpan.FromSeconds(5));
-        try
-        {
-            return await reader.ReadAsync(poll.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return await CurrentAsync(id, jobs, CancellationToken.None);
-        }
+        var caller = http.Caller();
+        await renders.GetAsync(caller, id, ct);
+        return TypedResults.ServerSentEvents(renders.UpdatesAsync(caller, id, lifetime.ApplicationStopping, ct), eventType: "render");
     }
 }
