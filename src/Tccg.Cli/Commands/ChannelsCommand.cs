@@ -128,9 +128,10 @@ internal static class ChannelsCommand
             if (parse.GetValue(maxDuration) is { } max)
                 f = f with { MaxDuration = max };
             if (f.Check() is { } problem)
-                throw new CliUsageException(problem.Replace("filters.minViews", "--min-views", StringComparison.Ordinal)
-                    .Replace("filters.minDuration", "--min-duration", StringComparison.Ordinal)
-                    .Replace("filters.maxDuration", "--max-duration", StringComparison.Ordinal));
+            {
+                var option = problem.Field switch { "filters.minViews" => "--min-views", "filters.minDuration" => "--min-duration", _ => "--max-duration" };
+                throw new CliUsageException($"{option} {problem.Message.Replace("filters.maxDuration", "--max-duration", StringComparison.Ordinal)}");
+            }
             var s = channel.Schedule;
             if (parse.GetValue(period) is { } p)
                 s = s with { Period = ClipWindows.TryParsePeriod(p, out var parsed) ? parsed : throw new CliUsageException($"--period must be day, week, month or all, not '{p}'.") };

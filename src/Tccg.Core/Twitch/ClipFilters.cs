@@ -26,16 +26,18 @@ public sealed record ClipFilters
     public int PerBroadcasterCap { get; init; }
 
     /// <summary>The first rule these filters break, naming the field (<c>filters.minViews</c>…), or null when valid.</summary>
-    public string? Check()
+    public Compilations.ValidationMessage? Check()
     {
         if (MinViews < 0)
-            return "filters.minViews must be 0 or more.";
-        if (MinDuration < 0 || MaxDuration < 0 || double.IsNaN(MinDuration) || double.IsNaN(MaxDuration))
-            return "filters.minDuration and filters.maxDuration must be 0 or more (0 = no limit).";
+            return new("filters.minViews", "must be 0 or more.");
+        if (MinDuration < 0 || !double.IsFinite(MinDuration))
+            return new("filters.minDuration", "must be 0 or more seconds.");
+        if (MaxDuration < 0 || !double.IsFinite(MaxDuration))
+            return new("filters.maxDuration", "must be 0 (no limit) or more seconds.");
         if (MaxDuration > 0 && MinDuration > MaxDuration)
-            return "filters.minDuration must not exceed filters.maxDuration.";
+            return new("filters.minDuration", "must not exceed filters.maxDuration.");
         if (PerBroadcasterCap < 0)
-            return "filters.perBroadcasterCap must be 0 (no cap) or more.";
+            return new("filters.perBroadcasterCap", "must be 0 (no cap) or more.");
         return null;
     }
 

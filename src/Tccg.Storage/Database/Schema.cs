@@ -340,7 +340,7 @@ internal static class Schema
               CONSTRAINT fk_fingerprints_clip FOREIGN KEY (clip_id) REFERENCES clips (id) ON DELETE CASCADE
             ) {opts}
             """,
-            // The inverted index: each distinct 16-bit sub-hash of a fingerprint points at its clip, so a lookup
+            // The inverted index: each distinct 18-bit sub-hash (the top bits of an item) of a fingerprint points at its clip, so a lookup
             // reads a few short posting lists instead of every fingerprint.
             """
             CREATE TABLE IF NOT EXISTS clip_fingerprint_keys (

@@ -21,25 +21,25 @@ public static class ChannelsApi
     {
         var group = api.MapGroup("/channels").WithTags("Channels");
         group.MapGet("/", (HttpContext http, ChannelsService service, CancellationToken ct) =>
-                Run(async () => TypedResults.Ok(await service.ListAsync(CurrentUser.From(http.User), ct))))
+                Run(async () => TypedResults.Ok(await service.ListAsync(http.Caller(), ct))))
             .RequireAuthorization(Policies.Editor).WithName("ListChannels").WithSummary("Saved channels with clip counts per status and automation state");
         group.MapGet("/{id:long}", (long id, HttpContext http, ChannelsService service, CancellationToken ct) =>
-                Run(async () => TypedResults.Ok(await service.GetAsync(CurrentUser.From(http.User), id, ct))))
+                Run(async () => TypedResults.Ok(await service.GetAsync(http.Caller(), id, ct))))
             .RequireAuthorization(Policies.Editor).WithName("GetChannel").WithSummary("One saved channel");
         group.MapPost("/", (AddChannelRequest request, HttpContext http, ChannelsService service, CancellationToken ct) =>
                 Run(async () =>
                 {
-                    var view = await service.AddAsync(CurrentUser.From(http.User), request, ct);
+                    var view = await service.AddAsync(http.Caller(), request, ct);
                     return TypedResults.Created($"/api/v1/channels/{view.Id}", view);
                 }))
             .RequireAuthorization(Policies.Admin).WithName("AddChannel").WithSummary("Add a channel by its Twitch login");
         group.MapPut("/{id:long}", (long id, UpdateChannelRequest request, HttpContext http, ChannelsService service, CancellationToken ct) =>
-                Run(async () => TypedResults.Ok(await service.UpdateAsync(CurrentUser.From(http.User), id, request, ct))))
+                Run(async () => TypedResults.Ok(await service.UpdateAsync(http.Caller(), id, request, ct))))
             .RequireAuthorization(Policies.Admin).WithName("UpdateChannel").WithSummary("Enable/disable a channel, set its filters and schedule");
         group.MapDelete("/{id:long}", (long id, HttpContext http, ChannelsService service, CancellationToken ct) =>
                 Run(async () =>
                 {
-                    await service.RemoveAsync(CurrentUser.From(http.User), id, ct);
+                    await service.RemoveAsync(http.Caller(), id, ct);
                     return TypedResults.NoContent();
                 }))
             .RequireAuthorization(Policies.Admin).WithName("RemoveChannel").WithSummary("Remove a saved channel (its clips stay in the bin)");
@@ -55,11 +55,7 @@ public static class ChannelsApi
         }
         catch (RuleException e)
         {
-            return TypedResults.Problem(statusCode: e.Status, title: e.Title, detail: e.Detail,
-                extensions: e.Errors.Count == 0 ? null : new Dictionary<string, object?>
-                {
-                    ["errors"] = e.Errors.GroupBy(x => x.Field).ToDictionary(g => g.Key, g => g.Select(x => x.Message).ToArray()),
-                });
+            return RuleProblems.Problem(e);
         }
     }
 }

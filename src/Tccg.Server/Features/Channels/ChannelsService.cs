@@ -83,7 +83,7 @@ public sealed class ChannelsService(IChannelStore channels, IClipStore clips, Ch
     {
         RequireAdmin(user);
         if (request.Filters?.Check() is { } filterProblem)
-            throw RuleException.Invalid(filterProblem[..filterProblem.IndexOf(' ', StringComparison.Ordinal)], filterProblem);
+            throw RuleException.Invalid(filterProblem.Field, filterProblem.Message);
         if (request.Schedule is { } s)
         {
             if (s.IntervalMinutes < 0 || s.IntervalMinutes > 60 * 24 * 30)

@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tccg.Core.Clips;
 using Tccg.Core.Configuration;
+using Tccg.Core.Twitch;
 using Tccg.Core.Compilations;
 using Tccg.Server.Application;
-using Tccg.Core.Twitch;
 using Tccg.Server.Auth;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Games;
@@ -81,9 +81,8 @@ public static class GameRules
 {
     public static ValidationMessage? Check(ClipFilters? filters, GameSchedule? schedule)
     {
-        // The filter rules are the one filter type's own; its message starts with the field it names.
-        if (filters?.Check() is { } error)
-            return new(error.Split(' ', 2)[0], error.Split(' ', 2)[1]);
+        if (filters?.Check() is { } problem)
+            return problem;
 
         if (schedule is not null)
         {

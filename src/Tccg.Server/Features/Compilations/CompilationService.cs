@@ -40,12 +40,12 @@ public sealed class CompilationService(
             throw RuleException.Invalid(problem.Field, problem.Message);
         CheckGameId(request.GameId);
         if (request.ChannelId is { } channel && (channel.Trim().Length is 0 or > 64 || !channel.Trim().All(char.IsAsciiDigit)))
-            throw RuleException.Invalid("channelId", "must be a Twitch user id");
+            throw RuleException.Invalid("channelId", "must be the Twitch user id of a channel (digits).");
         var created = await store.CreateAsync(new Compilation
         {
             Name = request.Name!.Trim(),
             GameId = string.IsNullOrWhiteSpace(request.GameId) ? null : request.GameId.Trim(),
-            ChannelId = request.ChannelId?.Trim(),
+            ChannelId = string.IsNullOrWhiteSpace(request.ChannelId) ? null : request.ChannelId.Trim(),
             OwnerId = caller.Id,
             Shared = request.Shared ?? false,
         }, ct);
@@ -253,7 +253,7 @@ public sealed class CompilationService(
             assets.First?.Duration ?? 0, assets.Intro?.Duration ?? 0, assets.Interval?.Duration ?? 0, assets.Outro?.Duration ?? 0);
         return new CompilationView(c.Id, c.Name, c.GameId, c.ChannelId, c.OwnerId, c.Shared, c.CreatedAt, c.UpdatedAt, c.Version, itemViews,
             c.FirstAssetId, c.IntroAssetId, c.IntervalAssetId, c.OutroAssetId, music, CompilationSettings.FromJson(c.SettingsJson), assets,
-            estimate);
+            estimate, c.ChannelId);
     }
 
     private static void CheckGameId(string? gameId)
