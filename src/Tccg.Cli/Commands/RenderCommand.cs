@@ -77,7 +77,7 @@ internal static class RenderCommand
             }
 
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Wrote {result.OutputPath} ({result.DurationSeconds:0.00} s) and {result.DescriptionPath}: {result.VideoSegmentsEncoded} segments encoded, {result.SegmentsReused} reused, in {result.Elapsed.TotalSeconds:0.0} s"));
+                $"Wrote {result.OutputPath} ({result.DurationSeconds:0.00} s), {result.DescriptionPath} and {result.ThumbnailPath}: {result.VideoSegmentsEncoded} segments encoded, {result.SegmentsReused} reused, in {result.Elapsed.TotalSeconds:0.0} s"));
             return TccgCli.ExitOk;
         });
         return command;
