@@ -50,7 +50,7 @@ public sealed class ClipsPageTests(BrowserFixture browser)
             await page.FillAsync("input[name=minDuration]", "");
             await page.ClickAsync("button[type=submit]:has-text('Search')");
             await page.ClickAsync($"article[data-clip='{zoe[0]}'] button.play");
-            await page.WaitForFunctionAsync($"() => {{ const v = document.querySelector(\"article[data-clip='{zoe[0]}'] video\"); return v && v.readyState >= 2; }}");
+            await page.WaitForSelectorAsync($"article[data-clip='{zoe[0]}'] video[src$='/api/v1/clips/{zoe[0]}/media']");
         });
     }
 }
