@@ -11,6 +11,7 @@ using Tccg.Media.Processes;
 using Tccg.Server;
 using Tccg.Storage;
 using Tccg.Storage.Clips;
+using Tccg.Core.Media;
 
 namespace Tccg.Cli.Tests;
 
@@ -75,7 +76,7 @@ public sealed class ScriptTokenFlowTests
             "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-shortest", full],
             null, CancellationToken.None);
         await clips.MarkDownloadedAsync(clip.Id, new DownloadedClipFile(relative, new FileInfo(full).Length,
-            new MediaFacts(320, 180, 25, "h264", "aac", true, 44100, 1, 2.0), -23), CancellationToken.None);
+            new MediaFacts(2.0, 320, 180, 25, "h264", "aac", 44100, 1, "", 0), -23), CancellationToken.None);
         return clip.Id;
     }
 

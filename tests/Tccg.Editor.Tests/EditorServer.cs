@@ -110,43 +110,16 @@ public sealed class EditorServer : IAsyncDisposable
     }
 }
 
-/// <summary>Tiny clips made once per test run with ffmpeg and copied into each server's data folder.</summary>
+/// <summary>The editor tests' clips (made once per run by the shared <see cref="MediaFactory"/>) and a process runner for checks.</summary>
 public static class TestMedia
 {
     public const double ClipSeconds = 2.5;
-    private static readonly string Dir = Path.Combine(Path.GetTempPath(), "tccg-editor-media-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-    private static readonly SemaphoreSlim Gate = new(1, 1);
     private static readonly string[] Colours = ["red", "green", "blue", "yellow", "cyan", "magenta", "orange", "purple", "white", "gray"];
 
-    public static async Task<string> ClipAsync(int index)
-    {
-        var path = Path.Combine(Dir, $"clip{index}.mp4");
-        if (File.Exists(path))
-            return path;
-        await Gate.WaitAsync();
-        try
-        {
-            if (File.Exists(path))
-                return path;
-            Directory.CreateDirectory(Dir);
-            var colour = Colours[index % Colours.Length];
-            var tone = (300 + (index * 40)).ToString(CultureInfo.InvariantCulture);
-            var seconds = ClipSeconds.ToString(CultureInfo.InvariantCulture);
-            var temp = path + ".tmp.mp4";
-            await RunAsync("ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-                "-f", "lavfi", "-i", $"color=c={colour}:s=320x180:r=30:d={seconds}",
-                "-f", "lavfi", "-i", $"sine=frequency={tone}:sample_rate=48000:duration={seconds}",
-                "-vf", $"drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf:text='{index}':fontsize=96:fontcolor=black:x=(w-tw)/2:y=(h-th)/2",
-                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "15",
-                "-c:a", "aac", "-ac", "2", "-shortest", "-movflags", "+faststart", temp);
-            File.Move(temp, path, overwrite: true);
-            return path;
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    /// <summary>Clip <paramref name="index"/>: its own colour, its number in the middle and its own tone.</summary>
+    public static Task<string> ClipAsync(int index) => MediaFactory.Shared.ClipAsync($"editor-clip{index.ToString(CultureInfo.InvariantCulture)}.mp4",
+        ClipSeconds, fps: 30, colour: Colours[index % Colours.Length], label: index.ToString(CultureInfo.InvariantCulture), toneHz: 300 + (index * 40),
+        keyframeEvery: 15);
 
     public static async Task<string> RunAsync(string program, params string[] args)
     {

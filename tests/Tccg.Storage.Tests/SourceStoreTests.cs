@@ -1,4 +1,5 @@
 using Tccg.Core.Clips;
+using Tccg.Core.Media;
 using Tccg.Core.Twitch;
 using Tccg.Storage.Channels;
 using Tccg.Storage.Clips;
@@ -56,7 +57,7 @@ public abstract class SourceStoreTests(ITestDatabase provider) : StorageTestBase
         Assert.Equal(3, (await Clips.CountsOfChannelAsync(broadcaster, Ct)).Single(c => c.Status == ClipStatus.Found).Count);
 
         var first = (await Clips.GetByTwitchIdAsync(theirs[0].TwitchClipId, Ct))!;
-        await Clips.MarkDownloadedAsync(first.Id, new DownloadedClipFile("clips/x.mp4", 10, new MediaFacts(1280, 720, 30, "h264", "aac", true, 48000, 2, 29.5), -14), Ct);
+        await Clips.MarkDownloadedAsync(first.Id, new DownloadedClipFile("clips/x.mp4", 10, new MediaFacts(29.5, 1280, 720, 30, "h264", "aac", 48000, 2, "", 0), -14), Ct);
         var queue = await Clips.NextToReviewAsync(ClipScope.Channel(broadcaster), 12345, 10, Ct);
         Assert.Equal([first.Id], queue.Select(c => c.Id));
     }

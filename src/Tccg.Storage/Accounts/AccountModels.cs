@@ -20,8 +20,6 @@ public sealed class User
     /// </summary>
     public string SecurityStamp { get; init; } = "";
 
-    /// <summary>Always null since schema version 4: accounts are no longer locked (see the login throttle).</summary>
-    public DateTimeOffset? LockedUntil { get; init; }
 }
 
 public enum LoginResult

@@ -1,49 +1,26 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Tccg.Media.Processes;
 
 namespace Tccg.Server.Tests.Assets;
 
-/// <summary>Tiny media made once per test run with ffmpeg's lavfi sources, plus upload helpers.</summary>
+/// <summary>The test media this project uploads (made by the shared <see cref="MediaFactory"/>), plus upload helpers.</summary>
 internal static class TestMedia
 {
-    private static readonly string Dir = Directory.CreateTempSubdirectory("tccg-server-media-").FullName;
-    private static readonly Dictionary<string, Task<string>> Made = new(StringComparer.Ordinal);
-
     /// <summary>2 s of 320x180 H.264 at 25 fps with an AAC tone.</summary>
-    public static Task<string> VideoAsync() => MakeAsync("video.mp4",
-        ["-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=2", "-f", "lavfi", "-i", "sine=f=440:d=2",
-         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-shortest"]);
+    public static Task<string> VideoAsync() => MediaFactory.Shared.ClipAsync("video.mp4", 2, fps: 25, toneHz: 440);
 
     /// <summary>2 s of AAC audio only.</summary>
-    public static Task<string> MusicAsync() => MakeAsync("music.m4a", ["-f", "lavfi", "-i", "sine=f=330:d=2", "-c:a", "aac", "-b:a", "64k"]);
+    public static Task<string> MusicAsync() => MediaFactory.Shared.MusicAsync("music.m4a", 2);
 
     /// <summary>One 64x64 PNG frame.</summary>
-    public static Task<string> ImageAsync() => MakeAsync("image.png", ["-f", "lavfi", "-i", "testsrc2=s=64x64:r=1:d=1", "-frames:v", "1"]);
+    public static Task<string> ImageAsync() => MediaFactory.Shared.ImageAsync("image.png");
 
     /// <summary>The first 40% of the test video.</summary>
     public static async Task<byte[]> TruncatedVideoAsync()
     {
         var bytes = await File.ReadAllBytesAsync(await VideoAsync());
         return bytes[..(bytes.Length * 2 / 5)];
-    }
-
-    private static Task<string> MakeAsync(string name, string[] args)
-    {
-        lock (Made)
-        {
-            if (!Made.TryGetValue(name, out var task))
-                Made[name] = task = Make(name, args);
-            return task;
-        }
-    }
-
-    private static async Task<string> Make(string name, string[] args)
-    {
-        var path = Path.Combine(Dir, name);
-        await new MediaProcessRunner().FfmpegAsync(["-v", "error", "-y", .. args, path], null, CancellationToken.None);
-        return path;
     }
 
     public static async Task<HttpResponseMessage> UploadAsync(this HttpClient client, string? kind, byte[] content, string fileName)
