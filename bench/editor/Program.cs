@@ -150,7 +150,7 @@ static async Task<ClipRecord> SeedBigClipAsync(EditorServer server)
     var relative = "clips/1080/Big1080p60.mp4";
     Directory.CreateDirectory(Path.Combine(server.DataDir, "clips", "1080"));
     File.Copy(path, Path.Combine(server.DataDir, relative), overwrite: true);
-    var facts = new Tccg.Storage.MediaFacts(1920, 1080, 60, "h264", "aac", true, 48000, 2, 10);
+    var facts = new Tccg.Core.Media.MediaFacts(10, 1920, 1080, 60, "h264", "aac", 48000, 2, "", 0);
     return await store.MarkDownloadedAsync(found!.Id, new DownloadedClipFile(relative, new FileInfo(Path.Combine(server.DataDir, relative)).Length, facts, -20), ct);
 }
 

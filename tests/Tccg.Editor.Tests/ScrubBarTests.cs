@@ -240,7 +240,7 @@ public sealed class ScrubBarTests(BrowserFixture browser)
         var full = Path.Combine(server.DataDir, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         File.Copy(source, full);
-        var facts = new Tccg.Storage.MediaFacts(320, 180, 30, "h264", "aac", true, 48000, 2, LongClipSeconds);
+        var facts = new Tccg.Core.Media.MediaFacts(LongClipSeconds, 320, 180, 30, "h264", "aac", 48000, 2, "", 0);
         return await store.MarkDownloadedAsync(found!.Id, new DownloadedClipFile(relative, new FileInfo(full).Length, facts, -20), ct);
     }
 

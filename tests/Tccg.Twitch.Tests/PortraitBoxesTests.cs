@@ -67,7 +67,7 @@ public sealed class PortraitBoxesTests
         var clip = clips.First(c => Layout.FromJson(c.PortraitLayout) is { Mode: LayoutMode.Stacked });
         var layout = Layout.FromJson(clip.PortraitLayout)!;
         var draftClip = new DraftClip(clip.Id, clip.Status, new DraftMedia(clip.FilePath!, true, clip.MediaDuration, clip.LoudnessLufs),
-            clip.BroadcasterId, clip.BroadcasterName, clip.BroadcasterLogin, clip.Title, clip.Url, layout);
+            clip.BroadcasterId, clip.BroadcasterName, clip.BroadcasterLogin, clip.Title, clip.Url, Portrait: layout);
         var draft = new CompilationDraft
         {
             Name = "Vertical",

@@ -253,7 +253,7 @@ public sealed class CompilationService(
             assets.First?.Duration ?? 0, assets.Intro?.Duration ?? 0, assets.Interval?.Duration ?? 0, assets.Outro?.Duration ?? 0);
         return new CompilationView(c.Id, c.Name, c.GameId, c.ChannelId, c.OwnerId, c.Shared, c.CreatedAt, c.UpdatedAt, c.Version, itemViews,
             c.FirstAssetId, c.IntroAssetId, c.IntervalAssetId, c.OutroAssetId, music, CompilationSettings.FromJson(c.SettingsJson), assets,
-            estimate, c.ChannelId);
+            estimate);
     }
 
     private static void CheckGameId(string? gameId)

@@ -66,8 +66,7 @@ public sealed record CompilationView(
     MusicChoice Music,
     CompilationSettings Settings,
     CompilationAssetsView Assets,
-    double EstimatedSeconds,
-    string? ChannelId = null);
+    double EstimatedSeconds);
 
 /// <summary>Keep, skip or undo; a keep may carry the trims and volume set while reviewing.</summary>
 public sealed record ReviewRequest(long? ClipId, string? Decision, double? TrimStart = null, double? TrimEnd = null, double? Volume = null);
