@@ -99,6 +99,28 @@ public sealed class ScriptTokenFlowTests
     }
 
     [Fact]
+    public async Task ShortPassword_OnTheCommandLineAndThroughTheApi_IsRefusedByTheSameRuleInTheSameWords()
+    {
+        var dir = CliRunner.NewWorkDir();
+        Assert.Equal(0, (await RunAsync(dir, "a long password\n", "user", "add", "boss", "--admin", "--password-stdin")).Exit);
+        var secret = (await RunAsync(dir, null, "token", "create", "--script", "admin-script", "--user", "boss")).Out.Trim();
+
+        var (exit, _, err) = await RunAsync(dir, "short\n", "user", "add", "dan", "--password-stdin");
+        Assert.Equal(1, exit);
+
+        await using var app = await StartServerAsync(dir);
+        using var api = new HttpClient { BaseAddress = BaseUrl(app) };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        using var refused = await api.PostAsJsonAsync(U("/api/v1/admin/users"), new { name = "dan", password = "short", role = "editor" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0];
+        var rule = $"{error.GetProperty("field").GetString()}: {error.GetProperty("message").GetString()}";
+        Assert.Equal("password", error.GetProperty("field").GetString());
+        Assert.Contains(rule, err, StringComparison.Ordinal);
+        Assert.DoesNotContain(await app.Services.GetRequiredService<Tccg.Storage.Accounts.IUserStore>().ListAsync(CancellationToken.None), u => u.Name == "dan");
+    }
+
+    [Fact]
     public async Task ScriptToken_MadeOnTheCommandLine_ScriptsTheWholeApiFlow()
     {
         var dir = CliRunner.NewWorkDir();

@@ -16,7 +16,7 @@ public sealed class ClipsPageTests(BrowserFixture browser)
         await BrowserFixture.WithScreenshotOnFailureAsync(page, async () =>
         {
             await BrowserFixture.LoginAsync(page, "finder");
-            await page.ClickAsync(".nav a[href='/clips']");
+            await page.ClickAsync(".nav a[href='clips']");
             await page.WaitForSelectorAsync("#clip-grid article.clip");
             string Id(int i) => server.Clips[i].Id.ToString(CultureInfo.InvariantCulture);
 

@@ -29,7 +29,8 @@ public sealed class RenderTests(BrowserFixture browser)
             await page.GotoAsync($"/compilations/{compilation.Id}");
             await Assertions.Expect(page.Locator("#submit")).ToBeEnabledAsync();
             await page.ClickAsync("#submit");
-            await page.WaitForURLAsync("**/renders");
+            // The editor navigates inside the page (no load event): wait for the address itself.
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/renders$"));
             var row = page.Locator("#renders tr[data-job]").First;
             await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 90_000 });
 

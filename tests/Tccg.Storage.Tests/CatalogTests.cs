@@ -129,15 +129,19 @@ public abstract class CatalogTests(ITestDatabase provider) : StorageTestBase(pro
         // Two editors read the same version; the first write wins, the second names a version that is gone.
         Assert.Equal(read + 1, await Compilations.SaveAsync(compilation with { Name = "First" }, [new CompilationItem(a)], read, Ct));
         Assert.Null(await Compilations.SaveAsync(compilation with { Name = "Second" }, [new CompilationItem(b)], read, Ct));
-        Assert.Null(await Compilations.ApplyReviewAsync(compilation.Id, read, b, null, ReviewDecision.Keep, [new CompilationItem(b)], Ct));
 
         var stored = (await Compilations.GetAsync(compilation.Id, Ct))!;
         Assert.Equal(("First", read + 1), (stored.Name, stored.Version));
         Assert.Equal([new CompilationItem(a)], await Compilations.GetItemsAsync(compilation.Id, Ct));
         Assert.Empty(await Compilations.GetDecisionsAsync(compilation.Id, Ct));
 
-        // A review naming the current version records the decision and its timeline in one write.
-        Assert.Equal(read + 2, await Compilations.ApplyReviewAsync(compilation.Id, read + 1, b, null, ReviewDecision.Keep, [new CompilationItem(a), new CompilationItem(b)], Ct));
+        // A review sees the items as they are under its lock and writes the decision and the timeline together.
+        var review = await Compilations.ReviewAsync(compilation.Id, null,
+            (items, _) => new ReviewChange(b, ReviewDecision.Keep, [.. items, new CompilationItem(b)]), Ct);
+        Assert.Equal(read + 2, review!.Version);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Compilations.ReviewAsync(compilation.Id, null,
+            (_, _) => throw new InvalidOperationException("refused"), Ct));
+        Assert.Equal(read + 2, (await Compilations.GetAsync(compilation.Id, Ct))!.Version);
         Assert.Equal(ReviewDecision.Keep, Assert.Single(await Compilations.GetDecisionsAsync(compilation.Id, Ct)).Decision);
         Assert.Equal([new CompilationItem(a), new CompilationItem(b)], await Compilations.GetItemsAsync(compilation.Id, Ct));
     }

@@ -33,7 +33,7 @@ public sealed class CliVerbTests
 
         var unknown = await Tccg(sim, data, "games", "add", "Just Chattin");
         Assert.Equal(1, unknown.Exit);
-        Assert.Contains("no category named exactly \"Just Chattin\" (nothing found", unknown.Err, StringComparison.Ordinal);
+        Assert.Contains("Twitch has no category named \"Just Chattin\"", unknown.Err, StringComparison.Ordinal);
 
         var add = await Tccg(sim, data, "games", "add", "Just Chatting");
         Assert.Equal(0, add.Exit);

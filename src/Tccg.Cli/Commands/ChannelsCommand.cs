@@ -8,6 +8,8 @@ using Tccg.Storage.Channels;
 using Tccg.Storage.Clips;
 using Tccg.Twitch.Channels;
 
+using Tccg.Server.Features.Channels;
+
 namespace Tccg.Cli.Commands;
 
 /// <summary><c>tccg channels add|list|remove|set</c>: the saved channels the finder follows beside games.</summary>
@@ -31,13 +33,7 @@ internal static class ChannelsCommand
             if (!ChannelCatalog.IsValidLogin(wanted.Trim().TrimStart('@')))
                 throw new CliUsageException($"\"{wanted}\" is not a Twitch login (letters, digits and underscores, at most 25).");
             using var host = await TwitchCommandHost.StartAsync(parse, needsTwitch: true, ct);
-            var result = await host.Services.GetRequiredService<ChannelCatalog>().AddByLoginAsync(wanted, ct);
-            var channel = result.Status switch
-            {
-                AddChannelStatus.NotOnTwitch => throw new CliException($"Twitch has no channel with the login \"{result.Login}\" (check the spelling: the login is the name in twitch.tv/LOGIN)."),
-                AddChannelStatus.AlreadySaved => throw new CliException($"\"{result.Login}\" (id {result.Channel?.TwitchUserId}) is already saved."),
-                _ => result.Channel!,
-            };
+            var channel = await host.Services.GetRequiredService<ChannelsService>().AddAsync(TwitchCommandHost.Caller, new AddChannelRequest(wanted), ct);
             await parse.InvocationConfiguration.Output.WriteLineAsync(
                 $"Saved channel {channel.Login} ({channel.DisplayName}, Twitch id {channel.TwitchUserId}); run `tccg find --channel {channel.Login}` to collect its clips.");
             return TccgCli.ExitOk;
@@ -51,8 +47,7 @@ internal static class ChannelsCommand
         command.SetAction((parse, ct) => TwitchCommandHost.GuardAsync(async () =>
         {
             using var host = await TwitchCommandHost.StartAsync(parse, needsTwitch: false, ct);
-            var channels = await host.Services.GetRequiredService<IChannelStore>().ListAsync(ct);
-            var clips = host.Services.GetRequiredService<IClipStore>();
+            var channels = await host.Services.GetRequiredService<ChannelsService>().ListAsync(TwitchCommandHost.Caller, ct);
             var console = TwitchCommandHost.Console(parse);
             if (channels.Count == 0)
             {
@@ -64,7 +59,6 @@ internal static class ChannelsCommand
                 table.AddColumn(new TableColumn(status.ToString()).RightAligned());
             foreach (var channel in channels)
             {
-                var counts = await clips.CountsOfChannelAsync(channel.TwitchUserId, ct);
                 var row = new List<string>
                 {
                     TwitchCommandHost.Escape($"{channel.Login} ({channel.DisplayName})") + (channel.Enabled ? "" : " (disabled)"),
@@ -73,7 +67,7 @@ internal static class ChannelsCommand
                     $"{channel.Schedule.Period.ToString().ToLowerInvariant()}, every {channel.Schedule.IntervalMinutes} min, target {channel.Schedule.TargetUnreviewed}",
                 };
                 foreach (var status in Enum.GetValues<ClipStatus>())
-                    row.Add(counts.Where(c => c.Status == status).Sum(c => c.Count).ToString(CultureInfo.InvariantCulture));
+                    row.Add(channel.Counts.GetValueOrDefault(status.ToString()).ToString(CultureInfo.InvariantCulture));
                 table.AddRow(row.ToArray());
             }
             console.Write(table);
@@ -89,9 +83,8 @@ internal static class ChannelsCommand
         command.SetAction((parse, ct) => TwitchCommandHost.GuardAsync(async () =>
         {
             using var host = await TwitchCommandHost.StartAsync(parse, needsTwitch: false, ct);
-            var channels = host.Services.GetRequiredService<IChannelStore>();
-            var channel = await FindSavedChannelAsync(channels, parse.GetValue(login)!, ct);
-            await channels.DeleteAsync(channel.Id, ct);
+            var channel = await FindSavedChannelAsync(host.Services.GetRequiredService<IChannelStore>(), parse.GetValue(login)!, ct);
+            await host.Services.GetRequiredService<ChannelsService>().RemoveAsync(TwitchCommandHost.Caller, channel.Id, ct);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"Removed channel {channel.Login}.");
             return TccgCli.ExitOk;
         }));
@@ -116,8 +109,7 @@ internal static class ChannelsCommand
         command.SetAction((parse, ct) => TwitchCommandHost.GuardAsync(async () =>
         {
             using var host = await TwitchCommandHost.StartAsync(parse, needsTwitch: false, ct);
-            var channels = host.Services.GetRequiredService<IChannelStore>();
-            var channel = await FindSavedChannelAsync(channels, parse.GetValue(login)!, ct);
+            var channel = await FindSavedChannelAsync(host.Services.GetRequiredService<IChannelStore>(), parse.GetValue(login)!, ct);
             var f = channel.Filters;
             if (parse.GetValue(languages) is { } langs)
                 f = f with { Languages = langs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.ToLowerInvariant()).Distinct().ToList() };
@@ -139,8 +131,8 @@ internal static class ChannelsCommand
                 s = s with { IntervalMinutes = minutes >= 1 ? minutes : throw new CliUsageException("--interval must be at least 1 minute.") };
             if (parse.GetValue(target) is { } t)
                 s = s with { TargetUnreviewed = t >= 0 ? t : throw new CliUsageException("--target cannot be negative.") };
-            var updated = channel with { Filters = f, Schedule = s, Enabled = parse.GetValue(enabled) ?? channel.Enabled };
-            await channels.UpdateAsync(updated, ct);
+            var updated = await host.Services.GetRequiredService<ChannelsService>().UpdateAsync(TwitchCommandHost.Caller, channel.Id,
+                new UpdateChannelRequest(parse.GetValue(enabled) ?? channel.Enabled, f, s), ct);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"{channel.Login}: {GamesCommand.Describe(updated.Filters)}");
             return TccgCli.ExitOk;
         }));

@@ -7,7 +7,7 @@ using Tccg.Core.Twitch;
 using Tccg.Storage;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Games;
-using Tccg.Twitch.Games;
+using Tccg.Server.Features.ClipBin;
 using Tccg.Twitch.Helix;
 
 namespace Tccg.Cli.Commands;
@@ -30,13 +30,7 @@ internal static class GamesCommand
         command.SetAction((parse, ct) => TwitchCommandHost.GuardAsync(async () =>
         {
             using var host = await TwitchCommandHost.StartAsync(parse, needsTwitch: true, ct);
-            var result = await host.Services.GetRequiredService<GameCatalog>().AddByNameAsync(parse.GetValue(name)!, ct);
-            var game = result.Status switch
-            {
-                AddGameStatus.NotOnTwitch => throw new CliException($"Twitch has no category named exactly \"{result.Name}\" (nothing found; names must match exactly, e.g. \"Just Chatting\")."),
-                AddGameStatus.AlreadySaved => throw new CliException($"\"{result.Name}\" (id {result.Game?.TwitchGameId}) is already saved."),
-                _ => result.Game!,
-            };
+            var game = await host.Services.GetRequiredService<ClipBinService>().AddGameAsync(TwitchCommandHost.Caller, parse.GetValue(name), ct);
             await parse.InvocationConfiguration.Output.WriteLineAsync(
                 $"Saved \"{game.Name}\" (Twitch id {game.TwitchGameId}); run `tccg find --game \"{game.Name}\"` to collect its clips.");
             return TccgCli.ExitOk;
@@ -50,8 +44,7 @@ internal static class GamesCommand
         command.SetAction((parse, ct) => TwitchCommandHost.GuardAsync(async () =>
         {
             using var host = await TwitchCommandHost.StartAsync(parse, needsTwitch: false, ct);
-            var games = await host.Services.GetRequiredService<IGameStore>().ListAsync(ct);
-            var counts = await host.Services.GetRequiredService<IClipStore>().CountsAsync(null, ct);
+            var games = await host.Services.GetRequiredService<ClipBinService>().ListGamesAsync(TwitchCommandHost.Caller, ct);
             var console = TwitchCommandHost.Console(parse);
             if (games.Count == 0)
             {
@@ -71,7 +64,7 @@ internal static class GamesCommand
                     $"{game.Schedule.Period.ToString().ToLowerInvariant()}, every {game.Schedule.IntervalMinutes} min, target {game.Schedule.TargetUnreviewed}",
                 };
                 foreach (var status in Enum.GetValues<ClipStatus>())
-                    row.Add(counts.Where(c => c.GameId == game.TwitchGameId && c.Status == status).Sum(c => c.Count).ToString(CultureInfo.InvariantCulture));
+                    row.Add(game.Counts.GetValueOrDefault(status.ToString()).ToString(CultureInfo.InvariantCulture));
                 table.AddRow(row.ToArray());
             }
             console.Write(table);
@@ -87,9 +80,8 @@ internal static class GamesCommand
         command.SetAction((parse, ct) => TwitchCommandHost.GuardAsync(async () =>
         {
             using var host = await TwitchCommandHost.StartAsync(parse, needsTwitch: false, ct);
-            var games = host.Services.GetRequiredService<IGameStore>();
-            var game = await TwitchCommandHost.FindSavedGameAsync(games, parse.GetValue(name)!, ct);
-            await games.DeleteAsync(game.Id, ct);
+            var game = await TwitchCommandHost.FindSavedGameAsync(host.Services.GetRequiredService<IGameStore>(), parse.GetValue(name)!, ct);
+            await host.Services.GetRequiredService<ClipBinService>().RemoveGameAsync(TwitchCommandHost.Caller, game.Id, ct);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"Removed \"{game.Name}\".");
             return TccgCli.ExitOk;
         }));
@@ -117,8 +109,7 @@ internal static class GamesCommand
         command.SetAction((parse, ct) => TwitchCommandHost.GuardAsync(async () =>
         {
             using var host = await TwitchCommandHost.StartAsync(parse, needsTwitch: false, ct);
-            var games = host.Services.GetRequiredService<IGameStore>();
-            var game = await TwitchCommandHost.FindSavedGameAsync(games, parse.GetValue(name)!, ct);
+            var game = await TwitchCommandHost.FindSavedGameAsync(host.Services.GetRequiredService<IGameStore>(), parse.GetValue(name)!, ct);
             var f = game.Filters;
             if (parse.GetValue(languages) is { } langs)
                 f = f with { Languages = langs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.ToLowerInvariant()).Distinct().ToList() };
@@ -151,8 +142,8 @@ internal static class GamesCommand
                 s = s with { IntervalMinutes = minutes >= 1 ? minutes : throw new CliUsageException("--interval must be at least 1 minute.") };
             if (parse.GetValue(target) is { } t)
                 s = s with { TargetUnreviewed = NonNegative(t, "--target") };
-            var updated = game with { Filters = f, Schedule = s, Enabled = parse.GetValue(enabled) ?? game.Enabled };
-            await games.UpdateAsync(updated, ct);
+            var updated = await host.Services.GetRequiredService<ClipBinService>().UpdateGameAsync(TwitchCommandHost.Caller, game.Id,
+                new UpdateGameRequest(parse.GetValue(enabled) ?? game.Enabled, f, s), ct);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"\"{game.Name}\": {Describe(updated.Filters)}");
             return TccgCli.ExitOk;
         }));

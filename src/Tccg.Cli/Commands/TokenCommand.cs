@@ -44,7 +44,7 @@ internal static class TokenCommand
             if (kind == "worker" && login is not null)
                 throw new CliUsageException("--user is for script tokens; a worker token belongs to no user.");
             using var host = await AccountsCli.StartAsync(parse, ct);
-            var created = await AccountsCli.RunAsync(admin => admin.CreateTokenAsync(CurrentUser.System("tccg token"), name,
+            var created = await AccountsCli.RunAsync(admin => admin.CreateTokenAsync(AccountsCli.Caller, name,
                 kind == "script" ? TokenKind.Script : TokenKind.Worker, login, ct), host);
             var output = parse.InvocationConfiguration.Output;
             await output.WriteLineAsync(created.Secret);
@@ -62,7 +62,7 @@ internal static class TokenCommand
         command.SetAction(async (parse, ct) =>
         {
             using var host = await AccountsCli.StartAsync(parse, ct);
-            var tokens = await host.Services.GetRequiredService<ITokenStore>().ListAsync(ct);
+            var tokens = await AccountsCli.RunAsync(admin => admin.ListTokensAsync(AccountsCli.Caller, ct), host);
             var output = parse.InvocationConfiguration.Output;
             if (tokens.Count == 0)
             {
@@ -90,8 +90,11 @@ internal static class TokenCommand
         {
             var tokenId = parse.GetValue(id);
             using var host = await AccountsCli.StartAsync(parse, ct);
-            if (!await host.Services.GetRequiredService<ITokenStore>().RevokeAsync(tokenId, ct))
-                throw new CliException(string.Create(CultureInfo.InvariantCulture, $"No token with id {tokenId}."));
+            await AccountsCli.RunAsync(async admin =>
+            {
+                await admin.RevokeTokenAsync(AccountsCli.Caller, tokenId, ct);
+                return true;
+            }, host);
             await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Revoked token {tokenId}."));
             return TccgCli.ExitOk;
         });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
@@ -23,6 +24,10 @@ internal static class TwitchCommandHost
             builder.Services.AddTccgStorage();
             builder.Services.AddTccgMedia();
             builder.Services.AddTccgTwitch();
+            // The rules layer for the clip bin, as the server has it (the CLI acts as the machine's owner).
+            builder.Services.TryAddSingleton<Tccg.Twitch.Automation.AutomationState>();
+            builder.Services.TryAddSingleton<Tccg.Server.Features.ClipBin.ClipBinService>();
+            builder.Services.TryAddSingleton<Tccg.Server.Features.Channels.ChannelsService>();
         });
         if (needsTwitch)
             host.Services.GetRequiredService<IOptions<TwitchOptions>>().Value.RequireCredentials();
@@ -63,6 +68,9 @@ internal static class TwitchCommandHost
     public static string Escape(string text) => Markup.Escape(text);
 
     /// <summary>Runs a command body; Twitch's refusals (credentials, rotated hash, malformed answers) become one clean line.</summary>
+    /// <summary>The caller of the clip-bin verbs: whoever runs tccg on the server's machine.</summary>
+    public static Tccg.Server.Application.CurrentUser Caller { get; } = Tccg.Server.Application.CurrentUser.System("tccg");
+
     public static async Task<int> GuardAsync(Func<Task<int>> body)
     {
         try

@@ -46,18 +46,7 @@ internal static class UserCommand
             var password = await AccountsCli.ReadPasswordAsync(parse, parse.GetValue(stdin), $"Password for {user}: ", ct);
             using var host = await AccountsCli.StartAsync(parse, ct);
             var role = parse.GetValue(admin) ? UserRole.Admin : UserRole.Editor;
-            try
-            {
-                await host.Services.GetRequiredService<IUserStore>().AddAsync(user, password, role, ct);
-            }
-            catch (DuplicateInStoreException)
-            {
-                throw new CliException($"User {user} already exists (use `tccg user passwd {user}` to change the password).");
-            }
-            catch (ArgumentException e)
-            {
-                throw new CliException(e.Message.Split(" (Parameter", 2)[0]);
-            }
+            await AccountsCli.RunAsync(admin => admin.AddUserAsync(AccountsCli.Caller, user, password, role, ct), host);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"Added {AccountsCli.RoleName(role)} {user}.");
             return TccgCli.ExitOk;
         });
@@ -72,8 +61,11 @@ internal static class UserCommand
         {
             var user = parse.GetValue(name)!;
             using var host = await AccountsCli.StartAsync(parse, ct);
-            if (!await host.Services.GetRequiredService<IUserStore>().RemoveAsync(user, ct))
-                throw new CliException($"No user named {user}.");
+            await AccountsCli.RunAsync(async admin =>
+            {
+                await admin.RemoveUserAsync(AccountsCli.Caller, user, ct);
+                return true;
+            }, host);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"Removed {user}.");
             return TccgCli.ExitOk;
         });
@@ -89,19 +81,15 @@ internal static class UserCommand
         {
             var user = parse.GetValue(name)!;
             using var host = await AccountsCli.StartAsync(parse, ct);
-            var users = host.Services.GetRequiredService<IUserStore>();
-            if (await users.GetByNameAsync(user, ct) is null)
+            // Ask for no password for a user that is not there.
+            if (!(await AccountsCli.RunAsync(admin => admin.ListUsersAsync(AccountsCli.Caller, ct), host)).Any(u => u.Name == user))
                 throw new CliException($"No user named {user}.");
             var password = await AccountsCli.ReadPasswordAsync(parse, parse.GetValue(stdin), $"New password for {user}: ", ct);
-            try
+            await AccountsCli.RunAsync(async admin =>
             {
-                if (!await users.SetPasswordAsync(user, password, ct))
-                    throw new CliException($"No user named {user}.");
-            }
-            catch (ArgumentException e)
-            {
-                throw new CliException(e.Message.Split(" (Parameter", 2)[0]);
-            }
+                await admin.SetPasswordAsync(AccountsCli.Caller, user, password, ct);
+                return true;
+            }, host);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"Password of {user} changed; their browser sessions have ended.");
             return TccgCli.ExitOk;
         });
@@ -118,7 +106,7 @@ internal static class UserCommand
             using var host = await AccountsCli.StartAsync(parse, ct);
             await AccountsCli.RunAsync(async admin =>
             {
-                await admin.EndSessionsAsync(CurrentUser.System("tccg user"), user, ct);
+                await admin.EndSessionsAsync(AccountsCli.Caller, user, ct);
                 return true;
             }, host);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"Ended every browser session of {user}.");
@@ -133,7 +121,7 @@ internal static class UserCommand
         command.SetAction(async (parse, ct) =>
         {
             using var host = await AccountsCli.StartAsync(parse, ct);
-            var users = await host.Services.GetRequiredService<IUserStore>().ListAsync(ct);
+            var users = await AccountsCli.RunAsync(admin => admin.ListUsersAsync(AccountsCli.Caller, ct), host);
             var output = parse.InvocationConfiguration.Output;
             if (users.Count == 0)
             {
@@ -198,6 +186,9 @@ internal static class AccountsCli
             throw new CliException("The passwords do not match; nothing was changed.");
         return first;
     }
+
+    /// <summary>The caller of the account verbs: whoever runs tccg on the server's machine.</summary>
+    public static CurrentUser Caller { get; } = CurrentUser.System("tccg");
 
     /// <summary>Runs an <see cref="AdminService"/> call; its refusal becomes one line and exit code 1.</summary>
     public static async Task<T> RunAsync<T>(Func<AdminService, Task<T>> call, IHost host)

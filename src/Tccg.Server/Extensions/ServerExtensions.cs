@@ -28,9 +28,11 @@ internal static class ServerExtensions
         // Enums travel as their names ("Downloaded", "Week"), in and out.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddTccgStorage();
+        // Hosted services start in the order they are added: the schema first, so the Data Protection key ring (read
+        // from the database at start, registered by the Twitch clients' AddDataProtection) finds its table.
+        services.AddHostedService<MigrationHostedService>();
         services.AddTccgMedia();
         services.AddTccgTwitch();
-        services.AddHostedService<MigrationHostedService>();
         services.AddServerAuth();
         services.AddSingleton<Tccg.Server.Application.CallerResolver>();
         services.AddSingleton<AdminService>();

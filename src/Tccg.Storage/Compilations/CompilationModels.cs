@@ -40,6 +40,12 @@ public enum ReviewDecision
 
 public sealed record ReviewEntry(long ClipId, ReviewDecision Decision, long? UserId, DateTimeOffset DecidedAt);
 
+/// <summary>What one review changes: the clip's decision (null: forgotten) and the whole timeline after it.</summary>
+public sealed record ReviewChange(long ClipId, ReviewDecision? Decision, IReadOnlyList<CompilationItem> Items);
+
+/// <summary>A review written: the compilation's new version and the change.</summary>
+public sealed record ReviewWrite(long Version, ReviewChange Change);
+
 public interface ICompilationStore
 {
     Task<Compilation> CreateAsync(Compilation compilation, CancellationToken ct);
@@ -57,11 +63,15 @@ public interface ICompilationStore
     Task<long?> SaveAsync(Compilation compilation, IReadOnlyList<CompilationItem>? items, long expectedVersion, CancellationToken ct);
 
     /// <summary>
-    /// Records a review decision (<paramref name="decision"/> null forgets it: undo) and the timeline that follows from it in one
-    /// transaction, only when the stored version is still <paramref name="expectedVersion"/>; the new version, or null.
+    /// Applies one review decision as one serialized write: the compilation row is locked (its version bumped) first, then
+    /// <paramref name="decide"/> sees the items and decisions as they are under that lock and says which clip's decision
+    /// changes to what (null forgets it: undo) and the timeline that follows; both are written and committed together.
+    /// Concurrent reviews of one compilation (in any process) wait for each other instead of losing. Returns the new
+    /// version and what was decided, or null when the compilation is gone; an exception from <paramref name="decide"/>
+    /// rolls everything back.
     /// </summary>
-    Task<long?> ApplyReviewAsync(long compilationId, long expectedVersion, long clipId, long? userId, ReviewDecision? decision,
-        IReadOnlyList<CompilationItem> items, CancellationToken ct);
+    Task<ReviewWrite?> ReviewAsync(long compilationId, long? userId, Func<IReadOnlyList<CompilationItem>, IReadOnlyList<ReviewEntry>, ReviewChange> decide,
+        CancellationToken ct);
 
     Task<bool> DeleteAsync(long id, CancellationToken ct);
 

@@ -60,30 +60,36 @@ public sealed class CompilationStore(TccgDatabase database, TimeProvider time) :
         }
     }
 
-    public async Task<long?> ApplyReviewAsync(long compilationId, long expectedVersion, long clipId, long? userId, ReviewDecision? decision,
-        IReadOnlyList<CompilationItem> items, CancellationToken ct)
+    public async Task<ReviewWrite?> ReviewAsync(long compilationId, long? userId,
+        Func<IReadOnlyList<CompilationItem>, IReadOnlyList<ReviewEntry>, ReviewChange> decide, CancellationToken ct)
     {
         var (connection, tx) = await database.BeginAsync(ct);
         await using (connection)
         await using (tx)
         {
             var now = Db.Ms(time.GetUtcNow());
-            if (await BumpAsync(connection, tx, compilationId, expectedVersion, now, ct) != 1)
+            // The bump takes the row's write lock first: a second review of this compilation waits here until this one commits.
+            if (await BumpAsync(connection, tx, compilationId, null, now, ct) != 1)
                 return null;
-            if (decision is { } d)
+            var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT version FROM compilations WHERE id = @compilationId", new { compilationId }, tx, cancellationToken: ct));
+            var items = await ReadItemsAsync(connection, tx, compilationId, ct);
+            var decisions = await ReadDecisionsAsync(connection, tx, compilationId, ct);
+            var change = decide(items, decisions);
+            if (change.Decision is { } d)
             {
                 await connection.ExecuteAsync(new CommandDefinition(DecideSql,
-                    new { compilationId, clipId, userId, Decision = Db.Name(d), Now = now }, tx, cancellationToken: ct));
+                    new { compilationId, clipId = change.ClipId, userId, Decision = Db.Name(d), Now = now }, tx, cancellationToken: ct));
             }
             else
             {
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM review_decisions WHERE compilation_id = @compilationId AND clip_id = @clipId",
-                    new { compilationId, clipId }, tx, cancellationToken: ct));
+                    "DELETE FROM review_decisions WHERE compilation_id = @compilationId AND clip_id = @ClipId",
+                    new { compilationId, change.ClipId }, tx, cancellationToken: ct));
             }
-            await ReplaceItemsAsync(connection, tx, compilationId, items, ct);
+            await ReplaceItemsAsync(connection, tx, compilationId, change.Items, ct);
             await tx.CommitAsync(ct);
-            return expectedVersion + 1;
+            return new ReviewWrite(version, change);
         }
     }
 
@@ -117,9 +123,15 @@ public sealed class CompilationStore(TccgDatabase database, TimeProvider time) :
     public async Task<IReadOnlyList<CompilationItem>> GetItemsAsync(long compilationId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
+        return await ReadItemsAsync(connection, null, compilationId, ct);
+    }
+
+    private static async Task<IReadOnlyList<CompilationItem>> ReadItemsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? tx,
+        long compilationId, CancellationToken ct)
+    {
         var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
             "SELECT clip_id, trim_start, trim_end, volume FROM compilation_items WHERE compilation_id = @compilationId ORDER BY position",
-            new { compilationId }, cancellationToken: ct));
+            new { compilationId }, tx, cancellationToken: ct));
         return [.. rows.Select(r => new CompilationItem(r.ClipId, r.TrimStart, r.TrimEnd, r.Volume))];
     }
 
@@ -153,9 +165,15 @@ public sealed class CompilationStore(TccgDatabase database, TimeProvider time) :
     public async Task<IReadOnlyList<ReviewEntry>> GetDecisionsAsync(long compilationId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
+        return await ReadDecisionsAsync(connection, null, compilationId, ct);
+    }
+
+    private static async Task<IReadOnlyList<ReviewEntry>> ReadDecisionsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? tx,
+        long compilationId, CancellationToken ct)
+    {
         var rows = await connection.QueryAsync<DecisionRow>(new CommandDefinition(
             "SELECT clip_id, decision, user_id, decided_at FROM review_decisions WHERE compilation_id = @compilationId ORDER BY decided_at, id",
-            new { compilationId }, cancellationToken: ct));
+            new { compilationId }, tx, cancellationToken: ct));
         return [.. rows.Select(r => new ReviewEntry(r.ClipId, Db.Parse<ReviewDecision>(r.Decision), r.UserId, r.DecidedAt))];
     }
 

@@ -102,7 +102,7 @@ public sealed class AdminService(IUserStore users, ITokenStore tokens)
     {
         caller.RequireAdmin();
         if (!await tokens.RevokeAsync(id, ct))
-            throw RuleException.NotFound($"No token {id.ToString(CultureInfo.InvariantCulture)}.");
+            throw RuleException.NotFound($"No token with id {id.ToString(CultureInfo.InvariantCulture)}.");
     }
 
     /// <summary>"admin" or "editor" (any case; empty means editor); 400 naming <paramref name="field"/> otherwise.</summary>

@@ -39,7 +39,7 @@ public sealed class ChannelsService(IChannelStore channels, IClipStore clips, Ch
 {
     public async Task<IReadOnlyList<ChannelView>> ListAsync(CurrentUser user, CancellationToken ct)
     {
-        RequireEditor(user);
+        user.RequireEditor();
         var views = new List<ChannelView>();
         foreach (var channel in await channels.ListAsync(ct))
             views.Add(await ViewAsync(channel, ct));
@@ -48,13 +48,13 @@ public sealed class ChannelsService(IChannelStore channels, IClipStore clips, Ch
 
     public async Task<ChannelView> GetAsync(CurrentUser user, long id, CancellationToken ct)
     {
-        RequireEditor(user);
+        user.RequireEditor();
         return await ViewAsync(await channels.GetAsync(id, ct) ?? throw RuleException.NotFound($"No channel {id}."), ct);
     }
 
     public async Task<ChannelView> AddAsync(CurrentUser user, AddChannelRequest request, CancellationToken ct)
     {
-        RequireAdmin(user);
+        user.RequireAdmin();
         var login = request.Login?.Trim().TrimStart('@') ?? "";
         if (!ChannelCatalog.IsValidLogin(login))
             throw RuleException.Invalid("login", "A Twitch login has 1 to 25 letters, digits or underscores.");
@@ -81,16 +81,10 @@ public sealed class ChannelsService(IChannelStore channels, IClipStore clips, Ch
 
     public async Task<ChannelView> UpdateAsync(CurrentUser user, long id, UpdateChannelRequest request, CancellationToken ct)
     {
-        RequireAdmin(user);
-        if (request.Filters?.Check() is { } filterProblem)
-            throw RuleException.Invalid(filterProblem.Field, filterProblem.Message);
-        if (request.Schedule is { } s)
-        {
-            if (s.IntervalMinutes < 0 || s.IntervalMinutes > 60 * 24 * 30)
-                throw RuleException.Invalid("schedule.intervalMinutes", "must be between 0 (manual) and 43200.");
-            if (s.TargetUnreviewed < 0 || s.TargetUnreviewed > 100_000)
-                throw RuleException.Invalid("schedule.targetUnreviewed", "must be between 0 and 100000.");
-        }
+        user.RequireAdmin();
+        // The same filter and schedule rules as games.
+        if (ClipBin.GameRules.Check(request.Filters, request.Schedule) is { } problem)
+            throw RuleException.Invalid(problem.Field, problem.Message);
         var channel = await channels.GetAsync(id, ct) ?? throw RuleException.NotFound($"No channel {id}.");
         var updated = channel with
         {
@@ -105,7 +99,7 @@ public sealed class ChannelsService(IChannelStore channels, IClipStore clips, Ch
 
     public async Task RemoveAsync(CurrentUser user, long id, CancellationToken ct)
     {
-        RequireAdmin(user);
+        user.RequireAdmin();
         if (!await channels.DeleteAsync(id, ct))
             throw RuleException.NotFound($"No channel {id}.");
     }
@@ -119,17 +113,5 @@ public sealed class ChannelsService(IChannelStore channels, IClipStore clips, Ch
         return new ChannelView(channel.Id, channel.TwitchUserId, channel.Login, channel.DisplayName, channel.ProfileImageUrl,
             channel.Enabled, channel.Filters, channel.Schedule, channel.LastFindAt, channel.NextFindAt, counts,
             automation.Get(AutomationService.ChannelKey(channel)));
-    }
-
-    private static void RequireEditor(CurrentUser user)
-    {
-        if (!user.IsEditor)
-            throw RuleException.Forbidden("Only editors and admins see saved channels.");
-    }
-
-    private static void RequireAdmin(CurrentUser user)
-    {
-        if (!user.IsAdmin)
-            throw RuleException.Forbidden("Only admins add, change or remove saved channels.");
     }
 }

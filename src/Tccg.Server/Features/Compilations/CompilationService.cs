@@ -23,8 +23,8 @@ public sealed class CompilationService(
     /// <summary>The most clips one <see cref="NextAsync"/> hands out.</summary>
     public const int MaxNext = 1000;
 
-    /// <summary>A review decision is re-read and re-applied this often when other writers keep winning the race.</summary>
-    private const int ReviewAttempts = 8;
+    /// <summary>A submit re-reads a compilation and its items this often when writers keep changing it between the two reads.</summary>
+    private const int ReadAttempts = 8;
 
     public async Task<IReadOnlyList<CompilationSummary>> ListAsync(CurrentUser caller, CancellationToken ct)
     {
@@ -130,7 +130,7 @@ public sealed class CompilationService(
     /// <summary>
     /// Keep (the clip joins the timeline with its trims and volume, or updates its item), skip (a decision only; a kept
     /// clip leaves the timeline) or undo (the given clip's decision, or the last one). The decision and the timeline
-    /// change in one versioned write; when another writer won the race the decision is applied again to what it wrote.
+    /// change in one write under the compilation's row lock, so reviews sent at once (to any server) all land, one after the other.
     /// </summary>
     public async Task<ReviewResult> ReviewAsync(CurrentUser caller, long id, ReviewRequest request, CancellationToken ct)
     {
@@ -154,15 +154,12 @@ public sealed class CompilationService(
             }
         }
 
-        for (var attempt = 1; ; attempt++)
+        await FindAsync(caller, id, ct);
+        var written = await store.ReviewAsync(id, caller.Id, (stored, decisions) =>
         {
-            var c = await FindAsync(caller, id, ct);
-            var items = (await store.GetItemsAsync(id, ct)).ToList();
-            long target;
-            ReviewDecision? stored;
+            var items = stored.ToList();
             if (decision == "undo")
             {
-                var decisions = await store.GetDecisionsAsync(id, ct);
                 var last = request.ClipId is { } clipId ? decisions.LastOrDefault(d => d.ClipId == clipId) : (decisions.Count > 0 ? decisions[^1] : null);
                 if (last is null)
                 {
@@ -170,32 +167,24 @@ public sealed class CompilationService(
                         ? $"Clip {Id(given)} has no decision to undo in compilation {Id(id)}."
                         : $"Compilation {Id(id)} has no decision to undo.");
                 }
-                target = last.ClipId;
-                stored = null;
                 if (last.Decision == ReviewDecision.Keep)
-                    items.RemoveAll(i => i.ClipId == target);
-            }
-            else
-            {
-                target = request.ClipId!.Value;
-                var at = items.FindIndex(i => i.ClipId == target);
-                if (kept is not null && at >= 0)
-                    items[at] = kept;
-                else if (kept is not null)
-                    items.Add(kept);
-                else
-                    items.RemoveAll(i => i.ClipId == target);
-                stored = kept is null ? ReviewDecision.Skip : ReviewDecision.Keep;
+                    items.RemoveAll(i => i.ClipId == last.ClipId);
+                return new ReviewChange(last.ClipId, null, items);
             }
 
-            if (await store.ApplyReviewAsync(id, c.Version, target, caller.Id, stored, items, ct) is { } version)
-            {
-                var after = await store.GetAsync(id, ct);
-                return new ReviewResult(target, decision == "undo" ? "undecided" : decision, items.Count, after?.UpdatedAt ?? default, version);
-            }
-            if (attempt == ReviewAttempts)
-                throw ChangedElsewhere(id, c.Version);
-        }
+            var target = request.ClipId!.Value;
+            var at = items.FindIndex(i => i.ClipId == target);
+            if (kept is not null && at >= 0)
+                items[at] = kept;
+            else if (kept is not null)
+                items.Add(kept);
+            else
+                items.RemoveAll(i => i.ClipId == target);
+            return new ReviewChange(target, kept is null ? ReviewDecision.Skip : ReviewDecision.Keep, items);
+        }, ct) ?? throw NotFound(id);
+        var after = await store.GetAsync(id, ct);
+        return new ReviewResult(written.Change.ClipId, decision == "undo" ? "undecided" : decision, written.Change.Items.Count,
+            after?.UpdatedAt ?? default, written.Version);
     }
 
     /// <summary>Every message that blocks submitting, each naming the item and field.</summary>
@@ -214,7 +203,7 @@ public sealed class CompilationService(
         // The compilation and its items are two reads: freeze only a pair that belongs together.
         for (var attempt = 1; (await store.GetAsync(id, ct))?.Version is { } now && now != c.Version; attempt++)
         {
-            if (attempt == ReviewAttempts)
+            if (attempt == ReadAttempts)
                 throw ChangedElsewhere(id, c.Version);
             c = await FindAsync(caller, id, ct);
             items = await store.GetItemsAsync(id, ct);
