@@ -1,7 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,6 +11,7 @@ using Tccg.Twitch.Downloads;
 using Tccg.Twitch.Finder;
 using Tccg.Twitch.Gql;
 using Tccg.Twitch.Helix;
+using Tccg.Twitch.Security;
 
 namespace Tccg.Twitch;
 
@@ -48,10 +46,9 @@ public static class TwitchServiceCollectionExtensions
         services.TryAddSingleton<Official.OfficialClipUrls>();
         services.TryAddTransient<Official.TwitchAccounts>();
         services.TryAddTransient<Doctor.TwitchDoctor>();
-        // Refresh tokens of connected accounts are protected with keys in {data}/keys, shared by the server and the CLI.
-        services.AddDataProtection().SetApplicationName("tccg");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((k, storage, logs) =>
-            k.XmlRepository ??= new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(Path.GetFullPath(storage.Value.Root), "keys")), logs));
+        // Refresh tokens of connected accounts are protected with the one key ring in the database, which the server,
+        // every other server on that database and the CLI run as a separate process all read.
+        services.AddSharedDataProtection();
 
         services.AddHttpClient(AuthClient).AddHttpMessageHandler<Gql.TwitchRequestHandler>().AddResilienceHandler("twitch-auth", AddApiResilience);
         services.AddHttpClient(Official.OfficialClipUrls.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)

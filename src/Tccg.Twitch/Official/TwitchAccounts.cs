@@ -17,7 +17,7 @@ public sealed record TwitchUserIdentity(string UserId, string Login, IReadOnlyLi
 /// <summary>
 /// Connects Twitch accounts with the OAuth authorization-code flow (docs/twitch.md, official downloads): builds
 /// the authorize URL, exchanges the code, validates the token and stores the refresh token protected with ASP.NET
-/// Data Protection (keys in <c>{data}/keys</c>, shared by the server and the CLI). Gives fresh access tokens by refresh.
+/// Data Protection (the key ring in the database, shared by the servers and the CLI). Gives fresh access tokens by refresh.
 /// </summary>
 public sealed class TwitchAccounts(
     IHttpClientFactory httpFactory,

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tccg.Core.Configuration;
+using Tccg.Twitch.Security;
 
 namespace Tccg.Server.Features.Deployment;
 
@@ -53,6 +54,7 @@ public static class DeploymentSetup
             builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = loaded));
         }
 
+        // The shared Data Protection key ring comes with AddTccgTwitch (Tccg.Twitch.Security.SharedDataProtection).
         services.AddSharedDataProtection();
         services.AddHostedService<NightlyBackupService>();
     }

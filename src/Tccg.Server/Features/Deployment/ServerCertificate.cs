@@ -16,7 +16,17 @@ public static class ServerCertificate
         {
             var extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
             if (extension is ".pfx" or ".p12")
-                return X509CertificateLoader.LoadPkcs12FromFile(path, options.Password.Length > 0 ? options.Password : null);
+            {
+                try
+                {
+                    return X509CertificateLoader.LoadPkcs12FromFile(path, options.Password.Length > 0 ? options.Password : null);
+                }
+                catch (CryptographicException e)
+                {
+                    throw new InvalidConfigurationException(
+                        $"{CertificateOptions.Section}:Password: the PFX file {path} could not be opened with this password, or is no PFX file ({e.Message}).");
+                }
+            }
 
             var key = options.KeyPath.Length > 0 ? options.KeyPath : path;
             if (!File.Exists(key))

@@ -10,11 +10,13 @@ using Microsoft.Extensions.Options;
 using Tccg.Core.Configuration;
 using Tccg.Storage.Servers;
 
-namespace Tccg.Server.Features.Deployment;
+namespace Tccg.Twitch.Security;
 
 /// <summary>
-/// The ASP.NET Core Data Protection key ring (what signs session and anti-forgery cookies) lives in the database,
-/// so every server on one database reads the others' cookies, and a restart keeps everyone logged in. The keys are
+/// The ASP.NET Core Data Protection key ring (what signs session and anti-forgery cookies and protects the Twitch
+/// refresh tokens) lives in the database, so every server on one database reads the others' cookies, a restart keeps
+/// everyone logged in, and a CLI command (<c>tccg twitch</c>, <c>tccg download</c>) run as a separate process reads
+/// what the server protected: every host gets it through <c>AddTccgTwitch()</c>. The keys are
 /// encrypted at rest with AES-256-GCM under a key-encryption key in <c>{Storage:Root}/keys/</c> (the data folder
 /// several servers already share for media): the database alone does not give the keys away.
 /// </summary>
@@ -22,13 +24,16 @@ public static class SharedDataProtection
 {
     public const string ApplicationName = "tccg";
 
+    /// <summary>Idempotent; needs <c>AddTccgStorage()</c> (the key store) and the options (<c>Storage:Root</c>).</summary>
     public static IServiceCollection AddSharedDataProtection(this IServiceCollection services)
     {
+        if (services.Any(d => d.ServiceType == typeof(KeyEncryptionKey)))
+            return services;
         services.AddDataProtection().SetApplicationName(ApplicationName);
         services.AddSingleton<KeyEncryptionKey>();
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
         {
-            o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IDataProtectionKeyStore>());
+            o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IDataProtectionKeyStore>(), sp.GetRequiredService<KeyEncryptionKey>());
             o.XmlEncryptor = new AesGcmXmlEncryptor(sp.GetRequiredService<KeyEncryptionKey>());
         }));
         return services;
@@ -38,10 +43,25 @@ public static class SharedDataProtection
     /// Data Protection's repository interface is synchronous; it is called when the key ring is first read, when it
     /// is refreshed (about once a day) and when a key is made, so waiting on the store there costs nothing.
     /// </summary>
-    private sealed class DatabaseXmlRepository(IDataProtectionKeyStore store) : IXmlRepository
+    private sealed class DatabaseXmlRepository(IDataProtectionKeyStore store, KeyEncryptionKey key) : IXmlRepository
     {
         public IReadOnlyCollection<XElement> GetAllElements() =>
-            store.ListXmlAsync(CancellationToken.None).GetAwaiter().GetResult().Select(x => XElement.Parse(x)).ToList();
+        [
+            .. store.ListXmlAsync(CancellationToken.None).GetAwaiter().GetResult().Select(x => XElement.Parse(x)),
+            .. LegacyKeys(),
+        ];
+
+        /// <summary>
+        /// Keys that earlier versions of the CLI wrote as files into <c>{Storage:Root}/keys/key-*.xml</c>: still read
+        /// (never written), so refresh tokens protected with them can be unprotected until they are next refreshed.
+        /// </summary>
+        private IEnumerable<XElement> LegacyKeys()
+        {
+            var folder = System.IO.Path.GetDirectoryName(key.Path)!;
+            if (!Directory.Exists(folder))
+                return [];
+            return Directory.EnumerateFiles(folder, "key-*.xml").Select(f => XElement.Parse(File.ReadAllText(f))).ToList();
+        }
 
         public void StoreElement(XElement element, string friendlyName) =>
             store.AddAsync(friendlyName, element.ToString(SaveOptions.DisableFormatting), CancellationToken.None).GetAwaiter().GetResult();
