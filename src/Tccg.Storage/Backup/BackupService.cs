@@ -34,6 +34,8 @@ public sealed class BackupService(
         var target = Path.GetFullPath(to);
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
             throw new IOException($"The backup folder {target} is not empty; choose a new folder.");
+        // A missing mariadb-dump stops the backup before anything is written.
+        var dump = database.Provider == DatabaseProvider.MySql ? DumpCommand(database.ConnectionString) : default;
         Directory.CreateDirectory(target);
         var root = Path.GetFullPath(storage.Value.Root);
         var files = new List<BackupFile>();
@@ -57,8 +59,10 @@ public sealed class BackupService(
         }
         else
         {
+            // Counted just before the dump: its snapshot may hold rows written in between (a restore has at least these).
             (counts, schema) = await CountAsync(database, ct);
-            await DumpMySqlAsync(Path.Combine(target, BackupManifest.MySqlDumpFile), ct);
+            await using (var output = File.Create(Path.Combine(target, BackupManifest.MySqlDumpFile)))
+                await RunAsync(dump.Program, dump.Args, dump.Password, null, output, ct);
         }
         files.Add(await DescribeAsync(target, database.Provider == DatabaseProvider.Sqlite ? BackupManifest.SqliteFile : BackupManifest.MySqlDumpFile, ct));
 
@@ -145,6 +149,15 @@ public sealed class BackupService(
         var target = Path.GetFullPath(dataDir);
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
             throw new IOException($"The data folder {target} is not empty; restore into a new folder.");
+        // A MariaDB backup needs its target database and the client before any file is copied.
+        string? loader = null;
+        if (manifest.Provider == nameof(DatabaseProvider.MySql))
+        {
+            if (mysqlTarget is null)
+                throw new InvalidOperationException(
+                    $"This is a MariaDB backup: set Tccg:Database:Provider=MySql and a ConnectionString naming an empty database, then run the restore again (or load {Path.Combine(source, BackupManifest.MySqlDumpFile)} with `mariadb DATABASE < database.sql`).");
+            loader = await CheckMySqlTargetAsync(Path.Combine(source, BackupManifest.MySqlDumpFile), mysqlTarget, ct);
+        }
         Directory.CreateDirectory(target);
         foreach (var file in manifest.Files)
         {
@@ -162,13 +175,12 @@ public sealed class BackupService(
             File.Copy(from1, destination);
         }
 
-        if (manifest.Provider == nameof(DatabaseProvider.MySql))
+        if (loader is not null)
         {
-            if (mysqlTarget is null)
-                throw new InvalidOperationException(
-                    $"This is a MariaDB backup: set Tccg:Database:Provider=MySql and a ConnectionString naming an empty database, then run the restore again (or load {Path.Combine(source, BackupManifest.MySqlDumpFile)} with `mariadb DATABASE < database.sql`).");
             progress?.Report("database");
-            await LoadMySqlAsync(Path.Combine(source, BackupManifest.MySqlDumpFile), mysqlTarget, ct);
+            var b = new MySqlConnectionStringBuilder(mysqlTarget!);
+            await using var input = File.OpenRead(Path.Combine(source, BackupManifest.MySqlDumpFile));
+            await RunAsync(loader, ["-h", b.Server, "-P", b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-u", b.UserID, b.Database], b.Password, input, null, ct);
         }
         return manifest;
     }
@@ -189,33 +201,25 @@ public sealed class BackupService(
         var b = new MySqlConnectionStringBuilder(connectionString);
         var program = FindProgram("mariadb-dump", "mysqldump")
             ?? throw new InvalidOperationException(
-                $"mariadb-dump is not installed (apt-get install mariadb-client). Back the database up yourself with: mariadb-dump --single-transaction --routines --triggers -h {b.Server} -P {b.Port} -u {b.UserID} -p {b.Database} > database.sql");
-        return (program, ["--single-transaction", "--routines", "--triggers", "--hex-blob", "--default-character-set=utf8mb4",
+                $"mariadb-dump is not installed (apt-get install mariadb-client). Back the database up yourself with: mariadb-dump --single-transaction --routines --triggers --no-tablespaces -h {b.Server} -P {b.Port} -u {b.UserID} -p {b.Database} > database.sql");
+        // --no-tablespaces: a user with rights on its one database only (as docs/deploy.md creates it) may not dump tablespaces.
+        return (program, ["--single-transaction", "--routines", "--triggers", "--no-tablespaces", "--hex-blob", "--default-character-set=utf8mb4",
             "-h", b.Server, "-P", b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-u", b.UserID, b.Database], b.Password);
     }
 
-    private async Task DumpMySqlAsync(string file, CancellationToken ct)
-    {
-        var (program, args, password) = DumpCommand(database.ConnectionString);
-        await using var output = File.Create(file);
-        await RunAsync(program, args, password, null, output, ct);
-    }
-
-    private static async Task LoadMySqlAsync(string dump, string connectionString, CancellationToken ct)
+    /// <summary>The mariadb client's path, once the target database is known to be empty.</summary>
+    private static async Task<string> CheckMySqlTargetAsync(string dump, string connectionString, CancellationToken ct)
     {
         var b = new MySqlConnectionStringBuilder(connectionString);
-        await using (var connection = new MySqlConnection(connectionString))
-        {
-            await connection.OpenAsync(ct);
-            var tables = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()", cancellationToken: ct));
-            if (tables > 0)
-                throw new InvalidOperationException($"The database {b.Database} is not empty; restore into a new, empty database.");
-        }
         var program = FindProgram("mariadb", "mysql")
             ?? throw new InvalidOperationException($"The mariadb client is not installed (apt-get install mariadb-client); load the dump yourself: mariadb -h {b.Server} -u {b.UserID} -p {b.Database} < {dump}");
-        await using var input = File.OpenRead(dump);
-        await RunAsync(program, ["-h", b.Server, "-P", b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-u", b.UserID, b.Database], b.Password, input, null, ct);
+        await using var connection = new MySqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        var tables = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()", cancellationToken: ct));
+        if (tables > 0)
+            throw new InvalidOperationException($"The database {b.Database} is not empty; restore into a new, empty database.");
+        return program;
     }
 
     private static async Task RunAsync(string program, List<string> args, string password, Stream? stdin, Stream? stdout, CancellationToken ct)
