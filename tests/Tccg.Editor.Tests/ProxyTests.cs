@@ -136,6 +136,35 @@ public sealed class ProxyHttpTests
         Assert.Equal($"https://{server.BaseUrl.Authority}/tccg/review?x=1", redirect.Headers.Location!.ToString());
         Assert.Equal(HttpStatusCode.OK, (await direct.GetAsync(new Uri("healthz", UriKind.Relative))).StatusCode);
         Assert.DoesNotContain(logs.Messages, m => m.Contains("198.51.100.1", StringComparison.Ordinal));
+
+        // Login throttling counts the forwarded address: wrong passwords from 127.0.0.3 until it is refused for a
+        // while (the refusal doubles, 1 s, 2 s, 4 s …); meanwhile 127.0.0.4, through the same nginx, still logs in.
+        var throttled = System.Diagnostics.Stopwatch.StartNew();
+        var retryAfter = 0;
+        for (var attempt = 0; attempt < 30 && retryAfter < 4; attempt++)
+        {
+            var answer = await client.PostAsJsonAsync(new Uri("api/v1/auth/login", UriKind.Relative), new { name = "someone", password = "still not it" });
+            throttled.Restart();
+            if (answer.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                retryAfter = (int)answer.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
+                if (retryAfter < 4)
+                    await Task.Delay(TimeSpan.FromSeconds(retryAfter) + TimeSpan.FromMilliseconds(100));
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+            }
+        }
+        Assert.True(retryAfter >= 4, "127.0.0.3 was never refused for 4 s");
+        using var other = proxy.CreateClient(from: "127.0.0.4");
+        var elsewhere = await other.PostAsJsonAsync(new Uri("api/v1/auth/login", UriKind.Relative), new { name = "someone", password = EditorServer.Password });
+        var stillRefused = await client.PostAsJsonAsync(new Uri("api/v1/auth/login", UriKind.Relative), new { name = "someone", password = EditorServer.Password });
+        Assert.True(throttled.Elapsed < TimeSpan.FromSeconds(retryAfter - 1), "the logins above came after the refusal ran out");
+        Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, stillRefused.StatusCode);
+        Assert.Contains(logs.Messages, m => m.Contains("Repeated failed logins from 127.0.0.3", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Messages, m => m.Contains("from " + NginxProxy.ProxyAddress, StringComparison.Ordinal));
     }
 
     [Fact]
