@@ -1,15 +1,16 @@
 // Audio-fingerprint duplicates, three figures (each mode alone, or all by default):
-//  cpu      the CPU ffmpeg spends per clip in the downloader's analysis pass with and without the fingerprint output
-//           (12 ten-second 720p30 clips with distinct audio, inspected 4 to a process as the pipeline does; the
-//           children's CPU from /proc/self/stat), target: fingerprinting adds <= 15 %;
-//  quality  precision and recall of the duplicate check on PAIRS planted pairs among CLIPS clips of distinct audio
-//           (fingerprints made by ffmpeg's chromaprint muxer from the simulator's melodies; a twin starts 0-2 s later,
-//           so its items fall between the original's), with the index-then-align check the downloader uses (in memory
-//           here; the database lookup is the `lookup` figure), targets 0.95 / 0.9;
+//  cpu      the CPU ffmpeg spends per clip in the downloader's analysis pass without the fingerprint output (the baseline),
+//           with the output as first built (-ac 1) and with MediaInspector.FingerprintFilter, for 10 s and 30 s clips
+//           (720p30, distinct audio, 4 files a process as the pipeline does; children's CPU from /proc/self/stat; median of
+//           5 interleaved rounds), target: fingerprinting adds <= 15 %;
+//  quality  precision and recall of audio duplicates on PAIRS planted pairs among CLIPS clips (default 200 among 2,000):
+//           8 s MP4s with the simulator's melodies, a twin being the same melody 0-2 s later, quieter, at another bitrate,
+//           on another channel without a VOD; every clip goes through the real steps (MediaInspector's analysis pass with
+//           the fingerprint output, MarkDownloaded, ClipFingerprinter against a SQLite clip bin), targets 0.95 / 0.9;
 //  lookup   the duplicate lookup for one new clip (index keys -> candidates -> align) in a SQLite clip bin holding
 //           N fingerprints (default 100,000), p50/p95 over 200 lookups; baseline: a scan of every stored fingerprint,
-//           target < 5 ms.
-// Usage: dotnet run -c Release --project bench/downloader fingerprint [cpu|quality|lookup|all] [CLIPS PAIRS | N]
+//           target < 5 ms. With TCCG_BENCH_MYSQL set to a connection string, the same on MariaDB.
+// Usage: dotnet run -c Release --project bench/downloader -- fingerprint [cpu|quality|lookup|all] [CLIPS PAIRS | N]
 using System.Diagnostics;
 using System.Globalization;
 using Dapper;
@@ -79,115 +80,266 @@ internal static class FingerprintBench
 
     private static async Task CpuAsync(string dir)
     {
-        const int files = 12;
-        var paths = new List<string>();
-        for (var i = 0; i < files; i++)
+        // The analysis pass as the downloader runs it (MediaInspector.Arguments, 4 files a process), without the fingerprint
+        // output (the baseline), with the output as first built (`-ac 1`: chromaprint resamples 48 kHz to 11,025 Hz itself),
+        // and with MediaInspector.FingerprintFilter (downmix, then a short resampler to 11,025 Hz in ffmpeg). 12 clips of 10 s
+        // and 8 of 30 s (Twitch's default clip length), 720p30 H.264 + AAC 48 kHz stereo with distinct audio; rounds
+        // interleave the variants so load from other processes hits them alike; the median round counts.
+        const string previous = "aformat=channel_layouts=mono,aformat=sample_fmts=s16";
+        foreach (var (files, seconds) in new[] { (12, 10), (8, 30) })
         {
-            var path = Path.Combine(dir, $"clip{i}.mp4");
-            await RunFfmpegAsync("-hide_banner", "-loglevel", "error", "-y",
-                "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=10",
-                "-f", "lavfi", "-i", SimMelody.Filter(1000 + i, 0, 48000, "10"),
-                "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "30", "-c:a", "aac", "-b:a", "128k",
-                "-movflags", "+faststart", path);
-            paths.Add(path);
-        }
-        var inspector = new MediaInspector();
-        var plain = new List<double>();
-        var printed = new List<double>();
-        for (var round = 0; round < 3; round++)
-        {
-            foreach (var fingerprint in new[] { false, true })
+            var paths = new List<string>();
+            for (var i = 0; i < files; i++)
             {
-                var before = ChildrenCpuSeconds();
-                foreach (var batch in paths.Chunk(4))
-                {
-                    var results = await inspector.InspectManyAsync(batch, fingerprint, CancellationToken.None);
-                    if (results.Any(r => r.Inspection is null) || (fingerprint && results.Any(r => r.Inspection!.Fingerprint is not { Length: > 40 })))
-                        throw new InvalidOperationException("inspection failed");
-                }
-                (fingerprint ? printed : plain).Add((ChildrenCpuSeconds() - before) / files);
+                var path = Path.Combine(dir, string.Create(Inv, $"clip{seconds}-{i}.mp4"));
+                await RunFfmpegAsync("-hide_banner", "-loglevel", "error", "-y",
+                    "-f", "lavfi", "-i", string.Create(Inv, $"testsrc2=size=1280x720:rate=30:duration={seconds}"),
+                    "-f", "lavfi", "-i", SimMelody.Filter(1000 + i, 0, 48000, seconds.ToString(Inv)),
+                    "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "30", "-c:a", "aac", "-b:a", "128k", "-ac", "2",
+                    "-movflags", "+faststart", path);
+                paths.Add(path);
             }
+            var variants = new (string Name, string? Filter)[] { ("without fingerprint", null), ("-ac 1 (before)", previous), ("FingerprintFilter", MediaInspector.FingerprintFilter) };
+            var rounds = variants.ToDictionary(v => v.Name, _ => new List<double>());
+            for (var round = 0; round < 5; round++)
+            {
+                foreach (var (name, filter) in variants)
+                {
+                    var before = ChildrenCpuSeconds();
+                    foreach (var batch in paths.Chunk(4))
+                    {
+                        var outputs = filter is null ? null : batch.Select(p => p + ".fp").ToList();
+                        var args = outputs is null ? MediaInspector.Arguments(batch) : MediaInspector.Arguments(batch, outputs, filter!);
+                        await RunFfmpegAsync([.. args]);
+                        foreach (var fp in outputs ?? [])
+                        {
+                            if (new FileInfo(fp).Length < 160)
+                                throw new InvalidOperationException("no fingerprint from " + fp);
+                            File.Delete(fp);
+                        }
+                    }
+                    rounds[name].Add((ChildrenCpuSeconds() - before) / files);
+                }
+            }
+            static double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
+            var baseline = Median(rounds[variants[0].Name]);
+            Console.WriteLine(string.Create(Inv, $"CPU per {seconds} s clip, ffmpeg analysis pass ({files} clips, 4 a process, median of 5 rounds):"));
+            foreach (var (name, _) in variants)
+            {
+                var perClip = Median(rounds[name]);
+                Console.WriteLine(string.Create(Inv,
+                    $"  {name,-20} {perClip:0.000} s  ratio {perClip / baseline:0.000}{(name == variants[0].Name ? " (baseline)" : $" (+{100 * ((perClip / baseline) - 1):0.0}%, target <= 15%)")}"
+                    + $"   rounds: {string.Join(", ", rounds[name].Select(v => v.ToString("0.000", Inv)))}"));
+            }
+            foreach (var path in paths)
+                File.Delete(path);
         }
-        var basePerClip = plain.Min();
-        var withPerClip = printed.Min();
-        var added = withPerClip / basePerClip - 1;
-        Console.WriteLine(string.Create(Inv,
-            $"CPU per clip (ffmpeg analysis, best of 3, 4 files a process): without fingerprint {basePerClip:0.000} s, with {withPerClip:0.000} s: +{100 * added:0.0}% of the analysis alone (target <= 15%)"));
-        Console.WriteLine(string.Create(Inv, $"  rounds without: {string.Join(", ", plain.Select(v => v.ToString("0.000", Inv)))}; with: {string.Join(", ", printed.Select(v => v.ToString("0.000", Inv)))}"));
     }
+
+    /// <summary>Seconds of audio per clip in the quality run (short clips keep 2,000 of them affordable; twins share 6–8 s).</summary>
+    private const int QualitySeconds = 8;
+
+    private const int QualityRate = 48000;
 
     private static async Task QualityAsync(string dir, int clips, int pairs)
     {
-        // clips - pairs distinct melodies, then `pairs` twins of the first `pairs` (0-2 s later).
+        // clips - pairs distinct melodies (the simulator's SimMelody, one seed each), then `pairs` twins of the first `pairs`:
+        // the same melody from 0.0-2.0 s later (so its items fall between the original's), 4 dB quieter, encoded at another
+        // bitrate, on another channel, without a VOD. Every clip is a real MP4 (tiny H.264 video, AAC 48 kHz stereo, as Twitch
+        // serves) that goes through the downloader's own steps from a landed file on: MediaInspector's analysis pass (4 files
+        // to an ffmpeg process, the fingerprint a second output of the same decode), MarkDownloaded, then ClipFingerprinter
+        // (SQLite store, inverted index, alignment, Duplicate marks), in a shuffled arrival order, two analysts at once.
         var clock = Stopwatch.StartNew();
         var distinct = clips - pairs;
-        var specs = new List<(int Seed, double Offset, bool Twin)>();
-        for (var i = 0; i < distinct; i++)
-            specs.Add((100_000 + (i * 7919), 0, false));
         var random = new Random(3);
+        var specs = new List<(int Seed, double Offset, bool Twin, string Id)>();
+        for (var i = 0; i < distinct; i++)
+            specs.Add((100_000 + (i * 7919), 0, false, "orig-" + i.ToString(Inv)));
         for (var i = 0; i < pairs; i++)
-            specs.Add((specs[i].Seed, random.Next(0, 21) / 10.0, true));
-        var fingerprints = new uint[specs.Count][];
-        const int perProcess = 25;
-        for (var start = 0; start < specs.Count; start += perProcess)
-        {
-            var args = new List<string> { "-hide_banner", "-loglevel", "error", "-y" };
-            var count = Math.Min(perProcess, specs.Count - start);
-            for (var k = 0; k < count; k++)
-                args.AddRange(["-f", "lavfi", "-i", SimMelody.Filter(specs[start + k].Seed, specs[start + k].Offset, 11025, "9")]);
-            for (var k = 0; k < count; k++)
-            {
-                args.AddRange(["-map", $"{k}:a", "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", Path.Combine(dir, $"fp{start + k}.raw")]);
-            }
-            await RunFfmpegAsync([.. args]);
-            for (var k = 0; k < count; k++)
-                fingerprints[start + k] = AudioFingerprint.FromBytes(await File.ReadAllBytesAsync(Path.Combine(dir, $"fp{start + k}.raw")));
-        }
-        var made = clock.Elapsed.TotalSeconds;
-
-        // The downloader's check, in arrival order: index keys -> candidates sharing >= 4 keys -> align the best 16.
-        var index = new Dictionary<int, List<int>>();
+            specs.Add((specs[i].Seed, random.Next(0, 21) / 10.0, true, "twin-" + i.ToString(Inv)));
         var order = Enumerable.Range(0, specs.Count).OrderBy(_ => random.Next()).ToList();
-        int truePositive = 0, falsePositive = 0;
-        var lookups = new List<double>();
-        foreach (var id in order)
+
+        await using var sp = await ClipBinAsync(dir);
+        var clipStore = sp.GetRequiredService<IClipStore>();
+        await clipStore.UpsertFoundAsync([.. specs.Select((spec, i) => new FoundClip
         {
-            var sw = Stopwatch.StartNew();
-            var votes = new Dictionary<int, int>();
-            foreach (var key in AudioFingerprint.Keys(fingerprints[id]))
+            TwitchClipId = spec.Id, Url = "https://clips.twitch.tv/" + spec.Id, BroadcasterId = (10_000 + i).ToString(Inv), BroadcasterName = "channel" + i.ToString(Inv),
+            GameId = "g", CreatedAt = DateTimeOffset.UnixEpoch.AddSeconds(i), Duration = QualitySeconds, VideoId = "",
+        })], CancellationToken.None);
+        var inspector = sp.GetRequiredService<MediaInspector>();
+        var fingerprinter = sp.GetRequiredService<ClipFingerprinter>();
+        var media = Path.Combine(dir, "quality");
+        Directory.CreateDirectory(media);
+        double makeSeconds = 0, analysisSeconds = 0;
+        var recordMs = new List<double>();
+        var done = 0;
+        var printed = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(order.Chunk(20), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (chunk, ct) =>
+        {
+            var made = Stopwatch.StartNew();
+            var paths = await MakeClipsAsync(media, [.. chunk.Select(i => specs[i])], ct);
+            lock (recordMs)
+                makeSeconds += made.Elapsed.TotalSeconds;
+            for (var at = 0; at < chunk.Length; at += 4)
             {
-                if (index.TryGetValue(key, out var list))
-                    foreach (var other in list)
-                        votes[other] = votes.GetValueOrDefault(other) + 1;
+                var batch = Enumerable.Range(at, Math.Min(4, chunk.Length - at)).ToList();
+                var analysed = Stopwatch.StartNew();
+                var inspected = await inspector.InspectManyAsync([.. batch.Select(k => paths[k])], fingerprint: true, ct);
+                lock (recordMs)
+                    analysisSeconds += analysed.Elapsed.TotalSeconds;
+                foreach (var k in batch)
+                {
+                    var inspection = inspected[k - at].Get();
+                    var clip = (await clipStore.GetByTwitchIdAsync(specs[chunk[k]].Id, ct))!;
+                    var landed = await clipStore.MarkDownloadedAsync(clip.Id,
+                        new DownloadedClipFile("clips/g/" + clip.TwitchClipId + ".mp4", new FileInfo(paths[k]).Length, inspection.Facts, inspection.Loudness.IntegratedLufs), ct);
+                    var sw = Stopwatch.StartNew();
+                    await fingerprinter.RecordAsync(landed, inspection.Fingerprint, ct);
+                    lock (recordMs)
+                        recordMs.Add(sw.Elapsed.TotalMilliseconds);
+                }
             }
-            var match = votes.Where(v => v.Value >= ClipFingerprinter.MinSharedKeys).OrderByDescending(v => v.Value).Take(ClipFingerprinter.MaxCandidates)
-                .Select(v => (Other: v.Key, Match: AudioFingerprint.Compare(fingerprints[id], fingerprints[v.Key])))
-                .Where(m => m.Match is { Seconds: >= 5 }).OrderByDescending(m => m.Match!.Seconds).FirstOrDefault();
-            lookups.Add(sw.Elapsed.TotalMilliseconds);
-            if (match.Match is not null)
+            foreach (var path in paths)
+                File.Delete(path);
+            if (Interlocked.Add(ref done, chunk.Length) is var n && printed.Elapsed.TotalSeconds > 30)
             {
-                if (specs[id].Seed == specs[match.Other].Seed)
-                    truePositive++;
-                else
-                    falsePositive++;
+                printed.Restart();
+                Console.WriteLine(string.Create(Inv, $"  {n} of {specs.Count} clips through the pipeline ({clock.Elapsed.TotalSeconds:0} s)"));
             }
-            foreach (var key in AudioFingerprint.Keys(fingerprints[id]))
-            {
-                if (!index.TryGetValue(key, out var list))
-                    index[key] = list = [];
-                list.Add(id);
-            }
+        });
+
+        // Score: a planted pair is found when one of its two clips is Duplicate of the other; any other Duplicate is false.
+        var all = new Dictionary<string, ClipRecord>(StringComparer.Ordinal);
+        string? after = null;
+        do
+        {
+            var page = await clipStore.QueryAsync(new ClipQuery { Limit = 1000, After = after }, CancellationToken.None);
+            foreach (var c in page.Items)
+                all[c.TwitchClipId] = c;
+            after = page.NextCursor;
         }
+        while (after is not null);
+        var byId = all.Values.ToDictionary(c => c.Id);
+        var seedOf = specs.ToDictionary(s => s.Id, s => s.Seed, StringComparer.Ordinal);
+        int truePositive = 0, falsePositive = 0;
+        foreach (var c in all.Values.Where(c => c.Status == ClipStatus.Duplicate && c.DuplicateOf is not null))
+        {
+            if (byId.TryGetValue(c.DuplicateOf!.Value, out var other) && seedOf[other.TwitchClipId] == seedOf[c.TwitchClipId])
+                truePositive++;
+            else
+                falsePositive++;
+        }
+        var noFingerprint = specs.Count - (int)await sp.GetRequiredService<IFingerprintStore>().CountAsync(CancellationToken.None);
         var precision = truePositive + falsePositive == 0 ? 1 : truePositive / (double)(truePositive + falsePositive);
         var recall = truePositive / (double)pairs;
+        recordMs.Sort();
         Console.WriteLine(string.Create(Inv,
-            $"Quality on {pairs} planted pairs among {specs.Count} clips: {truePositive} found, {falsePositive} false; precision {precision:0.000} (target 0.95), recall {recall:0.000} (target 0.9)"));
-        Console.WriteLine(string.Create(Inv, $"  fingerprints made in {made:0.0} s ({fingerprints.Average(f => f.Length):0} items a clip); in-memory check {lookups.Average():0.000} ms a clip"));
+            $"Quality on {pairs} planted pairs among {specs.Count} clips ({QualitySeconds} s each, the whole fingerprint pipeline): {truePositive} found, {falsePositive} false; "
+            + $"precision {precision:0.000} (target 0.95), recall {recall:0.000} (target 0.9){(noFingerprint > 0 ? $"; {noFingerprint} clips without a fingerprint" : "")}"));
+        Console.WriteLine(string.Create(Inv,
+            $"  {clock.Elapsed.TotalSeconds:0} s in all: making the MP4s {makeSeconds:0} s, the analysis pass {analysisSeconds:0} s (worker-seconds); "
+            + $"store + look up + mark per clip p50 {recordMs[recordMs.Count / 2]:0.0} ms, p95 {recordMs[(int)(recordMs.Count * 0.95)]:0.0} ms"));
     }
 
-    private static async Task LookupAsync(string dir, int count)
+    /// <summary>
+    /// One MP4 per spec, made by one ffmpeg process from WAVs written here: the melody as AAC 48 kHz stereo (encoded per
+    /// clip) and one of two tiny H.264 videos (64x36, 5 fps; originals and twins show different ones), stream-copied.
+    /// </summary>
+    private static async Task<List<string>> MakeClipsAsync(string dir, IReadOnlyList<(int Seed, double Offset, bool Twin, string Id)> specs, CancellationToken ct)
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Tccg:Storage:Root"] = dir }).Build();
+        var videos = new[] { Path.Combine(dir, "video-a.mp4"), Path.Combine(dir, "video-b.mp4") };
+        lock (VideoGate)
+        {
+            for (var v = 0; v < videos.Length; v++)
+            {
+                if (!File.Exists(videos[v]))
+                    RunFfmpegAsync("-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", $"color=c={(v == 0 ? "red" : "blue")}:s=64x36:r=5:d={QualitySeconds}",
+                        "-c:v", "libx264", "-preset", "ultrafast", videos[v]).GetAwaiter().GetResult();
+            }
+        }
+        var args = new List<string> { "-hide_banner", "-loglevel", "error", "-y", "-i", videos[0], "-i", videos[1] };
+        var wavs = new List<string>();
+        foreach (var spec in specs)
+        {
+            var wav = Path.Combine(dir, spec.Id + ".wav");
+            await File.WriteAllBytesAsync(wav, MelodyWav(spec.Seed, spec.Offset, spec.Twin ? 0.63 : 1.0), ct);
+            wavs.Add(wav);
+            args.AddRange(["-i", wav]);
+        }
+        var paths = new List<string>();
+        for (var k = 0; k < specs.Count; k++)
+        {
+            var path = Path.Combine(dir, specs[k].Id + ".mp4");
+            paths.Add(path);
+            args.AddRange(["-map", specs[k].Twin ? "1:v" : "0:v", "-map", $"{k + 2}:a", "-c:v", "copy", "-c:a", "aac",
+                "-b:a", specs[k].Twin ? "96k" : "128k", "-ac", "2", "-shortest", "-movflags", "+faststart", path]);
+        }
+        await RunFfmpegAsync([.. args]);
+        foreach (var wav in wavs)
+            File.Delete(wav);
+        return paths;
+    }
+
+    private static readonly object VideoGate = new();
+
+    /// <summary>
+    /// <see cref="SimMelody.Filter"/>'s melody computed here (the same formula; ffmpeg's aevalsrc evaluates it per sample and
+    /// costs about 0.3 CPU-s a clip): 16-bit mono WAV at 48 kHz, <see cref="QualitySeconds"/> long, from <paramref name="offset"/> s in.
+    /// </summary>
+    private static byte[] MelodyWav(int seed, double offset, double gain)
+    {
+        var a = 12.9898 + (seed % 1000 * 0.0137);
+        var c = seed * 78.233 % 1000;
+        var samples = QualitySeconds * QualityRate;
+        var bytes = new byte[44 + (samples * 2)];
+        var header = bytes.AsSpan();
+        "RIFF"u8.CopyTo(header);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[4..], 36 + (samples * 2));
+        "WAVEfmt "u8.CopyTo(header[8..]);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[16..], 16);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(header[20..], 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(header[22..], 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[24..], QualityRate);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[28..], QualityRate * 2);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(header[32..], 2);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(header[34..], 16);
+        "data"u8.CopyTo(header[36..]);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[40..], samples * 2);
+        long note1 = long.MinValue, note2 = long.MinValue;
+        double f1 = 0, f2 = 0;
+        for (var i = 0; i < samples; i++)
+        {
+            var t = offset + (i / (double)QualityRate);
+            var n1 = (long)Math.Floor(t * 5);
+            if (n1 != note1)
+            {
+                note1 = n1;
+                f1 = 110 * Math.Pow(2, Math.Floor(36 * Frac(Math.Abs(Math.Sin((n1 * a) + c) * 43758.5453))) / 12);
+            }
+            var n2 = (long)Math.Floor(t * 3);
+            if (n2 != note2)
+            {
+                note2 = n2;
+                f2 = 220 * Math.Pow(2, Math.Floor(24 * Frac(Math.Abs(Math.Sin((n2 * a * 1.7) + (c * 1.3)) * 24634.6345))) / 12);
+            }
+            var v = gain * ((0.45 * Math.Sin(2 * Math.PI * t * f1)) + (0.3 * Math.Sin(2 * Math.PI * t * f2)));
+            System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(header[(44 + (2 * i))..], (short)Math.Clamp(v * 32767, -32768, 32767));
+        }
+        return bytes;
+
+        static double Frac(double x) => x - Math.Floor(x);
+    }
+
+    /// <summary>A migrated SQLite clip bin in <paramref name="dir"/> with tccg's storage, media and Twitch services.</summary>
+    private static async Task<ServiceProvider> ClipBinAsync(string dir, string? mysql = null)
+    {
+        var values = new Dictionary<string, string?> { ["Tccg:Storage:Root"] = dir };
+        if (mysql is not null)
+        {
+            values["Tccg:Database:Provider"] = "MySql";
+            values["Tccg:Database:ConnectionString"] = mysql;
+        }
+        var config = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(config);
         services.AddLogging();
@@ -195,8 +347,37 @@ internal static class FingerprintBench
         services.AddTccgStorage();
         services.AddTccgMedia();
         services.AddTccgTwitch();
-        await using var sp = services.BuildServiceProvider();
+        var sp = services.BuildServiceProvider();
         await sp.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+        return sp;
+    }
+
+    private static async Task LookupAsync(string dir, int count)
+    {
+        await LookupOnAsync(dir, count, null);
+        if (Environment.GetEnvironmentVariable("TCCG_BENCH_MYSQL") is { Length: > 0 } server)
+        {
+            // A database of its own on that server (the user must be allowed to create one), dropped at the end.
+            var name = "tccg_bench_" + Guid.NewGuid().ToString("N")[..10];
+            var admin = new MySqlConnector.MySqlConnectionStringBuilder(server) { Database = "" }.ConnectionString;
+            await using (var connection = new MySqlConnector.MySqlConnection(admin))
+                await connection.ExecuteAsync($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+            try
+            {
+                await LookupOnAsync(dir, count, new MySqlConnector.MySqlConnectionStringBuilder(server) { Database = name }.ConnectionString);
+            }
+            finally
+            {
+                await using var connection = new MySqlConnector.MySqlConnection(admin);
+                await connection.ExecuteAsync($"DROP DATABASE IF EXISTS `{name}`");
+            }
+        }
+    }
+
+    private static async Task LookupOnAsync(string dir, int count, string? mysql)
+    {
+        var engine = mysql is null ? "SQLite" : "MariaDB";
+        await using var sp = await ClipBinAsync(dir, mysql);
         var clips = sp.GetRequiredService<IClipStore>();
         var store = sp.GetRequiredService<IFingerprintStore>();
         var random = new Random(9);
@@ -225,7 +406,7 @@ internal static class FingerprintBench
         var database = sp.GetRequiredService<TccgDatabase>();
         await using (var connection = await database.OpenAsync(CancellationToken.None))
             await connection.ExecuteAsync("UPDATE clips SET status = 'downloaded'");
-        Console.WriteLine(string.Create(Inv, $"Lookup: {count:N0} fingerprints of 220 items stored in {clock.Elapsed.TotalSeconds:0.0} s"));
+        Console.WriteLine(string.Create(Inv, $"Lookup ({engine}): {count:N0} fingerprints of 220 items stored in {clock.Elapsed.TotalSeconds:0.0} s"));
 
         var fingerprinter = sp.GetRequiredService<ClipFingerprinter>();
         var times = new List<double>();
@@ -262,7 +443,7 @@ internal static class FingerprintBench
         var p50 = times[times.Count / 2];
         var p95 = times[(int)(times.Count * 0.95)];
         Console.WriteLine(string.Create(Inv,
-            $"Lookup of one new clip among {count:N0}: p50 {p50:0.00} ms, p95 {p95:0.00} ms (target < 5 ms); {known} of 100 known clips found, {wrong} of 100 new clips matched wrongly"));
+            $"Lookup ({engine}) of one new clip among {count:N0}: p50 {p50:0.00} ms, p95 {p95:0.00} ms (target < 5 ms); {known} of 100 known clips found, {wrong} of 100 new clips matched wrongly"));
         Console.WriteLine(string.Create(Inv,
             $"  baseline, a scan of every stored fingerprint for one clip: {scan.Elapsed.TotalMilliseconds:0} ms ({scanned:N0} compared): the index is {scan.Elapsed.TotalMilliseconds / p50:0}x faster"));
     }

@@ -87,6 +87,23 @@ public abstract class SourceStoreTests(ITestDatabase provider) : StorageTestBase
         var stored = (await Fingerprints.GetManyAsync([ids[0]], Ct)).Single();
         Assert.Equal(a, stored.Items);
         Assert.Equal((found[0].TwitchClipId, ClipStatus.Found), (stored.TwitchClipId, stored.Status));
+
+        // Keys lost (as after migration 13 changed them): the lookup finds nothing until they are rebuilt from the items.
+        await using (var connection = await Database.OpenAsync(Ct))
+            await Dapper.SqlMapper.ExecuteAsync(connection, $"DELETE FROM clip_fingerprint_keys WHERE clip_id = {ids[0]}");
+        Assert.Empty(await Fingerprints.CandidatesAsync(AudioFingerprint.Keys(b), ids[1], 4, 16, Ct));
+        Assert.True(await Fingerprints.IndexMissingAsync(Ct) >= 1);
+        Assert.Equal([ids[0]], (await Fingerprints.CandidatesAsync(AudioFingerprint.Keys(b), ids[1], 4, 16, Ct)).Select(x => x.ClipId));
+        Assert.Equal(0, await Fingerprints.IndexMissingAsync(Ct));
+    }
+
+    [Fact]
+    public void IndexKeys_PairNeighbouringItems_In28Bits()
+    {
+        uint[] items = [0xFFFFFFFF, 0x00000000, 0xFFFFFFFF, 0x00000000];
+        Assert.Equal([0x3FFF, 0x3FFF << 14], AudioFingerprint.Keys(items));   // two distinct pairs of three
+        Assert.True(AudioFingerprint.Keys([0xFFFFFFFF, 0xFFFFFFFF]).Single() is (1 << 28) - 1);
+        Assert.Empty(AudioFingerprint.Keys([42u]));
     }
 }
 

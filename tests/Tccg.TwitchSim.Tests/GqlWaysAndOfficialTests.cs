@@ -148,9 +148,18 @@ public sealed class GqlWaysAndOfficialTests
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         // 100 a minute on Twitch, 4 here (only answered calls count): this is the 4th, the next is 429.
         using (var fourth = await DownloadsAsync(sim, fresh, owner.Id, owner.Id, ownClips[0]))
+        {
             Assert.Equal(HttpStatusCode.OK, fourth.StatusCode);
+            Assert.Equal("4", fourth.Headers.GetValues("Ratelimit-Limit").Single());      // this endpoint's bucket, not the app's
+            Assert.Equal("0", fourth.Headers.GetValues("Ratelimit-Remaining").Single());
+        }
         using (var limited = await DownloadsAsync(sim, fresh, owner.Id, owner.Id, ownClips[0]))
+        {
             Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+            Assert.Equal("0", limited.Headers.GetValues("Ratelimit-Remaining").Single());
+            var reset = long.Parse(limited.Headers.GetValues("Ratelimit-Reset").Single(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(reset - DateTimeOffset.UtcNow.ToUnixTimeSeconds(), 1, 61);
+        }
     }
 
     [Fact]

@@ -9,11 +9,13 @@ public sealed record AudioMatch(double Seconds, int Offset, double BitErrorRate)
 /// <summary>
 /// Chromaprint fingerprints (ffmpeg's <c>chromaprint</c> muxer, <c>-fp_format raw</c>): one 32-bit item per
 /// <see cref="ItemSeconds"/> of audio. Stored as little-endian bytes (4 bytes per 0.124 s: about 2 KB for a
-/// minute). Indexed by <see cref="Keys"/>, the distinct top <see cref="KeyBits"/> bits of the items: the same audio
-/// fingerprinted from two encodes, or from two starts a fraction of an item apart, keeps most of those bits while
-/// unrelated audio shares almost none, so a lookup reads a few short posting lists. <see cref="Compare"/> then
-/// aligns the two fingerprints at the offsets the shared keys suggest and measures the longest stretch of items
-/// that agree (at most <see cref="MaxItemBitErrors"/> of 32 bits differ; unrelated audio differs in about 16).
+/// minute). Indexed by <see cref="Keys"/>: each pair of neighbouring items gives a 28-bit key, the top
+/// <see cref="IndexBitsPerItem"/> bits of both. The same audio fingerprinted from two encodes, or from two starts a
+/// fraction of an item apart, keeps most of those bits, while unrelated audio shares almost none; and with 2^28 keys
+/// the posting lists stay a few entries long even with hundreds of thousands of clips in the bin, so the cost of a
+/// lookup does not grow with the bin. <see cref="Compare"/> then aligns the two fingerprints at the offsets their
+/// item keys (<see cref="KeyBits"/>) suggest and measures the longest stretch of items that agree (at most
+/// <see cref="MaxItemBitErrors"/> of 32 bits differ; unrelated audio differs in about 16).
 /// </summary>
 public static class AudioFingerprint
 {
@@ -23,8 +25,11 @@ public static class AudioFingerprint
     /// <summary>Items chromaprint's filters use up at the edges: a clip of N seconds has about N / step - 21 items.</summary>
     public const int EdgeItems = 21;
 
-    /// <summary>Bits of an item that make its index key.</summary>
+    /// <summary>Bits of an item that make its key when <see cref="Compare"/> looks for the offsets to align at.</summary>
     public const int KeyBits = 18;
+
+    /// <summary>Bits of each of two neighbouring items that make an index key (<see cref="Keys"/>): 2 x 14 = 28 bits.</summary>
+    public const int IndexBitsPerItem = 14;
 
     /// <summary>An item agrees with another when at most this many of their 32 bits differ.</summary>
     public const int MaxItemBitErrors = 10;
@@ -50,12 +55,16 @@ public static class AudioFingerprint
 
     public static int Key(uint item) => (int)(item >> (32 - KeyBits));
 
-    /// <summary>The distinct index keys of a fingerprint.</summary>
+    /// <summary>The index key of two neighbouring items: the top <see cref="IndexBitsPerItem"/> bits of each (non-negative).</summary>
+    public static int IndexKey(uint first, uint second) =>
+        (int)(((first >> (32 - IndexBitsPerItem)) << IndexBitsPerItem) | (second >> (32 - IndexBitsPerItem)));
+
+    /// <summary>The distinct index keys of a fingerprint (one per pair of neighbouring items), sorted.</summary>
     public static int[] Keys(ReadOnlySpan<uint> items)
     {
         var keys = new HashSet<int>();
-        foreach (var item in items)
-            keys.Add(Key(item));
+        for (var i = 0; i + 1 < items.Length; i++)
+            keys.Add(IndexKey(items[i], items[i + 1]));
         var array = keys.ToArray();
         Array.Sort(array);
         return array;

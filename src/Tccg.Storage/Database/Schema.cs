@@ -366,6 +366,23 @@ internal static class Schema
         [
             "ALTER TABLE compilations ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
         ]),
+        new(13, "audio fingerprint index keys from pairs of items (posting lists stay short as the bin grows)", d =>
+        [
+            // Keys are now 28 bits from two neighbouring items (AudioFingerprint.Keys), not 18 bits of one: the old rows mean
+            // nothing under the new keys. FingerprintStore.IndexMissingAsync rebuilds the keys of stored fingerprints.
+            "DROP TABLE IF EXISTS clip_fingerprint_keys",
+            // SQLite: WITHOUT ROWID keeps the key table a single B-tree (a lookup reads the primary key alone).
+            $"""
+            CREATE TABLE clip_fingerprint_keys (
+              fp_key INT NOT NULL,
+              clip_id BIGINT NOT NULL,
+              PRIMARY KEY (fp_key, clip_id),
+              CONSTRAINT fk_fingerprint_keys_clip FOREIGN KEY (clip_id) REFERENCES clips (id) ON DELETE CASCADE
+            ) {(d.Provider == Tccg.Core.Configuration.DatabaseProvider.Sqlite ? "WITHOUT ROWID" : "{opts}")}
+            """,
+            // Replacing or deleting a clip's keys (and the cascade from clips) finds them by clip.
+            "CREATE INDEX IF NOT EXISTS ix_fingerprint_keys_clip ON clip_fingerprint_keys (clip_id)",
+        ]),
     ];
 
     public static int Latest => Migrations[^1].Version;

@@ -30,6 +30,12 @@ public interface IFingerprintStore
     Task<IReadOnlyList<StoredFingerprint>> GetManyAsync(IReadOnlyCollection<long> clipIds, CancellationToken ct);
 
     Task<long> CountAsync(CancellationToken ct);
+
+    /// <summary>Builds the index keys of stored fingerprints that have none (after the keys changed); returns how many.</summary>
+    Task<int> IndexMissingAsync(CancellationToken ct);
+
+    /// <summary><see cref="IndexMissingAsync"/> once per process and database (the first fingerprint step after an upgrade).</summary>
+    Task EnsureIndexedAsync(CancellationToken ct);
 }
 
 public sealed class FingerprintStore(TccgDatabase database, TimeProvider time) : IFingerprintStore
@@ -52,7 +58,8 @@ public sealed class FingerprintStore(TccgDatabase database, TimeProvider time) :
                 "INSERT INTO clip_fingerprints (clip_id, items, created_at) VALUES (@ClipId, @Items, @Now)",
                 batch.Select(f => new { f.ClipId, Items = AudioFingerprint.ToBytes(f.Items), Now = now }), transaction: tx, cancellationToken: ct));
             // Keys are small integers: one multi-row INSERT per few thousand keys.
-            var rows = batch.SelectMany(f => AudioFingerprint.Keys(f.Items).Select(k => (Key: k, f.ClipId)));
+            // In key order: neighbouring inserts land in neighbouring pages of the (fp_key, clip_id) B-tree.
+            var rows = batch.SelectMany(f => AudioFingerprint.Keys(f.Items).Select(k => (Key: k, f.ClipId))).OrderBy(r => r.Key).ThenBy(r => r.ClipId);
             foreach (var chunk in rows.Chunk(2000))
             {
                 var sql = new StringBuilder("INSERT INTO clip_fingerprint_keys (fp_key, clip_id) VALUES ");
@@ -94,6 +101,44 @@ public sealed class FingerprintStore(TccgDatabase database, TimeProvider time) :
     {
         await using var connection = await database.OpenAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM clip_fingerprints", cancellationToken: ct));
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task>> Indexed = new(StringComparer.Ordinal);
+
+    public async Task EnsureIndexedAsync(CancellationToken ct)
+    {
+        var once = Indexed.GetOrAdd(database.ConnectionString, _ => new Lazy<Task>(() => IndexMissingAsync(CancellationToken.None)));
+        try
+        {
+            await once.Value.WaitAsync(ct);
+        }
+        catch when (once.Value.IsFaulted)
+        {
+            // Failed (database busy, say): the next call tries again.
+            Indexed.TryRemove(new KeyValuePair<string, Lazy<Task>>(database.ConnectionString, once));
+            throw;
+        }
+    }
+
+    public async Task<int> IndexMissingAsync(CancellationToken ct)
+    {
+        var done = 0;
+        while (true)
+        {
+            List<(long, uint[])> missing;
+            await using (var connection = await database.OpenAsync(ct))
+            {
+                missing = [.. (await connection.QueryAsync<(long ClipId, byte[] Items)>(new CommandDefinition(
+                    "SELECT f.clip_id, f.items FROM clip_fingerprints f WHERE NOT EXISTS (SELECT 1 FROM clip_fingerprint_keys k WHERE k.clip_id = f.clip_id) " +
+                    "ORDER BY f.clip_id LIMIT 500", cancellationToken: ct))).Select(r => (r.ClipId, AudioFingerprint.FromBytes(r.Items)))];
+            }
+            // A fingerprint too short for one key (a single item) would come back forever: it has nothing to index.
+            missing.RemoveAll(m => m.Item2.Length < 2);
+            if (missing.Count == 0)
+                return done;
+            await SaveManyAsync(missing, ct);
+            done += missing.Count;
+        }
     }
 
     private sealed class CandidateRow

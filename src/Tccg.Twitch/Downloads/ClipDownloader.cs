@@ -39,6 +39,7 @@ public sealed record DownloadResult(int Total, int Downloaded, int Failed, int U
 /// </summary>
 public sealed partial class ClipDownloader(
     ClipUrlResolver resolver,
+    Official.OfficialClipUrls official,
     DownloadSettingsProvider downloadSettings,
     ClipFileFetcher fetcher,
     MediaInspector inspector,
@@ -77,6 +78,8 @@ public sealed partial class ClipDownloader(
             throw new DownloadsPausedException(new DownloadPauseInfo(pause.Since, pause.Message, pause.ConfigKey));
         CleanStaleTempFiles();
         var due = await DueAsync(request, ct);
+        // Official downloads ask for up to 10 clips of a channel per call: tell them what is coming, in order.
+        official.Expect(due.Select(c => (c.TwitchClipId, (string?)c.BroadcasterId)));
         var counts = new Counts(due.Count);
         progress?.Report(counts.Snapshot(null));
         var settings = options.Value;
@@ -225,7 +228,21 @@ public sealed partial class ClipDownloader(
             Directory.CreateDirectory(tempDir);
             temp = Path.Combine(tempDir, $"{TempPrefix}{Environment.ProcessId}-{SafeName(clip.TwitchClipId)}-{Guid.NewGuid():N}.part");
             Active[temp] = 0;
-            var bytes = await fetcher.FetchAsync(ready.Url, temp, ct);
+            long bytes;
+            try
+            {
+                bytes = await fetcher.FetchAsync(ready.Url, temp, ct);
+            }
+            catch (ClipTransferException e) when (e.Status == System.Net.HttpStatusCode.Forbidden && ready.Quality == "official")
+            {
+                // A cached official URL the CDN no longer takes (expired early): forget it and ask once more.
+                logger.LogInformation("The CDN refused the official URL of clip {ClipId}; asking again", clip.TwitchClipId);
+                official.Forget(clip.TwitchClipId);
+                if (await resolver.ResolveAsync(clip.TwitchClipId, clip.BroadcasterId, clip.ThumbnailUrl, ct) is not ClipUrlResult.Ready again)
+                    throw;
+                ready = again;
+                bytes = await fetcher.FetchAsync(ready.Url, temp, ct);
+            }
             counts.AddBytes(bytes);
             await handoff.WriteAsync(new Fetched(clip, temp, bytes, ready.Portrait), ct);
             temp = null; // the analysis stage owns it now

@@ -9,7 +9,11 @@ namespace Tccg.Twitch.Downloads;
 public sealed class ClipFileGoneException(string message) : Exception(message);
 
 /// <summary>The transfer ended early or failed; the partial file has been deleted.</summary>
-public sealed class ClipTransferException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class ClipTransferException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The CDN's answer when it refused the file (403 for an expired or bad signature), else null.</summary>
+    public HttpStatusCode? Status { get; init; }
+}
 
 /// <summary>
 /// Streams one clip file to a temporary path with a fixed-size buffer (never the whole file in memory),
@@ -32,7 +36,7 @@ public sealed class ClipFileFetcher(IHttpClientFactory factory, IOptions<TwitchH
             if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
                 throw new ClipFileGoneException($"the CDN answered {(int)response.StatusCode} for the clip file");
             if (!response.IsSuccessStatusCode)
-                throw new ClipTransferException($"the CDN answered {(int)response.StatusCode} {response.StatusCode}");
+                throw new ClipTransferException($"the CDN answered {(int)response.StatusCode} {response.StatusCode}") { Status = response.StatusCode };
             var expected = response.Content.Headers.ContentLength;
             long written = 0;
             await using (var source = await response.Content.ReadAsStreamAsync(ct))

@@ -40,6 +40,7 @@ public sealed class ClipFingerprinter(
     {
         if (items is not { Length: > 0 })
             return null;
+        await fingerprints.EnsureIndexedAsync(ct);
         await fingerprints.SaveAsync(clip.Id, items, ct);
         var found = await FindAsync(clip.Id, items, ct);
         if (found is null)

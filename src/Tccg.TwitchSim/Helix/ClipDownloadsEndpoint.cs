@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -9,7 +10,8 @@ namespace Tccg.TwitchSim.Helix;
 /// <summary>
 /// <c>GET /helix/clips/downloads?editor_id=&amp;broadcaster_id=&amp;clip_id=</c> (official downloads, 2025-09): a user
 /// token with <c>editor:manage:clips</c> or <c>channel:manage:clips</c>; <c>editor_id</c> must be the token's user
-/// and that user the broadcaster or one of its editors; 1 to 10 <c>clip_id</c>s; 100 requests a minute per user.
+/// and that user the broadcaster or one of its editors; 1 to 10 <c>clip_id</c>s (more: 400); 100 requests a minute per user (<c>Ratelimit-Limit/Remaining/Reset</c> of
+/// that bucket on every answer past authentication, 429 when it is empty).
 /// URLs are signed and expire (<see cref="TwitchSimOptions.OfficialDownloadLifetime"/>); the portrait one is null
 /// for clips without a portrait asset.
 /// </summary>
@@ -42,7 +44,13 @@ internal static class ClipDownloadsEndpoint
             return TwitchJson.Error(403, "editor_id must match the user ID in the access token");
         if (!state.UserTokens.MayEdit(user.UserId, broadcaster))
             return TwitchJson.Error(403, "The user in editor_id is not the broadcaster or one of its editors");
-        if (!state.UserRateLimiter.TryTake(user.UserId, out _, out _))
+        // This endpoint's own bucket (per user, not the app's points): its Ratelimit-* headers replace the gate's.
+        var allowed = state.UserRateLimiter.TryTake(user.UserId, out var remaining, out var reset);
+        var headers = context.Response.Headers;
+        headers["Ratelimit-Limit"] = state.UserRateLimiter.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["Ratelimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+        headers["Ratelimit-Reset"] = ((long)Math.Ceiling(reset.ToUnixTimeMilliseconds() / 1000.0)).ToString(CultureInfo.InvariantCulture);
+        if (!allowed)
         {
             state.Counters.RateLimitHit();
             return TwitchJson.Error(429, "Too Many Requests");
@@ -68,7 +76,7 @@ internal static class ClipDownloadsEndpoint
                 ["portrait_download_url"] = Url(portrait: true),
             });
         }
-        state.Counters.OfficialDownloadServed();
+        state.Counters.OfficialDownloadServed(data.Count);
         return Results.Json(new { data }, TwitchJson.Helix);
     }
 

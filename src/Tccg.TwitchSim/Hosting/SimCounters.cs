@@ -25,11 +25,19 @@ public sealed class SimCounters
     /// <summary>Calls to <c>/helix/clips/downloads</c> answered with URLs.</summary>
     public long OfficialDownloads => Interlocked.Read(ref _officialDownloads);
 
+    /// <summary>Clip ids answered by those calls (a call takes up to 10).</summary>
+    public long OfficialDownloadClips => Interlocked.Read(ref _officialDownloadClips);
+
     private long _lengthRequired;
     private long _officialDownloads;
+    private long _officialDownloadClips;
 
     internal void LengthRequiredSent() => Interlocked.Increment(ref _lengthRequired);
-    internal void OfficialDownloadServed() => Interlocked.Increment(ref _officialDownloads);
+    internal void OfficialDownloadServed(int clips)
+    {
+        Interlocked.Increment(ref _officialDownloads);
+        Interlocked.Add(ref _officialDownloadClips, clips);
+    }
 
     /// <summary>Every request under <c>/helix</c>, including rejected ones.</summary>
     public long HelixRequests => Interlocked.Read(ref _helixRequests);
