@@ -241,7 +241,7 @@ public sealed class CompilationService(
                 .Resolve(vertical);
             return new ItemView(item.ClipId, item.TrimStart, item.TrimEnd, item.Volume,
                 found.TryGetValue(item.ClipId, out var clip) ? ClipView.From(clip) : null,
-                own?.ToSection(), (effective ?? fallback).ToSection(), source ?? "compilation");
+                own?.ToSection(), (effective ?? fallback).ToSection(), source ?? "compilation", drafts.GetValueOrDefault(item.ClipId)?.Streamer is not null);
         }).ToArray();
         var music = MusicChoice.FromJson(c.MusicJson);
         var tracks = new List<AssetView?>();

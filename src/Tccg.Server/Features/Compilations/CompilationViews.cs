@@ -42,8 +42,9 @@ public sealed record UpdateCompilationRequest(
 /// <param name="Layout">The item's own layout (set in the layout editor), if any.</param>
 /// <param name="EffectiveLayout">The layout it renders with: its own, the streamer's remembered box, Twitch's boxes or the compilation's.</param>
 /// <param name="LayoutSource">Where <paramref name="EffectiveLayout"/> comes from: item, streamer, twitch or compilation.</param>
+/// <param name="StreamerLayout">Whether a facecam layout is remembered for the clip's broadcaster.</param>
 public sealed record ItemView(long ClipId, double? TrimStart, double? TrimEnd, double Volume, ClipView? Clip,
-    LayoutSection? Layout = null, LayoutSection? EffectiveLayout = null, string LayoutSource = "compilation");
+    LayoutSection? Layout = null, LayoutSection? EffectiveLayout = null, string LayoutSource = "compilation", bool StreamerLayout = false);
 
 public sealed record CompilationAssetsView(AssetView? First, AssetView? Intro, AssetView? Interval, AssetView? Outro, AssetView?[] Music);
 
