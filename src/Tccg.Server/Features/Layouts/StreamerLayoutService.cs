@@ -99,8 +99,8 @@ public sealed class StreamerLayoutService(IStreamerLayoutStore store, IClipStore
     private static string CheckId(string? broadcasterId)
     {
         var id = broadcasterId?.Trim() ?? "";
-        if (id.Length is 0 or > 64 || !id.All(char.IsAsciiDigit))
-            throw RuleException.Invalid("broadcasterId", "must be the Twitch user id of a broadcaster (digits).");
+        if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            throw RuleException.Invalid("broadcasterId", "must be the Twitch user id of a broadcaster (1 to 64 letters, digits, '-' or '_').");
         return id;
     }
 }
