@@ -13,6 +13,9 @@ public sealed class RenderJobStore(TccgDatabase database, TimeProvider time) : I
     private const string Leasable = "(status = 'queued' OR (status IN ('leased', 'running') AND lease_expires_at < @Now))";
     private const string Held = "id = @JobId AND lease_id = @LeaseId AND status IN ('leased', 'running')";
 
+    public Task<RenderJob> EnqueueAsync(long? compilationId, long? ownerId, string timelineJson, CancellationToken ct) =>
+        EnqueueAsync(compilationId, ownerId, timelineJson, null, ct);
+
     public async Task<RenderJob> EnqueueAsync(long? compilationId, long? ownerId, string timelineJson, long? batchId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
