@@ -95,12 +95,17 @@ public sealed class GeneratorClient(HttpClient http)
         }
     }
 
-    /// <summary>Streams a file to the server as one of the job's outputs (<c>video</c> or <c>credits</c>).</summary>
+    /// <summary>Streams a file to the server as one of the job's outputs (<c>video</c>, <c>credits</c> or <c>thumbnail</c>).</summary>
     public async Task UploadAsync(long jobId, string leaseId, string kind, string file, CancellationToken ct)
     {
         await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
         using var content = new StreamContent(stream, 1 << 16);
-        content.Headers.ContentType = new MediaTypeHeaderValue(kind == GeneratorRoutes.OutputVideo ? "video/mp4" : "text/plain");
+        content.Headers.ContentType = new MediaTypeHeaderValue(kind switch
+        {
+            GeneratorRoutes.OutputVideo => "video/mp4",
+            GeneratorRoutes.OutputThumbnail => "image/jpeg",
+            _ => "text/plain",
+        });
         content.Headers.ContentLength = stream.Length;
         // Expect: 100-continue lets the server refuse (lease lost, too large) before the body is sent.
         using var request = new HttpRequestMessage(HttpMethod.Put, Relative(GeneratorRoutes.Output(jobId, kind, leaseId))) { Content = content };

@@ -139,6 +139,8 @@ public sealed partial class GeneratorWorker(
             Publish(lease.JobId, "Uploading", 100, null);
             await client.UploadAsync(lease.JobId, lease.LeaseId, GeneratorRoutes.OutputVideo, result.OutputPath, job.Token);
             await client.UploadAsync(lease.JobId, lease.LeaseId, GeneratorRoutes.OutputCredits, result.DescriptionPath, job.Token);
+            if (File.Exists(result.ThumbnailPath))
+                await client.UploadAsync(lease.JobId, lease.LeaseId, GeneratorRoutes.OutputThumbnail, result.ThumbnailPath, job.Token);
             await pump.StopAsync();
             await client.CompleteAsync(lease.JobId, lease.LeaseId, job.Token);
             outcome = JobOutcome.Succeeded;

@@ -38,6 +38,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IAssetStore, AssetStore>();
         services.TryAddSingleton<ICompilationStore, CompilationStore>();
         services.TryAddSingleton<IRenderJobStore, RenderJobStore>();
+        services.TryAddSingleton<IRenderBatchStore, RenderBatchStore>();
+        services.TryAddSingleton<Layouts.IStreamerLayoutStore, Layouts.StreamerLayoutStore>();
         services.TryAddSingleton<Servers.ILeaseStore, Servers.LeaseStore>();
         services.TryAddSingleton<Servers.IDataProtectionKeyStore, Servers.DataProtectionKeyStore>();
         services.TryAddSingleton<Backup.BackupService>();

@@ -24,11 +24,29 @@ public sealed record DraftAsset(long Id, AssetRole Kind, DraftMedia Media);
 /// <param name="CreatorName">Who clipped it on Twitch (Helix <c>creator_name</c>), credited as "clipped by NAME".</param>
 /// <param name="Portrait">The clip's default layout in vertical compilations (from Twitch's crop boxes), if any.</param>
 /// <param name="Game">The clip's game name, for hashtags in a short's description.</param>
+/// <param name="Streamer">The facecam layout remembered for the clip's broadcaster (set on one of their clips), if any.</param>
 public sealed record DraftClip(long Id, ClipStatus Status, DraftMedia? Media, string BroadcasterId, string BroadcasterName,
-    string? BroadcasterLogin, string Title, string Url, string? CreatorName = null, Layout? Portrait = null, string? Game = null);
+    string? BroadcasterLogin, string Title, string Url, string? CreatorName = null, Layout? Portrait = null, string? Game = null,
+    Layout? Streamer = null);
 
 /// <summary>One timeline item; <see cref="Clip"/> is null when the clip id is not in the clip bin.</summary>
-public sealed record DraftItem(long ClipId, double? TrimStart, double? TrimEnd, double Volume, DraftClip? Clip);
+/// <param name="Layout">The item's own layout (set in the layout editor); it comes before every default.</param>
+public sealed record DraftItem(long ClipId, double? TrimStart, double? TrimEnd, double Volume, DraftClip? Clip, Layout? Layout = null)
+{
+    /// <summary>
+    /// The layout this item renders with, when it has one of its own or a default from the clip: the item's own, else (in
+    /// vertical compilations) the streamer's remembered box, else Twitch's portrait boxes; null leaves it to the
+    /// compilation's layout.
+    /// </summary>
+    public Layout? EffectiveLayout(bool vertical) => Resolve(vertical).Layout;
+
+    /// <summary>The layout this item renders with and where it comes from: <c>item</c>, <c>streamer</c>, <c>twitch</c>, or null (the compilation's).</summary>
+    public (Layout? Layout, string? Source) Resolve(bool vertical) =>
+        Layout is { } own ? (own, "item")
+        : vertical && Clip?.Streamer is { } streamer ? (streamer, "streamer")
+        : vertical && Clip?.Portrait is { } portrait ? (portrait, "twitch")
+        : (null, null);
+}
 
 /// <summary>An asset slot: <see cref="Asset"/> is null when <see cref="AssetId"/> is empty or names no visible asset.</summary>
 public sealed record AssetChoice(long? AssetId, DraftAsset? Asset)

@@ -10,12 +10,29 @@ namespace Tccg.Core.Compilations;
 /// </summary>
 public static class TimelineBuilder
 {
+    /// <summary>True when the compilation renders taller than wide (its platform target or its output size).</summary>
+    public static bool IsVertical(CompilationSettings settings) =>
+        PlatformTargets.Output(settings.PlatformTarget, settings.Output) is { Width: { } w, Height: { } h } && h > w;
+
+    /// <summary>The compilation's default clip layout: its own, else blur when vertical, else fit.</summary>
+    public static Layout DefaultLayout(CompilationSettings settings)
+    {
+        if (settings.Layout is { } own)
+        {
+            var errors = new List<string>();
+            LayoutRules.Validate(own, "layout", errors);
+            if (errors.Count == 0)
+                return Layout.From(own);
+        }
+        return IsVertical(settings) ? Layout.Blur : Layout.Fit;
+    }
+
     public static FrozenTimeline Build(CompilationDraft draft)
     {
         var frozen = new FrozenTimeline { Name = draft.Name };
         var target = draft.Settings.PlatformTarget;
         var output = PlatformTargets.Output(target, draft.Settings.Output);
-        var vertical = output is { Width: { } w, Height: { } h } && h > w;
+        var vertical = IsVertical(draft.Settings);
         var items = new List<TimelineItem>();
 
         void AddAsset(AssetChoice choice, ItemKind kind)
@@ -43,8 +60,8 @@ public static class TimelineBuilder
                 Title = clip.Title,
                 Url = clip.Url,
                 Clipper = string.IsNullOrWhiteSpace(clip.CreatorName) ? null : clip.CreatorName,
-                // Twitch's own crop boxes are the clip's default in vertical compilations.
-                Layout = vertical ? clip.Portrait?.ToSection() : null,
+                // The item's own layout, else (vertical) the streamer's remembered box, else Twitch's own crop boxes.
+                Layout = item.EffectiveLayout(vertical)?.ToSection(),
             });
             Remember(frozen, media);
             if (!frozen.ClipIds.Contains(clip.Id))

@@ -93,6 +93,17 @@ public sealed record Layout(LayoutMode Mode, LayoutRect? Rect = null, LayoutRect
         }
     }
 
+    /// <summary>The layout as a stored JSON object (what <see cref="FromJson"/> reads).</summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(ToSection(), JsonOptions);
+
+    private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>A facecam layout (stacked, or crop): the kind a user sets per streamer.</summary>
+    public bool IsFacecam => Mode is LayoutMode.Stacked or LayoutMode.Crop;
+
     public LayoutSection ToSection() => new()
     {
         Mode = LayoutRules.Name(Mode),

@@ -11,6 +11,7 @@ public static class GeneratorRoutes
     public const string Prefix = "/api/v1/generator";
     public const string OutputVideo = "video";
     public const string OutputCredits = "credits";
+    public const string OutputThumbnail = "thumbnail";
 
     /// <summary>The longest a lease request waits for a job before it answers 204.</summary>
     public static readonly TimeSpan MaxLeaseWait = TimeSpan.FromSeconds(25);

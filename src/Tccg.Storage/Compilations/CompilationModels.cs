@@ -30,7 +30,8 @@ public sealed record Compilation
 }
 
 /// <summary>One clip on a compilation's timeline. Trims are seconds from the start of the file; null means untrimmed.</summary>
-public sealed record CompilationItem(long ClipId, double? TrimStart = null, double? TrimEnd = null, double Volume = 1.0);
+/// <param name="LayoutJson">The item's own timeline layout object (JSON), set in the layout editor; null: the default.</param>
+public sealed record CompilationItem(long ClipId, double? TrimStart = null, double? TrimEnd = null, double Volume = 1.0, string? LayoutJson = null);
 
 public enum ReviewDecision
 {

@@ -108,9 +108,9 @@ public sealed class CompilationStore(TccgDatabase database, TimeProvider time) :
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM compilation_items WHERE compilation_id = @compilationId", new { compilationId }, tx, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO compilation_items (compilation_id, position, clip_id, trim_start, trim_end, volume)
-            VALUES (@CompilationId, @Position, @ClipId, @TrimStart, @TrimEnd, @Volume)
-            """, items.Select((item, i) => new { CompilationId = compilationId, Position = i, item.ClipId, item.TrimStart, item.TrimEnd, item.Volume }),
+            INSERT INTO compilation_items (compilation_id, position, clip_id, trim_start, trim_end, volume, layout_json)
+            VALUES (@CompilationId, @Position, @ClipId, @TrimStart, @TrimEnd, @Volume, @LayoutJson)
+            """, items.Select((item, i) => new { CompilationId = compilationId, Position = i, item.ClipId, item.TrimStart, item.TrimEnd, item.Volume, item.LayoutJson }),
             tx, cancellationToken: ct));
     }
 
@@ -130,9 +130,9 @@ public sealed class CompilationStore(TccgDatabase database, TimeProvider time) :
         long compilationId, CancellationToken ct)
     {
         var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
-            "SELECT clip_id, trim_start, trim_end, volume FROM compilation_items WHERE compilation_id = @compilationId ORDER BY position",
+            "SELECT clip_id, trim_start, trim_end, volume, layout_json FROM compilation_items WHERE compilation_id = @compilationId ORDER BY position",
             new { compilationId }, tx, cancellationToken: ct));
-        return [.. rows.Select(r => new CompilationItem(r.ClipId, r.TrimStart, r.TrimEnd, r.Volume))];
+        return [.. rows.Select(r => new CompilationItem(r.ClipId, r.TrimStart, r.TrimEnd, r.Volume, r.LayoutJson))];
     }
 
     public async Task SetItemsAsync(long compilationId, IReadOnlyList<CompilationItem> items, CancellationToken ct)
@@ -189,6 +189,7 @@ public sealed class CompilationStore(TccgDatabase database, TimeProvider time) :
         public double? TrimStart { get; init; }
         public double? TrimEnd { get; init; }
         public double Volume { get; init; }
+        public string? LayoutJson { get; init; }
     }
 
     private sealed class DecisionRow

@@ -366,6 +366,34 @@ internal static class Schema
         [
             "ALTER TABLE compilations ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
         ]),
+        new(11, "layouts: an item's own layout, per-streamer facecam memory, batches of shorts, render thumbnails", d =>
+        [
+            // A timeline layout object (JSON) the editor set for this item; null: the streamer's, Twitch's or the compilation's.
+            d.AddColumn("compilation_items", "layout_json TEXT NULL"),
+            // The last facecam layout a user set for a broadcaster's clip: the default for their later clips in vertical compilations.
+            """
+            CREATE TABLE IF NOT EXISTS streamer_layouts (
+              broadcaster_id VARCHAR(64) NOT NULL PRIMARY KEY,
+              layout_json TEXT NOT NULL,
+              updated_by BIGINT NULL,
+              updated_at BIGINT NOT NULL
+            ) {opts}
+            """,
+            // "Render each clip as a short": one render job per clip, grouped under a batch.
+            """
+            CREATE TABLE IF NOT EXISTS render_batches (
+              id {id},
+              compilation_id BIGINT NULL,
+              owner_id BIGINT NULL,
+              name VARCHAR(255) NOT NULL,
+              created_at BIGINT NOT NULL
+            ) {opts}
+            """,
+            d.AddColumn("render_jobs", "batch_id BIGINT NULL"),
+            "CREATE INDEX IF NOT EXISTS ix_jobs_batch ON render_jobs (batch_id)",
+            // The upload thumbnail (NAME.jpg) next to the MP4 and the text.
+            d.AddColumn("render_jobs", "thumbnail_path VARCHAR(1024) NULL"),
+        ]),
         new(13, "audio fingerprint index keys from pairs of items (posting lists stay short as the bin grows)", d =>
         [
             // Keys are now 28 bits from two neighbouring items (AudioFingerprint.Keys), not 18 bits of one: the old rows mean

@@ -27,6 +27,10 @@ public sealed class RenderJob
     public int Attempts { get; init; }
     public string? OutputPath { get; init; }
     public string? CreditsPath { get; init; }
+    /// <summary>The upload thumbnail (storage-relative JPEG), when the generator sent one.</summary>
+    public string? ThumbnailPath { get; init; }
+    /// <summary>The batch of shorts this job belongs to ("Render each clip as a short"), if any.</summary>
+    public long? BatchId { get; init; }
     public string? Error { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
@@ -39,9 +43,10 @@ public sealed class RenderJob
 public sealed record RenderLease(RenderJob Job, string LeaseId, DateTimeOffset ExpiresAt);
 
 /// <summary>How a worker finished a job.</summary>
-public sealed record RenderOutcome(bool Succeeded, string? OutputPath = null, string? CreditsPath = null, string? Error = null)
+public sealed record RenderOutcome(bool Succeeded, string? OutputPath = null, string? CreditsPath = null, string? Error = null, string? ThumbnailPath = null)
 {
-    public static RenderOutcome Success(string outputPath, string? creditsPath) => new(true, outputPath, creditsPath);
+    public static RenderOutcome Success(string outputPath, string? creditsPath, string? thumbnailPath = null) =>
+        new(true, outputPath, creditsPath, ThumbnailPath: thumbnailPath);
 
     public static RenderOutcome Failure(string error) => new(false, Error: error);
 }
@@ -57,7 +62,11 @@ public enum CompleteResult
 
 public interface IRenderJobStore
 {
-    Task<RenderJob> EnqueueAsync(long? compilationId, long? ownerId, string timelineJson, CancellationToken ct);
+    Task<RenderJob> EnqueueAsync(long? compilationId, long? ownerId, string timelineJson, CancellationToken ct) =>
+        EnqueueAsync(compilationId, ownerId, timelineJson, null, ct);
+
+    /// <summary>Queues a job, as one of a batch when <paramref name="batchId"/> is given.</summary>
+    Task<RenderJob> EnqueueAsync(long? compilationId, long? ownerId, string timelineJson, long? batchId, CancellationToken ct);
 
     Task<RenderJob?> GetAsync(long id, CancellationToken ct);
 
@@ -90,4 +99,23 @@ public interface IRenderJobStore
 
     /// <summary>Puts jobs with expired leases back in the queue (or fails those out of attempts); returns how many moved.</summary>
     Task<int> RequeueExpiredAsync(int maxAttempts, CancellationToken ct);
+}
+
+/// <summary>Render jobs queued together ("Render each clip as a short"), shown as one group.</summary>
+public sealed record RenderBatch
+{
+    public long Id { get; init; }
+    public long? CompilationId { get; init; }
+    public long? OwnerId { get; init; }
+    public string Name { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+public interface IRenderBatchStore
+{
+    Task<RenderBatch> CreateAsync(long? compilationId, long? ownerId, string name, CancellationToken ct);
+
+    Task<RenderBatch?> GetAsync(long id, CancellationToken ct);
+
+    Task<IReadOnlyDictionary<long, RenderBatch>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken ct);
 }

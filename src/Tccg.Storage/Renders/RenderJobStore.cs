@@ -13,12 +13,15 @@ public sealed class RenderJobStore(TccgDatabase database, TimeProvider time) : I
     private const string Leasable = "(status = 'queued' OR (status IN ('leased', 'running') AND lease_expires_at < @Now))";
     private const string Held = "id = @JobId AND lease_id = @LeaseId AND status IN ('leased', 'running')";
 
-    public async Task<RenderJob> EnqueueAsync(long? compilationId, long? ownerId, string timelineJson, CancellationToken ct)
+    public Task<RenderJob> EnqueueAsync(long? compilationId, long? ownerId, string timelineJson, CancellationToken ct) =>
+        EnqueueAsync(compilationId, ownerId, timelineJson, null, ct);
+
+    public async Task<RenderJob> EnqueueAsync(long? compilationId, long? ownerId, string timelineJson, long? batchId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "INSERT INTO render_jobs (compilation_id, owner_id, timeline_json, status, attempts, created_at) VALUES (@compilationId, @ownerId, @timelineJson, 'queued', 0, @Now) RETURNING id",
-            new { compilationId, ownerId, timelineJson, Now = Db.Ms(time.GetUtcNow()) }, cancellationToken: ct));
+            "INSERT INTO render_jobs (compilation_id, owner_id, timeline_json, status, attempts, created_at, batch_id) VALUES (@compilationId, @ownerId, @timelineJson, 'queued', 0, @Now, @batchId) RETURNING id",
+            new { compilationId, ownerId, timelineJson, batchId, Now = Db.Ms(time.GetUtcNow()) }, cancellationToken: ct));
         return (await GetAsync(id, ct))!;
     }
 
@@ -92,7 +95,7 @@ public sealed class RenderJobStore(TccgDatabase database, TimeProvider time) : I
         await using var connection = await database.OpenAsync(ct);
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE render_jobs SET status = @Status, output_path = @OutputPath, credits_path = @CreditsPath, error = @Error,
+            UPDATE render_jobs SET status = @Status, output_path = @OutputPath, credits_path = @CreditsPath, thumbnail_path = @ThumbnailPath, error = @Error,
               percent = CASE WHEN @Succeeded = 1 THEN 100 ELSE percent END, eta_seconds = NULL, lease_expires_at = NULL,
               finished_at = @Now, started_at = CASE WHEN started_at IS NULL THEN @Now ELSE started_at END
             WHERE {Held}
@@ -100,7 +103,7 @@ public sealed class RenderJobStore(TccgDatabase database, TimeProvider time) : I
             new
             {
                 JobId = jobId, LeaseId = leaseId, Status = outcome.Succeeded ? "succeeded" : "failed", outcome.OutputPath,
-                outcome.CreditsPath, outcome.Error, Succeeded = outcome.Succeeded ? 1 : 0, Now = Db.Ms(time.GetUtcNow()),
+                outcome.CreditsPath, outcome.ThumbnailPath, outcome.Error, Succeeded = outcome.Succeeded ? 1 : 0, Now = Db.Ms(time.GetUtcNow()),
             }, cancellationToken: ct));
         if (changed == 1)
             return CompleteResult.Completed;
@@ -145,5 +148,40 @@ public sealed class RenderJobStore(TccgDatabase database, TimeProvider time) : I
             await tx.CommitAsync(ct);
             return failed + requeued;
         }
+    }
+}
+
+public sealed class RenderBatchStore(TccgDatabase database, TimeProvider time) : IRenderBatchStore
+{
+    public async Task<RenderBatch> CreateAsync(long? compilationId, long? ownerId, string name, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenAsync(ct);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "INSERT INTO render_batches (compilation_id, owner_id, name, created_at) VALUES (@compilationId, @ownerId, @name, @Now) RETURNING id",
+            new { compilationId, ownerId, name, Now = Db.Ms(now) }, cancellationToken: ct));
+        return new RenderBatch { Id = id, CompilationId = compilationId, OwnerId = ownerId, Name = name, CreatedAt = Db.Time(Db.Ms(now)) };
+    }
+
+    public async Task<RenderBatch?> GetAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<RenderBatch>(new CommandDefinition(
+            "SELECT * FROM render_batches WHERE id = @id", new { id }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyDictionary<long, RenderBatch>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        var result = new Dictionary<long, RenderBatch>();
+        if (ids.Count == 0)
+            return result;
+        await using var connection = await database.OpenAsync(ct);
+        foreach (var chunk in ids.Distinct().Chunk(200))
+        {
+            foreach (var batch in await connection.QueryAsync<RenderBatch>(new CommandDefinition(
+                "SELECT * FROM render_batches WHERE id IN @ids", new { ids = chunk }, cancellationToken: ct)))
+                result[batch.Id] = batch;
+        }
+        return result;
     }
 }

@@ -13,14 +13,14 @@ internal static class ClipSeeding
 {
     /// <summary>A downloaded 2 s clip of <paramref name="gameId"/>; returns its clip-bin id.</summary>
     public static async Task<long> SeedClipAsync(this TestServer server, string twitchId, string gameId = "g1", int views = 100,
-        string name = "Streamer", string? login = null, double? lufs = -23.5, bool download = true)
+        string name = "Streamer", string? login = null, double? lufs = -23.5, bool download = true, string? broadcasterId = null)
     {
         var clips = server.App.Services.GetRequiredService<IClipStore>();
         await clips.UpsertFoundAsync([new FoundClip
         {
             TwitchClipId = twitchId,
             Url = "https://clips.twitch.tv/" + twitchId,
-            BroadcasterId = "b-" + twitchId,
+            BroadcasterId = broadcasterId ?? "b-" + twitchId,
             BroadcasterName = name,
             GameId = gameId,
             Title = "Title " + twitchId,

@@ -53,6 +53,8 @@ public sealed partial class Timeline
         public double? TrimStart { get; set; }
         public double? TrimEnd { get; set; }
         public double Volume { get; set; } = 1;
+        public ItemView? Item { get; init; }
+        public LayoutSection? Layout { get; set; }
         public double Length => EditorLimits.EstimateSeconds([(Duration, TrimStart, TrimEnd)]);
     }
 
@@ -80,6 +82,8 @@ public sealed partial class Timeline
             TrimStart = item.TrimStart,
             TrimEnd = item.TrimEnd,
             Volume = item.Volume,
+            Item = item,
+            Layout = item.Layout,
         })];
         _selected = _rows.FirstOrDefault(r => r.ClipId == selected);
     }
@@ -136,7 +140,7 @@ public sealed partial class Timeline
         settings.Overlay = _overlay;
         var request = UpdateCompilationRequest.From(_compilation) with
         {
-            Items = [.. _rows.Select(r => new ItemRequest(r.ClipId, r.TrimStart, r.TrimEnd, r.Volume))],
+            Items = [.. _rows.Select(r => new ItemRequest(r.ClipId, r.TrimStart, r.TrimEnd, r.Volume, r.Layout))],
             Music = _music,
             Settings = settings,
         };

@@ -30,6 +30,8 @@ public static partial class CompilationsApi
             .WithSummary("Every problem that blocks submitting, each naming the item and field");
         group.MapPost("/{id:long}/submit", SubmitAsync).WithName("SubmitCompilation")
             .WithSummary("Validate, freeze the timeline and queue a render job (202, Location /api/v1/renders/{jobId})");
+        group.MapPost("/{id:long}/shorts", ShortsAsync).WithName("RenderEachClipAsShort")
+            .WithSummary("Render each kept clip (or the first maxClips) as its own vertical short: one render job each, grouped under a batch (202)");
     }
 
     public static async Task<Ok<ClipView[]>> NextAsync(long id, int? count, HttpContext http, CompilationService service, CancellationToken ct)
@@ -54,6 +56,13 @@ public static partial class CompilationsApi
     {
         var messages = await service.ValidateAsync(http.Caller(), id, ct);
         return TypedResults.Ok(new ValidationView(messages.Count == 0, [.. messages]));
+    }
+
+    public static async Task<Accepted<ShortsBatchView>> ShortsAsync(
+        long id, ShortsRequest? request, HttpContext http, ShortsService service, CancellationToken ct)
+    {
+        var batch = await service.RenderEachAsync(http.Caller(), id, request, ct);
+        return TypedResults.Accepted($"/api/v1/renders?batchId={batch.BatchId}", batch);
     }
 
     public static async Task<Accepted<SubmittedView>> SubmitAsync(long id, HttpContext http, CompilationService service, CancellationToken ct)

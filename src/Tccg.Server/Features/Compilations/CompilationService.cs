@@ -6,6 +6,7 @@ using Tccg.Core.Timeline;
 using Tccg.Server.Application;
 using Tccg.Server.Features.Assets;
 using Tccg.Server.Features.ClipBin;
+using Tccg.Server.Features.Layouts;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Compilations;
 using Tccg.Storage.Renders;
@@ -18,7 +19,8 @@ namespace Tccg.Server.Features.Compilations;
 /// demo call this with the caller; roles, ownership, sharing and the editor rules are applied here once.
 /// </summary>
 public sealed class CompilationService(
-    ICompilationStore store, IClipStore clips, IRenderJobStore jobs, CompilationWorkspace workspace, IOptions<EditorOptions> rules)
+    ICompilationStore store, IClipStore clips, IRenderJobStore jobs, CompilationWorkspace workspace, IOptions<EditorOptions> rules,
+    StreamerLayoutService streamerLayouts)
 {
     /// <summary>The most clips one <see cref="NextAsync"/> hands out.</summary>
     public const int MaxNext = 1000;
@@ -79,7 +81,9 @@ public sealed class CompilationService(
         if (!caller.OwnsOrAdmin(current.OwnerId) && request.Shared == false)
             throw RuleException.Forbidden("Only the owner or an admin may stop sharing a compilation.");
 
-        var items = (request.Items ?? []).Select(i => new CompilationItem(i.ClipId, i.TrimStart, i.TrimEnd, i.Volume ?? 1.0)).ToList();
+        var items = (request.Items ?? []).Select((i, at) => new CompilationItem(i.ClipId, i.TrimStart, i.TrimEnd, i.Volume ?? 1.0,
+            ItemLayout(i.Layout, at)?.ToJson())).ToList();
+        var before = await store.GetItemsAsync(id, ct);
         var updated = current with
         {
             Name = request.Name?.Trim() ?? "",
@@ -97,6 +101,7 @@ public sealed class CompilationService(
             throw RuleException.Invalid($"Compilation {Id(id)} cannot be saved.", problems);
         if (await store.SaveAsync(updated, items, expected, ct) is null)
             throw ChangedElsewhere(id, expected);
+        await RememberFacecamsAsync(caller, before, items, ct);
         var saved = await store.GetAsync(id, ct) ?? throw NotFound(id);
         return await ViewAsync(caller, saved, items, ct);
     }
@@ -175,7 +180,7 @@ public sealed class CompilationService(
             var target = request.ClipId!.Value;
             var at = items.FindIndex(i => i.ClipId == target);
             if (kept is not null && at >= 0)
-                items[at] = kept;
+                items[at] = kept with { LayoutJson = items[at].LayoutJson };
             else if (kept is not null)
                 items.Add(kept);
             else
@@ -225,8 +230,19 @@ public sealed class CompilationService(
     public async Task<CompilationView> ViewAsync(CurrentUser caller, Compilation c, IReadOnlyList<CompilationItem> items, CancellationToken ct)
     {
         var found = await clips.GetManyAsync([.. items.Select(i => i.ClipId)], ct);
-        var itemViews = items.Select(item => new ItemView(item.ClipId, item.TrimStart, item.TrimEnd, item.Volume,
-            found.TryGetValue(item.ClipId, out var clip) ? ClipView.From(clip) : null)).ToArray();
+        var drafts = await workspace.DraftClipsAsync(found.Values, ct);
+        var settings = CompilationSettings.FromJson(c.SettingsJson);
+        var vertical = TimelineBuilder.IsVertical(settings);
+        var fallback = TimelineBuilder.DefaultLayout(settings);
+        var itemViews = items.Select(item =>
+        {
+            var own = Layout.FromJson(item.LayoutJson);
+            var (effective, source) = new DraftItem(item.ClipId, item.TrimStart, item.TrimEnd, item.Volume, drafts.GetValueOrDefault(item.ClipId), own)
+                .Resolve(vertical);
+            return new ItemView(item.ClipId, item.TrimStart, item.TrimEnd, item.Volume,
+                found.TryGetValue(item.ClipId, out var clip) ? ClipView.From(clip) : null,
+                own?.ToSection(), (effective ?? fallback).ToSection(), source ?? "compilation", drafts.GetValueOrDefault(item.ClipId)?.Streamer is not null);
+        }).ToArray();
         var music = MusicChoice.FromJson(c.MusicJson);
         var tracks = new List<AssetView?>();
         foreach (var t in music.Tracks)
@@ -241,8 +257,36 @@ public sealed class CompilationService(
             itemViews.Select(i => (i.Clip?.MediaDuration ?? i.Clip?.Duration ?? 0, i.TrimStart, i.TrimEnd)),
             assets.First?.Duration ?? 0, assets.Intro?.Duration ?? 0, assets.Interval?.Duration ?? 0, assets.Outro?.Duration ?? 0);
         return new CompilationView(c.Id, c.Name, c.GameId, c.ChannelId, c.OwnerId, c.Shared, c.CreatedAt, c.UpdatedAt, c.Version, itemViews,
-            c.FirstAssetId, c.IntroAssetId, c.IntervalAssetId, c.OutroAssetId, music, CompilationSettings.FromJson(c.SettingsJson), assets,
+            c.FirstAssetId, c.IntroAssetId, c.IntervalAssetId, c.OutroAssetId, music, settings, assets,
             estimate);
+    }
+
+    /// <summary>An item's own layout from the editor, checked; a 400 names <c>items[N].layout…</c>.</summary>
+    private static Layout? ItemLayout(LayoutSection? section, int at)
+    {
+        if (section is null)
+            return null;
+        var where = $"items[{Id(at)}].layout";
+        var errors = new List<string>();
+        LayoutRules.Validate(section, where, errors);
+        if (errors.Count > 0)
+            throw RuleException.Invalid($"Item {Id(at)}'s layout is not valid.", [.. errors.Select(e => new ValidationMessage(StreamerLayoutService.FieldOf(e, where), e))]);
+        return Layout.From(section);
+    }
+
+    /// <summary>A facecam box newly set on an item becomes the default for the clip's broadcaster.</summary>
+    private async Task RememberFacecamsAsync(CurrentUser caller, IReadOnlyList<CompilationItem> before, IReadOnlyList<CompilationItem> after, CancellationToken ct)
+    {
+        var previous = before.GroupBy(i => i.ClipId).ToDictionary(g => g.Key, g => g.First().LayoutJson);
+        var changed = after.Where(i => i.LayoutJson is not null && previous.GetValueOrDefault(i.ClipId) != i.LayoutJson).ToList();
+        if (changed.Count == 0)
+            return;
+        var found = await clips.GetManyAsync([.. changed.Select(i => i.ClipId)], ct);
+        foreach (var item in changed)
+        {
+            if (found.TryGetValue(item.ClipId, out var clip) && Layout.FromJson(item.LayoutJson) is { IsFacecam: true } layout)
+                await streamerLayouts.RememberAsync(caller, clip.BroadcasterId, layout, ct);
+        }
     }
 
     private static void CheckGameId(string? gameId)

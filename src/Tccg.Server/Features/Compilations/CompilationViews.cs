@@ -1,5 +1,6 @@
 using Tccg.Core.Clips;
 using Tccg.Core.Compilations;
+using Tccg.Core.Timeline;
 using Tccg.Server.Features.Assets;
 using Tccg.Server.Features.ClipBin;
 using Tccg.Storage.Clips;
@@ -10,8 +11,8 @@ namespace Tccg.Server.Features.Compilations;
 /// <param name="ChannelId">The Twitch user id of a saved channel whose clips are reviewed (instead of a game's).</param>
 public sealed record NewCompilationRequest(string? Name, string? GameId, bool? Shared, string? ChannelId = null);
 
-/// <summary>One timeline item as sent by the editor; a null volume means 1.</summary>
-public sealed record ItemRequest(long ClipId, double? TrimStart, double? TrimEnd, double? Volume);
+/// <summary>One timeline item as sent by the editor; a null volume means 1; a null layout: the default (streamer's, Twitch's or the compilation's).</summary>
+public sealed record ItemRequest(long ClipId, double? TrimStart, double? TrimEnd, double? Volume, LayoutSection? Layout = null);
 
 /// <summary>
 /// PUT body: the whole editable document (what GET returned, changed). <see cref="Version"/> must be the value
@@ -33,12 +34,17 @@ public sealed record UpdateCompilationRequest(
     /// <summary>The document as it stands in <paramref name="view"/>, to change and send back.</summary>
     public static UpdateCompilationRequest From(CompilationView view) => new(
         view.Version, view.Name, view.GameId, view.Shared,
-        [.. view.Items.Select(i => new ItemRequest(i.ClipId, i.TrimStart, i.TrimEnd, i.Volume))],
+        [.. view.Items.Select(i => new ItemRequest(i.ClipId, i.TrimStart, i.TrimEnd, i.Volume, i.Layout))],
         view.FirstAssetId, view.IntroAssetId, view.IntervalAssetId, view.OutroAssetId, view.Music, view.Settings);
 }
 
 /// <summary>A timeline item with its clip looked up (null when the clip left the clip bin).</summary>
-public sealed record ItemView(long ClipId, double? TrimStart, double? TrimEnd, double Volume, ClipView? Clip);
+/// <param name="Layout">The item's own layout (set in the layout editor), if any.</param>
+/// <param name="EffectiveLayout">The layout it renders with: its own, the streamer's remembered box, Twitch's boxes or the compilation's.</param>
+/// <param name="LayoutSource">Where <paramref name="EffectiveLayout"/> comes from: item, streamer, twitch or compilation.</param>
+/// <param name="StreamerLayout">Whether a facecam layout is remembered for the clip's broadcaster.</param>
+public sealed record ItemView(long ClipId, double? TrimStart, double? TrimEnd, double Volume, ClipView? Clip,
+    LayoutSection? Layout = null, LayoutSection? EffectiveLayout = null, string LayoutSource = "compilation", bool StreamerLayout = false);
 
 public sealed record CompilationAssetsView(AssetView? First, AssetView? Intro, AssetView? Interval, AssetView? Outro, AssetView?[] Music);
 

@@ -6,6 +6,8 @@ using Tccg.Server.Features.Assets;
 using Tccg.Storage.Assets;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Compilations;
+using Tccg.Storage.Games;
+using Tccg.Storage.Layouts;
 
 namespace Tccg.Server.Features.Compilations;
 
@@ -14,7 +16,8 @@ namespace Tccg.Server.Features.Compilations;
 /// and everything a compilation refers to, as a <see cref="CompilationDraft"/> for the editor rules.
 /// </summary>
 public sealed class CompilationWorkspace(
-    ICompilationStore compilations, IClipStore clips, AssetAccess assets, IOptions<StorageOptions> storage)
+    ICompilationStore compilations, IClipStore clips, AssetAccess assets, IOptions<StorageOptions> storage,
+    IStreamerLayoutStore streamerLayouts, IGameStore games)
 {
     /// <summary>The compilation when the caller may see and change it; null otherwise (reported as 404).</summary>
     public async Task<Compilation?> GetAsync(CurrentUser caller, long id, CancellationToken ct)
@@ -26,8 +29,9 @@ public sealed class CompilationWorkspace(
     public async Task<CompilationDraft> DraftAsync(CurrentUser caller, Compilation c, IReadOnlyList<CompilationItem> items, CancellationToken ct)
     {
         var found = await clips.GetManyAsync([.. items.Select(i => i.ClipId)], ct);
+        var draftClips = await DraftClipsAsync(found.Values, ct);
         var draftItems = items.Select(item => new DraftItem(item.ClipId, item.TrimStart, item.TrimEnd, item.Volume,
-            found.TryGetValue(item.ClipId, out var clip) ? ToDraft(clip) : null)).ToList();
+            draftClips.GetValueOrDefault(item.ClipId), Tccg.Core.Timeline.Layout.FromJson(item.LayoutJson))).ToList();
         var music = MusicChoice.FromJson(c.MusicJson);
         var tracks = new List<AssetChoice>();
         foreach (var id in music.Tracks)
@@ -46,7 +50,23 @@ public sealed class CompilationWorkspace(
         };
     }
 
-    public DraftClip ToDraft(ClipRecord clip)
+    /// <summary>
+    /// The clips as the editor rules see them, with what comes from elsewhere: the remembered facecam layout of each
+    /// broadcaster and the game's name (for hashtags).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, DraftClip>> DraftClipsAsync(IEnumerable<ClipRecord> found, CancellationToken ct)
+    {
+        var list = found.ToList();
+        var remembered = await streamerLayouts.GetManyAsync([.. list.Select(c => c.BroadcasterId).Where(b => b.Length > 0).Distinct(StringComparer.Ordinal)], ct);
+        var gameNames = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var gameId in list.Select(c => c.GameId).Where(g => g.Length > 0).Distinct(StringComparer.Ordinal))
+            gameNames[gameId] = (await games.GetByTwitchIdAsync(gameId, ct))?.Name;
+        return list.ToDictionary(c => c.Id, c => ToDraft(c,
+            remembered.TryGetValue(c.BroadcasterId, out var s) ? s : null,
+            gameNames.GetValueOrDefault(c.GameId)));
+    }
+
+    public DraftClip ToDraft(ClipRecord clip, StreamerLayout? streamer = null, string? game = null)
     {
         DraftMedia? media = null;
         if (clip.FilePath is { Length: > 0 } stored && StorageRelative(stored) is { } relative)
@@ -55,7 +75,8 @@ public sealed class CompilationWorkspace(
             media = new DraftMedia(relative, exists, clip.MediaDuration, clip.LoudnessLufs);
         }
         return new DraftClip(clip.Id, clip.Status, media, clip.BroadcasterId, clip.BroadcasterName, clip.BroadcasterLogin, clip.Title, clip.Url,
-            clip.CreatorName, Tccg.Core.Timeline.Layout.FromJson(clip.PortraitLayout));
+            clip.CreatorName, Tccg.Core.Timeline.Layout.FromJson(clip.PortraitLayout), string.IsNullOrWhiteSpace(game) ? null : game,
+            Tccg.Core.Timeline.Layout.FromJson(streamer?.LayoutJson));
     }
 
     public async Task<AssetView?> AssetViewAsync(CurrentUser caller, long? id, CancellationToken ct) =>

@@ -12,7 +12,7 @@ namespace Tccg.Server.Features.Compilations;
 public static partial class CompilationsApi
 {
     public static IServiceCollection AddCompilationsFeature(this IServiceCollection services) =>
-        services.AddSingleton<CompilationWorkspace>().AddSingleton<CompilationService>();
+        services.AddSingleton<CompilationWorkspace>().AddSingleton<CompilationService>().AddSingleton<ShortsService>();
 
     public static RouteGroupBuilder MapCompilationsApi(this RouteGroupBuilder api)
     {

@@ -13,6 +13,7 @@ namespace Tccg.Server.Features.Renders;
 public static partial class GeneratorApi
 {
     private const long MaxCreditsBytes = 1 << 20;
+    private const long MaxThumbnailBytes = 16 << 20;
 
     /// <summary>
     /// Streams the body to a temp file under the renders folder (size-limited), checks it (the video must be
@@ -22,8 +23,8 @@ public static partial class GeneratorApi
         long id, string kind, string? leaseId, HttpContext http, IRenderJobStore jobs, RenderFiles files, MediaProbe probe,
         IOptions<ServerOptions> options, CancellationToken ct)
     {
-        if (kind is not (GeneratorRoutes.OutputVideo or GeneratorRoutes.OutputCredits))
-            return TypedResults.Problem(statusCode: 404, title: $"Unknown output kind {kind}.", detail: "Use video or credits.");
+        if (kind is not (GeneratorRoutes.OutputVideo or GeneratorRoutes.OutputCredits or GeneratorRoutes.OutputThumbnail))
+            return TypedResults.Problem(statusCode: 404, title: $"Unknown output kind {kind}.", detail: "Use video, credits or thumbnail.");
         if (string.IsNullOrEmpty(leaseId))
             return NeedLease();
         if (await jobs.GetAsync(id, ct) is not { } job)
@@ -31,7 +32,12 @@ public static partial class GeneratorApi
         if (!Held(job, leaseId))
             return LeaseLost(id);
 
-        var limit = kind == GeneratorRoutes.OutputVideo ? options.Value.MaxUploadMegabytes * 1024L * 1024L : MaxCreditsBytes;
+        var limit = kind switch
+        {
+            GeneratorRoutes.OutputVideo => options.Value.MaxUploadMegabytes * 1024L * 1024L,
+            GeneratorRoutes.OutputThumbnail => MaxThumbnailBytes,
+            _ => MaxCreditsBytes,
+        };
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             sizeFeature.MaxRequestBodySize = limit;
         if (http.Request.ContentLength > limit)
@@ -62,6 +68,8 @@ public static partial class GeneratorApi
                 return TypedResults.Problem(statusCode: 400, title: "Not an MP4 video", detail: why);
             if (kind == GeneratorRoutes.OutputCredits && (await File.ReadAllBytesAsync(temp, ct)).Contains((byte)0))
                 return TypedResults.Problem(statusCode: 400, title: "Not a text file", detail: "The credits must be UTF-8 text.");
+            if (kind == GeneratorRoutes.OutputThumbnail && !await IsJpegAsync(temp, ct))
+                return TypedResults.Problem(statusCode: 400, title: "Not a JPEG image", detail: "The thumbnail must be a JPEG file (it starts with FF D8 FF).");
 
             // The lease may have been lost while the body streamed in.
             if (await jobs.GetAsync(id, ct) is not { } now || !Held(now, leaseId))
@@ -77,6 +85,13 @@ public static partial class GeneratorApi
         {
             RenderFiles.TryDelete(temp);
         }
+    }
+
+    private static async Task<bool> IsJpegAsync(string path, CancellationToken ct)
+    {
+        var head = new byte[3];
+        await using var file = File.OpenRead(path);
+        return await file.ReadAtLeastAsync(head, 3, throwOnEndOfStream: false, ct) == 3 && head is [0xFF, 0xD8, 0xFF];
     }
 
     private static ProblemHttpResult TooLarge(long limit) =>

@@ -33,7 +33,7 @@ public static partial class GeneratorApi
         g.MapGet("/jobs/{id:long}/inputs", GetInputAsync).WithName("GetRenderInput")
             .WithSummary("Download one file the job's timeline refers to (?path=clips/…); Range and If-None-Match supported");
         g.MapPut("/jobs/{id:long}/outputs/{kind}", PutOutputAsync).WithName("PutRenderOutput")
-            .WithSummary("Upload the MP4 (kind video) or the credits text (kind credits) as the raw body, ?leaseId=…")
+            .WithSummary("Upload the MP4 (kind video), the credits text (kind credits) or the JPEG thumbnail (kind thumbnail) as the raw body, ?leaseId=…")
             .DisableAntiforgery();
         g.MapPost("/jobs/{id:long}/complete", CompleteAsync).WithName("CompleteRenderJob")
             .WithSummary("Finish the job with the uploaded outputs; repeating it with the same lease returns the same answer");
@@ -143,24 +143,31 @@ public static partial class GeneratorApi
             return LeaseLost(id);
         var stagedVideo = files.Staged(id, request.LeaseId, GeneratorRoutes.OutputVideo);
         var stagedCredits = files.Staged(id, request.LeaseId, GeneratorRoutes.OutputCredits);
+        var stagedThumbnail = files.Staged(id, request.LeaseId, GeneratorRoutes.OutputThumbnail);
         if (!File.Exists(stagedVideo))
             return TypedResults.Problem(statusCode: 400, title: "Upload the video first", detail: $"PUT {GeneratorRoutes.Output(id, GeneratorRoutes.OutputVideo, "…")} before completing.");
 
         var timeline = RenderFiles.TryTimeline(job);
         var (video, credits) = RenderFiles.FinalPaths(id, timeline?.Name ?? "render");
         var hasCredits = File.Exists(stagedCredits);
-        var result = await jobs.CompleteAsync(id, request.LeaseId, RenderOutcome.Success(video, hasCredits ? credits : null), ct);
+        var thumbnail = RenderFiles.ThumbnailPath(id, timeline?.Name ?? "render");
+        var hasThumbnail = File.Exists(stagedThumbnail);
+        var result = await jobs.CompleteAsync(id, request.LeaseId,
+            RenderOutcome.Success(video, hasCredits ? credits : null, hasThumbnail ? thumbnail : null), ct);
         switch (result)
         {
             case CompleteResult.Completed:
                 File.Move(stagedVideo, files.Full(video), overwrite: true);
                 if (hasCredits)
                     File.Move(stagedCredits, files.Full(credits), overwrite: true);
+                if (hasThumbnail)
+                    File.Move(stagedThumbnail, files.Full(thumbnail), overwrite: true);
                 await MarkClipsUsedAsync(clips, timeline?.ClipIds ?? [], loggers.CreateLogger(typeof(GeneratorApi)), ct);
                 break;
             case CompleteResult.LeaseLost:
                 RenderFiles.TryDelete(stagedVideo);
                 RenderFiles.TryDelete(stagedCredits);
+                RenderFiles.TryDelete(stagedThumbnail);
                 return LeaseLost(id);
         }
 
@@ -182,6 +189,7 @@ public static partial class GeneratorApi
         var result = await jobs.CompleteAsync(id, request.LeaseId, RenderOutcome.Failure(error[..Math.Min(4000, error.Length)]), ct);
         RenderFiles.TryDelete(files.Staged(id, request.LeaseId, GeneratorRoutes.OutputVideo));
         RenderFiles.TryDelete(files.Staged(id, request.LeaseId, GeneratorRoutes.OutputCredits));
+        RenderFiles.TryDelete(files.Staged(id, request.LeaseId, GeneratorRoutes.OutputThumbnail));
         return result == CompleteResult.LeaseLost ? LeaseLost(id) : TypedResults.Ok(Answer((await jobs.GetAsync(id, ct))!));
     }
 

@@ -10,9 +10,9 @@ namespace Tccg.Server.Features.Renders;
 /// </summary>
 internal sealed class NotifyingRenderJobStore(IRenderJobStore inner, RenderQueueSignal signal, RenderProgressNotifier notifier) : IRenderJobStore
 {
-    public async Task<RenderJob> EnqueueAsync(long? compilationId, long? ownerId, string timelineJson, CancellationToken ct)
+    public async Task<RenderJob> EnqueueAsync(long? compilationId, long? ownerId, string timelineJson, long? batchId, CancellationToken ct)
     {
-        var job = await inner.EnqueueAsync(compilationId, ownerId, timelineJson, ct);
+        var job = await inner.EnqueueAsync(compilationId, ownerId, timelineJson, batchId, ct);
         signal.Pulse();
         notifier.Publish(Update(job));
         return job;

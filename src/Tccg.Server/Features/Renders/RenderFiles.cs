@@ -45,14 +45,27 @@ public sealed class RenderFiles(IOptions<StorageOptions> storage, MediaProbe pro
 
     public string Staged(long jobId, string leaseId, string kind) =>
         Path.Combine(StagingDir, string.Create(CultureInfo.InvariantCulture,
-            $"{jobId}-{new string(leaseId.Where(char.IsAsciiLetterOrDigit).Take(64).ToArray())}.{(kind == GeneratorRoutes.OutputVideo ? "mp4" : "txt")}"));
+            $"{jobId}-{new string(leaseId.Where(char.IsAsciiLetterOrDigit).Take(64).ToArray())}.{Extension(kind)}"));
+
+    private static string Extension(string kind) => kind switch
+    {
+        GeneratorRoutes.OutputVideo => "mp4",
+        GeneratorRoutes.OutputThumbnail => "jpg",
+        _ => "txt",
+    };
 
     /// <summary>Storage-relative paths of a finished job's outputs.</summary>
     public static (string Video, string Credits) FinalPaths(long jobId, string name)
     {
-        var stem = string.Create(CultureInfo.InvariantCulture, $"renders/{jobId}-{GeneratorWorker.OutputName(name)}");
+        var stem = Stem(jobId, name);
         return (stem + ".mp4", stem + ".txt");
     }
+
+    /// <summary>Storage-relative path of a finished job's thumbnail (<c>renders/{id}-{name}.jpg</c>).</summary>
+    public static string ThumbnailPath(long jobId, string name) => Stem(jobId, name) + ".jpg";
+
+    private static string Stem(long jobId, string name) =>
+        string.Create(CultureInfo.InvariantCulture, $"renders/{jobId}-{GeneratorWorker.OutputName(name)}");
 
     /// <summary>The full path of a job's stored output, or null when the job has none or the file is gone.</summary>
     public string? Existing(string? relative)

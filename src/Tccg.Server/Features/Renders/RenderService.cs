@@ -11,7 +11,8 @@ namespace Tccg.Server.Features.Renders;
 /// Renders as users see them: their own (admins: everyone's); status, files, description text, cancel, re-render,
 /// delete, and live updates. Others' renders read as missing.
 /// </summary>
-public sealed class RenderService(IRenderJobStore jobs, ICompilationStore compilations, RenderFiles files, RenderProgressNotifier notifier)
+public sealed class RenderService(IRenderJobStore jobs, ICompilationStore compilations, RenderFiles files, RenderProgressNotifier notifier,
+    IRenderBatchStore batches)
 {
     /// <summary>The caller's renders, newest first (admins: everyone's), at most <paramref name="limit"/>.</summary>
     public async Task<IReadOnlyList<RenderJob>> ListAsync(CurrentUser caller, long? compilationId, int limit, CancellationToken ct)
@@ -21,10 +22,10 @@ public sealed class RenderService(IRenderJobStore jobs, ICompilationStore compil
         return [.. all.Where(j => CanSee(caller, j)).OrderByDescending(j => j.Id)];
     }
 
-    public async Task<IReadOnlyList<RenderView>> ViewsAsync(CurrentUser caller, long? compilationId, CancellationToken ct)
+    public async Task<IReadOnlyList<RenderView>> ViewsAsync(CurrentUser caller, long? compilationId, CancellationToken ct, long? batchId = null)
     {
         var views = new List<RenderView>();
-        foreach (var job in await ListAsync(caller, compilationId, 500, ct))
+        foreach (var job in (await ListAsync(caller, compilationId, 500, ct)).Where(j => batchId is null || j.BatchId == batchId))
             views.Add(await RenderViews.ViewAsync(job, files, withDuration: false, ct));
         return views;
     }
@@ -48,6 +49,15 @@ public sealed class RenderService(IRenderJobStore jobs, ICompilationStore compil
         return names;
     }
 
+    /// <summary>The names of the batches ("Render each clip as a short") these renders belong to.</summary>
+    public async Task<IReadOnlyDictionary<long, string>> BatchNamesAsync(CurrentUser caller, IEnumerable<RenderJob> visible, CancellationToken ct)
+    {
+        caller.RequireEditor();
+        var ids = visible.Where(j => j.BatchId is not null).Select(j => j.BatchId!.Value).Distinct().ToList();
+        var found = await batches.GetManyAsync(ids, ct);
+        return ids.ToDictionary(id => id, id => found.TryGetValue(id, out var b) ? b.Name : "(batch " + Id(id) + ")");
+    }
+
     /// <summary>The finished MP4's full path; 404 with the reason when there is none.</summary>
     public async Task<(RenderJob Job, string Path)> VideoAsync(CurrentUser caller, long id, CancellationToken ct)
     {
@@ -66,6 +76,15 @@ public sealed class RenderService(IRenderJobStore jobs, ICompilationStore compil
         return (job, credits);
     }
 
+    /// <summary>The upload thumbnail's full path; 404 with the reason when there is none.</summary>
+    public async Task<(RenderJob Job, string Path)> ThumbnailAsync(CurrentUser caller, long id, CancellationToken ct)
+    {
+        var job = await GetAsync(caller, id, ct);
+        if (job.Status != RenderJobStatus.Succeeded || files.Existing(job.ThumbnailPath) is not { } thumbnail)
+            throw new RuleException(404, $"Render {Id(id)} has no thumbnail.", $"It is {RenderViews.StatusName(job.Status)}.");
+        return (job, thumbnail);
+    }
+
     /// <summary>The description text (credits and chapters), or null when the render has none yet.</summary>
     public async Task<string?> DescriptionAsync(CurrentUser caller, long id, CancellationToken ct)
     {
@@ -82,6 +101,7 @@ public sealed class RenderService(IRenderJobStore jobs, ICompilationStore compil
             throw RuleException.Conflict($"Render {Id(id)} changed meanwhile; try again.");
         RenderFiles.TryDelete(files.Existing(job.OutputPath));
         RenderFiles.TryDelete(files.Existing(job.CreditsPath));
+        RenderFiles.TryDelete(files.Existing(job.ThumbnailPath));
     }
 
     /// <summary>Queues the same frozen timeline again, owned by the original owner (or the caller when it has none).</summary>
@@ -90,7 +110,7 @@ public sealed class RenderService(IRenderJobStore jobs, ICompilationStore compil
         var job = await GetAsync(caller, id, ct);
         if (RenderFiles.TryTimeline(job) is null)
             throw RuleException.Conflict($"Render {Id(id)} has no usable timeline to render again.");
-        return await jobs.EnqueueAsync(job.CompilationId, job.OwnerId ?? caller.Id, job.TimelineJson, ct);
+        return await jobs.EnqueueAsync(job.CompilationId, job.OwnerId ?? caller.Id, job.TimelineJson, job.BatchId, ct);
     }
 
     public async Task<RenderJob> CancelAsync(CurrentUser caller, long id, CancellationToken ct)

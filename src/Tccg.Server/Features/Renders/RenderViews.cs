@@ -18,10 +18,12 @@ public sealed record RenderView(
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    RenderOutputView? Output);
+    RenderOutputView? Output,
+    long? BatchId = null);
 
 /// <summary>The files of a succeeded render and where to download them.</summary>
-public sealed record RenderOutputView(long VideoBytes, long? CreditsBytes, double? DurationSeconds, string VideoUrl, string? CreditsUrl);
+public sealed record RenderOutputView(long VideoBytes, long? CreditsBytes, double? DurationSeconds, string VideoUrl, string? CreditsUrl,
+    string? ThumbnailUrl = null);
 
 internal static class RenderViews
 {
@@ -33,15 +35,17 @@ internal static class RenderViews
         if (job.Status == RenderJobStatus.Succeeded && files.Existing(job.OutputPath) is { } video)
         {
             var credits = files.Existing(job.CreditsPath);
+            var thumbnail = files.Existing(job.ThumbnailPath);
             output = new RenderOutputView(
                 new FileInfo(video).Length,
                 credits is null ? null : new FileInfo(credits).Length,
                 withDuration ? await files.DurationAsync(video, ct) : null,
                 $"/api/v1/renders/{job.Id}/video",
-                credits is null ? null : $"/api/v1/renders/{job.Id}/credits");
+                credits is null ? null : $"/api/v1/renders/{job.Id}/credits",
+                thumbnail is null ? null : $"/api/v1/renders/{job.Id}/thumbnail");
         }
 
         return new RenderView(job.Id, job.CompilationId, job.OwnerId, RenderFiles.TryTimeline(job)?.Name ?? "", StatusName(job.Status),
-            job.Stage, job.Percent, job.EtaSeconds, job.Error, job.Attempts, job.LeaseOwner, job.CreatedAt, job.StartedAt, job.FinishedAt, output);
+            job.Stage, job.Percent, job.EtaSeconds, job.Error, job.Attempts, job.LeaseOwner, job.CreatedAt, job.StartedAt, job.FinishedAt, output, job.BatchId);
     }
 }

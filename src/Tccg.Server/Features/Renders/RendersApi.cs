@@ -20,10 +20,11 @@ public static class RendersApi
     {
         api.MapGeneratorApi();
         var r = api.MapGroup("/renders").WithTags("Renders").RequireAuthorization(Policies.Editor);
-        r.MapGet("/", ListAsync).WithName("ListRenders").WithSummary("Your renders, newest first (admins: everyone's); ?compilationId= narrows");
+        r.MapGet("/", ListAsync).WithName("ListRenders").WithSummary("Your renders, newest first (admins: everyone's); ?compilationId= and ?batchId= narrow");
         r.MapGet("/{id:long}", GetAsync).WithName("GetRender").WithSummary("Status, stage, percent, ETA, error and output sizes/duration");
         r.MapGet("/{id:long}/video", VideoAsync).WithName("DownloadRenderVideo").WithSummary("The rendered MP4 (Range supported)");
         r.MapGet("/{id:long}/credits", CreditsAsync).WithName("DownloadRenderCredits").WithSummary("The credits and chapters text");
+        r.MapGet("/{id:long}/thumbnail", ThumbnailAsync).WithName("DownloadRenderThumbnail").WithSummary("The upload thumbnail (JPEG)");
         r.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteRender").WithSummary("Delete a finished render: its files and its record");
         r.MapPost("/{id:long}/rerender", RerenderAsync).WithName("Rerender").WithSummary("Queue the same frozen timeline again");
         r.MapPost("/{id:long}/cancel", CancelAsync).WithName("CancelRender").WithSummary("Cancel a queued or running render");
@@ -31,8 +32,8 @@ public static class RendersApi
         return api;
     }
 
-    public static async Task<Ok<RenderView[]>> ListAsync(long? compilationId, HttpContext http, RenderService renders, CancellationToken ct) =>
-        TypedResults.Ok((await renders.ViewsAsync(http.Caller(), compilationId, ct)).ToArray());
+    public static async Task<Ok<RenderView[]>> ListAsync(long? compilationId, long? batchId, HttpContext http, RenderService renders, CancellationToken ct) =>
+        TypedResults.Ok((await renders.ViewsAsync(http.Caller(), compilationId, ct, batchId)).ToArray());
 
     public static async Task<Ok<RenderView>> GetAsync(long id, HttpContext http, RenderService renders, CancellationToken ct) =>
         TypedResults.Ok(await renders.ViewAsync(http.Caller(), id, ct));
@@ -47,6 +48,12 @@ public static class RendersApi
     {
         var (job, credits) = await renders.CreditsAsync(http.Caller(), id, ct);
         return TypedResults.PhysicalFile(credits, "text/plain; charset=utf-8", DownloadName(job, ".txt"));
+    }
+
+    public static async Task<PhysicalFileHttpResult> ThumbnailAsync(long id, HttpContext http, RenderService renders, CancellationToken ct)
+    {
+        var (job, thumbnail) = await renders.ThumbnailAsync(http.Caller(), id, ct);
+        return TypedResults.PhysicalFile(thumbnail, "image/jpeg", DownloadName(job, ".jpg"), new FileInfo(thumbnail).LastWriteTimeUtc);
     }
 
     private static string DownloadName(RenderJob job, string extension) =>
