@@ -47,6 +47,7 @@ internal static class ServerExtensions
         Tccg.Server.Features.Deployment.DeploymentSetup.AddDeployment(builder);
         Tccg.Server.Features.Twitch.TwitchFeature.AddTwitchFeature(services);
         Tccg.Server.Features.Channels.ChannelsApi.AddChannelsFeature(services);
+        services.AddSingleton<CompilationPreviewService>();
 
         services.AddRateLimiter(o =>
         {
@@ -123,6 +124,7 @@ internal static class ServerExtensions
         api.AllowHeadWhereGet();
         Tccg.Server.Features.Twitch.TwitchFeature.MapTwitchApi(api);
         Tccg.Server.Features.Channels.ChannelsApi.MapChannelsApi(api);
+        api.MapCompilationPreviewApi();
 
     }
 }
