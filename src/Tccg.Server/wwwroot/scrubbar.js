@@ -77,7 +77,7 @@ class ScrubBar {
     this.preview = root.querySelector(".scrub-preview");
     this.dragTime = null;
     this.clip = null; this.video = null; this.fps = 30; this.speed = 1; this.rangePlay = false;
-    this.drawn = null; this.last = {}; this.cache = new Map(); this.peaks = null; this.dragging = null;
+    this.drawn = null; this.last = {}; this.aria = {}; this.cache = new Map(); this.peaks = null; this.dragging = null;
 
     this.onKey = e => this.key(e);
     this.onClip = e => this.bind(e.detail);
@@ -131,7 +131,7 @@ class ScrubBar {
     this.drawn = null;
     this.loadMedia(clip);
     if (target.queue) for (const next of target.queue.slice(1, 1 + PREFETCH)) this.media(next.id);
-    this.last = {};
+    this.last = {}; this.aria = {};
     this.update();
   }
 
@@ -245,14 +245,23 @@ class ScrubBar {
     const d = this.duration, now = this.now, tin = this.trimIn, tout = this.trimOut;
     if (this.rangePlay && this.video && !this.video.paused && now >= tout - 0.01) { this.video.pause(); this.rangePlay = false; }
     const l = this.last;
-    if (l.d === d && l.now === now && l.tin === tin && l.tout === tout) return;
-    this.last = { d, now, tin, tout };
-    const pct = s => d > 0 ? `${Math.min(100, Math.max(0, (s / d) * 100))}%` : "0%";
-    this.head.style.left = pct(now);
-    this.range.style.left = pct(tin);
-    this.range.style.width = d > 0 ? `${Math.max(0, ((tout - tin) / d) * 100)}%` : "0%";
-    this.handleIn.style.left = pct(tin);
-    this.handleOut.style.left = pct(tout);
+    if (!(l.d === d && l.now === now && l.tin === tin && l.tout === tout)) {
+      l.d = d; l.now = now; l.tin = tin; l.tout = tout;
+      const pct = s => d > 0 ? `${Math.min(100, Math.max(0, (s / d) * 100))}%` : "0%";
+      this.head.style.left = pct(now);
+      this.range.style.left = pct(tin);
+      this.range.style.width = d > 0 ? `${Math.max(0, ((tout - tin) / d) * 100)}%` : "0%";
+      this.handleIn.style.left = pct(tin);
+      this.handleOut.style.left = pct(tout);
+    }
+    // While the clip plays, the sliders' ARIA values follow at 4 Hz (assistive technology needs no more, and nine
+    // attribute writes a frame are style work on every frame); any other change is written at once.
+    const a = this.aria || (this.aria = {});
+    if (a.d === d && a.now === now && a.tin === tin && a.tout === tout) return;
+    const playing = this.video && !this.video.paused && this.dragTime == null;
+    const t = performance.now();
+    if (playing && a.d === d && a.tin === tin && a.tout === tout && t - a.at < 250) return;
+    Object.assign(a, { d, now, tin, tout, at: t });
     const dur = String(fixed(d));
     for (const [el, v] of [[this.track, now], [this.handleIn, tin], [this.handleOut, tout]]) {
       el.setAttribute("aria-valuemax", dur);
@@ -260,6 +269,7 @@ class ScrubBar {
       el.setAttribute("aria-valuetext", `${fmt(v)} of ${fmt(d)}`);
     }
   }
+
 
   // ---- moving the playhead and the trims --------------------------------------------------------------------
 
