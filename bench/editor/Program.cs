@@ -155,7 +155,8 @@ await page.ClickAsync("#preview-button");
 await page.WaitForSelectorAsync("#compilation-preview[data-state='ended']", new() { Timeout = 300_000 });
 var gaps = await page.EvaluateAsync<double[]>("() => window.tccgPreviewGaps || []");
 var previewPlan = (await (await page.APIRequest.GetAsync($"/api/v1/compilations/{previewCompilation.Id}/preview")).JsonAsync())!.Value;
-var gapBaseline = await page.EvaluateAsync<double[]>(@"async plan => {
+var gapBaseline = await page.EvaluateAsync<double[]>(@"async json => {
+  const plan = JSON.parse(json);
   const v = document.createElement('video'); v.muted = true; v.style.width = '640px'; document.body.appendChild(v);
   const out = [], fps = plan.fps;
   const ready = () => new Promise(r => { const c = () => { if (v.readyState >= 2 && !v.seeking) r(); else setTimeout(c, 2); }; c(); });
@@ -174,7 +175,7 @@ var gapBaseline = await page.EvaluateAsync<double[]>(@"async plan => {
   }
   v.remove();
   return out;
-}", previewPlan);
+}", previewPlan.GetRawText());
 Console.Error.WriteLine("bench: preview done");
 
 // Baseline: switch one <video>'s src and play, no preloading (same clips, same page, same wait).
