@@ -4,7 +4,11 @@
 //  2. opening the review page -> first frame of the first clip;
 //  3. the scrub bar: clip shown -> its waveform and filmstrip drawn (files made beforehand, as at download, and
 //     how long making them on a first request takes); a click on the bar -> the new frame presented; seeking a
-//     1080p60 clip with 2 s keyframe intervals against its short-GOP scrub proxy (the baseline of that choice).
+//     1080p60 clip with 2 s keyframe intervals against its short-GOP scrub proxy (the baseline of that choice), and the
+//     proxy's choices: a keyframe every 6 frames against all-intra, currentTime against fastSeek;
+//  4. the compilation Preview: the gap between one piece's last frame and the next piece's first frame, against a
+//     baseline in the same page: one <video> whose src is switched at each piece's end.
+// One command (documented in docs/editor.md): dotnet run -c Release --project bench/editor [CLIPS] [OPENS] [PIECES]
 using System.Globalization;
 using Microsoft.Playwright;
 using Tccg.Editor.Tests;
@@ -14,6 +18,7 @@ using Tccg.Storage.Clips;
 
 var clips = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
 var opens = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+var previewClips = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 12;
 
 // Twice the clips: the baseline plays clips the browser has never loaded, like the editor does.
 await using var server = await EditorServer.StartAsync(clips: (2 * clips) + 2);
@@ -101,19 +106,77 @@ seeks.AddRange(await page.EvaluateAsync<double[]>("() => window.tccgSeekStats ||
 Console.Error.WriteLine("bench: bar seeks done");
 
 // 3c. Seeking a 1080p60 clip with 2 s keyframe intervals: the original against its scrub proxy, same page, same times.
-var big = await SeedBigClipAsync(server);
-Console.Error.WriteLine("bench: 1080p60 clip ready");
+var big = await SeedBigClipAsync(server, "Big1080p60");
+var intra = await SeedBigClipAsync(server, "Big1080p60Intra");
+Console.Error.WriteLine("bench: 1080p60 clips ready");
+var proxySizes = new long[2];
 await clipMedia.GetAsync(CurrentUser.System(), big.Id, ClipMediaKind.Proxy, CancellationToken.None);
-var bigSeeks = await page.EvaluateAsync<double[][]>(@"async ([id, times]) => {
+proxySizes[0] = new FileInfo(ClipMediaService.PathOf(Path.Combine(server.DataDir, big.FilePath!), ClipMediaKind.Proxy)).Length;
+{
+    // The same clip's proxy made all-intra (a keyframe every frame) by the same ffmpeg arguments, in place of the usual one.
+    var media = (await clipMedia.GetAsync(CurrentUser.System(), intra.Id, ClipMediaKind.Proxy, CancellationToken.None)).Path;
+    var source = Path.Combine(server.DataDir, intra.FilePath!);
+    var temp = Path.Combine(Path.GetTempPath(), "tccg-bench-intra");
+    await TestMedia.RunAsync("ffmpeg", [.. ClipMediaService.Arguments(source, 10, false, temp + ".jpg", temp + ".mp4", temp + ".pcm", keyframeInterval: 1)]);
+    File.Move(temp + ".mp4", media, overwrite: true);
+    proxySizes[1] = new FileInfo(media).Length;
+}
+var bigSeeks = await page.EvaluateAsync<double[][]>(@"async ([id, intraId, times]) => {
   const load = src => new Promise(r => { const v = document.createElement('video'); v.muted = true; v.preload = 'auto';
     v.style.width = '640px'; v.oncanplaythrough = () => r(v); v.src = src; document.body.appendChild(v); });
-  const original = await load(`/api/v1/clips/${id}/media`), proxy = await load(`/api/v1/clips/${id}/proxy`);
-  const seek = (v, t) => new Promise(r => { const t0 = performance.now(); v.requestVideoFrameCallback(() => r(performance.now() - t0)); v.currentTime = t; setTimeout(() => r(5000), 5000); });
-  const a = [], b = [];
-  for (const t of times) { a.push(await seek(original, t)); b.push(await seek(proxy, t)); }
-  original.remove(); proxy.remove();
-  return [a, b];
-}", new object[] { big.Id, Enumerable.Range(0, 30).Select(_ => Math.Round(0.1 + (random.NextDouble() * 9.8), 3)).ToArray() });
+  const original = await load(`/api/v1/clips/${id}/media`), proxy = await load(`/api/v1/clips/${id}/proxy`), allIntra = await load(`/api/v1/clips/${intraId}/proxy`);
+  const seek = (v, t, fast) => new Promise(r => { const t0 = performance.now(); v.requestVideoFrameCallback(() => r(performance.now() - t0));
+    if (fast && v.fastSeek) v.fastSeek(t); else v.currentTime = t; setTimeout(() => r(5000), 5000); });
+  const a = [], b = [], c = [], d = [];
+  for (const t of times) { a.push(await seek(original, t)); b.push(await seek(proxy, t)); c.push(await seek(allIntra, t)); d.push(await seek(proxy, t + 0.05, true)); }
+  original.remove(); proxy.remove(); allIntra.remove();
+  return [a, b, c, d];
+}", new object[] { big.Id, intra.Id, Enumerable.Range(0, 30).Select(_ => Math.Round(0.1 + (random.NextDouble() * 9.8), 3)).ToArray() });
+Console.Error.WriteLine("bench: proxy seeks done");
+
+// 4. Preview gaps: a compilation of PIECES clips (0.5 s trimmed off each end) with an interval between them and an
+// outro, played in the timeline page; then the baseline (one <video>, src switched at each piece's end) on the same plan.
+var previewCompilation = await server.AddCompilationAsync(user, "preview bench");
+var interval = await server.AddAssetAsync(Tccg.Core.Compilations.AssetRole.Interval, "interval.mp4");
+var outro = await server.AddAssetAsync(Tccg.Core.Compilations.AssetRole.Outro, "outro.mp4");
+{
+    var service = server.Service<Tccg.Server.Features.Compilations.CompilationService>();
+    var view = await service.GetAsync(CurrentUser.System(), previewCompilation.Id, CancellationToken.None);
+    await service.UpdateAsync(CurrentUser.System(), previewCompilation.Id, Tccg.Server.Features.Compilations.UpdateCompilationRequest.From(view) with
+    {
+        Items = [.. server.Clips.Skip(clips + 2).Take(previewClips).Select(c => new Tccg.Server.Features.Compilations.ItemRequest(c.Id, 0.5, 2.0, 1))],
+        IntervalAssetId = interval.Id,
+        OutroAssetId = outro.Id,
+    }, CancellationToken.None);
+}
+await page.GotoAsync($"/compilations/{previewCompilation.Id}");
+await page.WaitForSelectorAsync(".titem");
+await page.ClickAsync("#preview-button");
+await page.WaitForSelectorAsync("#compilation-preview[data-state='ended']", new() { Timeout = 300_000 });
+var gaps = await page.EvaluateAsync<double[]>("() => window.tccgPreviewGaps || []");
+var previewPlan = (await (await page.APIRequest.GetAsync($"/api/v1/compilations/{previewCompilation.Id}/preview")).JsonAsync())!.Value;
+var gapBaseline = await page.EvaluateAsync<double[]>(@"async json => {
+  const plan = JSON.parse(json);
+  const v = document.createElement('video'); v.muted = true; v.style.width = '640px'; document.body.appendChild(v);
+  const out = [], fps = plan.fps;
+  const ready = () => new Promise(r => { const c = () => { if (v.readyState >= 2 && !v.seeking) r(); else setTimeout(c, 2); }; c(); });
+  let last = null;
+  for (const p of plan.pieces) {
+    v.src = p.src; v.currentTime = p.start;
+    await new Promise(r => {
+      const first = now => { if (last != null) out.push(now - last); follow(); };
+      const follow = () => v.requestVideoFrameCallback((now, meta) => {
+        if (meta.mediaTime + 1.5 / fps >= p.start + p.seconds) { last = now; v.pause(); r(); } else follow();
+      });
+      v.requestVideoFrameCallback(first);
+      v.play().catch(() => {});
+      setTimeout(r, 15000);
+    });
+  }
+  v.remove();
+  return out;
+}", previewPlan.GetRawText());
+Console.Error.WriteLine("bench: preview done");
 
 // Baseline: switch one <video>'s src and play, no preloading (same clips, same page, same wait).
 var baseline = await page.EvaluateAsync<double[]>(@"async ([ids]) => {
@@ -129,7 +192,7 @@ var baseline = await page.EvaluateAsync<double[]>(@"async ([ids]) => {
   return out;
 }", new object[] { server.Clips.Skip(clips + 2).Take(clips).Select(c => c.Id).ToArray() });
 
-static async Task<ClipRecord> SeedBigClipAsync(EditorServer server)
+static async Task<ClipRecord> SeedBigClipAsync(EditorServer server, string twitchId)
 {
     var ct = CancellationToken.None;
     var path = Path.Combine(Path.GetTempPath(), "tccg-bench-1080p60.mp4");
@@ -143,11 +206,11 @@ static async Task<ClipRecord> SeedBigClipAsync(EditorServer server)
     var store = server.Service<IClipStore>();
     await store.UpsertFoundAsync([new FoundClip
     {
-        TwitchClipId = "Big1080p60", Url = "https://clips.twitch.tv/Big1080p60", BroadcasterId = "9", BroadcasterName = "Big",
+        TwitchClipId = twitchId, Url = "https://clips.twitch.tv/" + twitchId, BroadcasterId = "9", BroadcasterName = "Big",
         GameId = "1080", Title = "1080p60", ViewCount = 1, CreatedAt = DateTimeOffset.UnixEpoch, Duration = 10,
     }], ct);
-    var found = await store.GetByTwitchIdAsync("Big1080p60", ct);
-    var relative = "clips/1080/Big1080p60.mp4";
+    var found = await store.GetByTwitchIdAsync(twitchId, ct);
+    var relative = $"clips/1080/{twitchId}.mp4";
     Directory.CreateDirectory(Path.Combine(server.DataDir, "clips", "1080"));
     File.Copy(path, Path.Combine(server.DataDir, relative), overwrite: true);
     var facts = new Tccg.Core.Media.MediaFacts(10, 1920, 1080, 60, "h264", "aac", 48000, 2, "", 0);
@@ -170,4 +233,8 @@ Console.WriteLine(string.Create(inv, $"scrub bar: making them on a first request
 Console.WriteLine(string.Create(inv, $"scrub bar: click -> new frame presented, n={seeks.Count}: p50 {Pct(seeks, 50):0.0} ms, p95 {Pct(seeks, 95):0.0} ms (target <= 80 ms)"));
 Console.WriteLine(string.Create(inv, $"seek 1080p60 2 s GOP original, n={bigSeeks[0].Length}: p50 {Pct(bigSeeks[0], 50):0.0} ms, p95 {Pct(bigSeeks[0], 95):0.0} ms"));
 Console.WriteLine(string.Create(inv, $"seek its scrub proxy (360p, GOP 6), n={bigSeeks[1].Length}: p50 {Pct(bigSeeks[1], 50):0.0} ms, p95 {Pct(bigSeeks[1], 95):0.0} ms; ratio proxy/original p50 {Pct(bigSeeks[1], 50) / Pct(bigSeeks[0], 50):0.00}, p95 {Pct(bigSeeks[1], 95) / Pct(bigSeeks[0], 95):0.00}"));
-Console.WriteLine(string.Create(inv, $"targets: keep p95 <= 150 ms: {(Pct(keeps, 95) <= 150 ? "met" : "MISSED")}; open <= 1 s: {(Pct(firstFrames, 50) <= 1000 ? "met" : "MISSED")}; waveform+filmstrip p95 <= 300 ms: {(Pct(drawn, 95) <= 300 ? "met" : "MISSED")}; seek p95 <= 80 ms: {(Pct(seeks, 95) <= 80 ? "met" : "MISSED")}"));
+Console.WriteLine(string.Create(inv, $"seek its all-intra proxy (360p, GOP 1), n={bigSeeks[2].Length}: p50 {Pct(bigSeeks[2], 50):0.0} ms, p95 {Pct(bigSeeks[2], 95):0.0} ms; ratio all-intra/GOP 6 p50 {Pct(bigSeeks[2], 50) / Pct(bigSeeks[1], 50):0.00}, p95 {Pct(bigSeeks[2], 95) / Pct(bigSeeks[1], 95):0.00}; sizes GOP 6 {proxySizes[0] / 1024} KiB, GOP 1 {proxySizes[1] / 1024} KiB"));
+Console.WriteLine(string.Create(inv, $"seek the GOP 6 proxy with fastSeek, n={bigSeeks[3].Length}: p50 {Pct(bigSeeks[3], 50):0.0} ms, p95 {Pct(bigSeeks[3], 95):0.0} ms; ratio fastSeek/currentTime p50 {Pct(bigSeeks[3], 50) / Pct(bigSeeks[1], 50):0.00}, p95 {Pct(bigSeeks[3], 95) / Pct(bigSeeks[1], 95):0.00}"));
+Console.WriteLine(string.Create(inv, $"preview: last frame -> next piece's first frame, n={gaps.Length}: p50 {Pct(gaps, 50):0.0} ms, p95 {Pct(gaps, 95):0.0} ms, max {gaps.DefaultIfEmpty(0).Max():0.0} ms (one frame at 30 fps is 33.3 ms)"));
+Console.WriteLine(string.Create(inv, $"preview baseline (one <video>, src switched), n={gapBaseline.Length}: p50 {Pct(gapBaseline, 50):0.0} ms, p95 {Pct(gapBaseline, 95):0.0} ms; ratio preview/baseline p50 {Pct(gaps, 50) / Pct(gapBaseline, 50):0.00}, p95 {Pct(gaps, 95) / Pct(gapBaseline, 95):0.00}"));
+Console.WriteLine(string.Create(inv, $"targets: keep p95 <= 150 ms: {(Pct(keeps, 95) <= 150 ? "met" : "MISSED")}; open <= 1 s: {(Pct(firstFrames, 50) <= 1000 ? "met" : "MISSED")}; waveform+filmstrip p95 <= 300 ms: {(Pct(drawn, 95) <= 300 ? "met" : "MISSED")}; seek p95 <= 80 ms: {(Pct(seeks, 95) <= 80 ? "met" : "MISSED")}; preview gap p95 <= 50 ms: {(Pct(gaps, 95) <= 50 ? "met" : "MISSED")}"));

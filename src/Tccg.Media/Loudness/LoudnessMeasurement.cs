@@ -12,7 +12,7 @@ namespace Tccg.Media.Loudness;
 public sealed record LoudnessMeasurement(double IntegratedLufs, double TruePeakDb, double LoudnessRangeLu)
 {
     /// <summary>The EBU R128 absolute gate: anything quieter counts as silence.</summary>
-    public const double SilenceLufs = -70;
+    public const double SilenceLufs = Tccg.Core.Timeline.AudioRules.SilenceLufs;
 
     /// <summary>Stand-in true peak for digital silence.</summary>
     public const double SilenceDb = -144;

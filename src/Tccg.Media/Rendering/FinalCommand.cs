@@ -65,7 +65,7 @@ public static class FinalCommand
             for (var i = 0; i < sequence.Count; i++)
             {
                 args.AddRange(["-i", sequence[i].Path]);
-                var gain = FilterEscaping.Num(Math.Round(sequence[i].GainDb + 20 * Math.Log10(musicSettings.Volume), 2));
+                var gain = FilterEscaping.Num(Math.Round(sequence[i].GainDb + AudioRules.VolumeDb(musicSettings.Volume), 2));
                 graph.Add($"[{(i + first).ToString(CultureInfo.InvariantCulture)}:a:0]aresample={sr},{fmt},volume={gain}dB[m{i.ToString(CultureInfo.InvariantCulture)}]");
                 labels.Append(CultureInfo.InvariantCulture, $"[m{i}]");
             }
@@ -73,7 +73,7 @@ public static class FinalCommand
             if (musicSettings.Duck)
             {
                 graph.Add($"[speechcat]{fmt},asplit=2[speech][key]");
-                graph.Add("[music][key]sidechaincompress=threshold=0.03:ratio=6:attack=20:release=400[ducked]");
+                graph.Add($"[music][key]sidechaincompress={AudioRules.DuckFilterOptions}[ducked]");
                 graph.Add($"[speech][ducked]amix=inputs=2:duration=first:dropout_transition=0:normalize=0,{limiter},apad=whole_len={n},atrim=end_sample={n}[aout]");
             }
             else

@@ -29,7 +29,6 @@ public sealed class Renderer(
     TimeProvider time,
     ILogger<Renderer>? logger = null)
 {
-    private const double MaxGainDb = 30;
     private readonly ILogger _logger = logger ?? NullLogger<Renderer>.Instance;
     private readonly CacheTrimmer _trimmer = new(logger);
 
@@ -132,7 +131,7 @@ public sealed class Renderer(
                 ? k
                 : (await ReadMeasurementAsync(cacheDir, s.AudioKey, ct)).IntegratedLufs;
             var mute = e.Volume <= 0 || !s.HasAudio;
-            audio.Add(new AudioPart(SegmentCache.AudioFile(cacheDir, s.AudioKey), mute ? 0 : Gain(lufs, settings.Output.LoudnessLufs) + 20 * Math.Log10(e.Volume), mute));
+            audio.Add(new AudioPart(SegmentCache.AudioFile(cacheDir, s.AudioKey), mute ? 0 : Gain(lufs, settings.Output.LoudnessLufs) + AudioRules.VolumeDb(e.Volume), mute));
         }
         await AssembleAsync(request.OutputPath, specs, audio, cacheDir, totalSamples, music, settings, tracker, ct);
 
@@ -173,8 +172,7 @@ public sealed class Renderer(
             frames, samples, overlay, o, e.Layout, caption);
     }
 
-    private static double Gain(double lufs, double target) =>
-        lufs <= LoudnessMeasurement.SilenceLufs ? 0 : Math.Clamp(target - lufs, -MaxGainDb, MaxGainDb);
+    private static double Gain(double lufs, double target) => AudioRules.LoudnessGainDb(lufs, target);
 
     internal sealed record SegmentJob(SegmentSpec Spec, string Label, bool Video, bool Audio);
 

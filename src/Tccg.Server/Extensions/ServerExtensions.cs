@@ -48,6 +48,7 @@ internal static class ServerExtensions
         Tccg.Server.Features.Twitch.TwitchFeature.AddTwitchFeature(services);
         Tccg.Server.Features.Channels.ChannelsApi.AddChannelsFeature(services);
         Tccg.Server.Features.Layouts.StreamerLayoutsApi.AddStreamerLayoutsFeature(services);
+        services.AddSingleton<CompilationPreviewService>();
 
         services.AddRateLimiter(o =>
         {
@@ -125,6 +126,7 @@ internal static class ServerExtensions
         Tccg.Server.Features.Twitch.TwitchFeature.MapTwitchApi(api);
         Tccg.Server.Features.Channels.ChannelsApi.MapChannelsApi(api);
         Tccg.Server.Features.Layouts.StreamerLayoutsApi.MapStreamerLayoutsApi(api);
+        api.MapCompilationPreviewApi();
 
     }
 }

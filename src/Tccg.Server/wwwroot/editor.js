@@ -92,6 +92,16 @@ class Review {
     for (const v of free) { if (!v.classList.contains("current")) { v.dataset.clip = ""; v.removeAttribute("src"); } }
   }
 
+  // After a keep or skip: the freed <video> starts loading the next clip to preload only once the clip now shown has
+  // presented its first frame (or after 250 ms), so the two do not compete for the network and the decoder.
+  assignSoon() {
+    const v = this.videoOf(this.current);
+    let done = false;
+    const run = () => { if (!done) { done = true; this.assign(); } };
+    if (v && v.requestVideoFrameCallback) v.requestVideoFrameCallback(run);
+    setTimeout(run, 250);
+  }
+
   videoOf(c) { return c ? this.pool.find(v => v.dataset.clip === String(c.id)) : null; }
 
   show(t0) {
@@ -100,9 +110,9 @@ class Review {
     this.showing = c;
     this.empty.hidden = !!c;
     if (!c) { this.announce(null, null); this.renderMeta(); this.maybeFetch(); return; }
+    if (!this.videoOf(c)) this.assign(); // keeps faster than the deferred preloading
     const v = this.videoOf(c);
     v.classList.add("current");
-    this.announce(c, v);
     const start = c.trimIn ?? 0;
     if (Math.abs(v.currentTime - start) > 0.05) v.currentTime = start;
     this.applyGain(v, c.volume);
@@ -113,8 +123,10 @@ class Review {
     if (t0 != null && v.requestVideoFrameCallback) {
       v.requestVideoFrameCallback(() => { const ms = performance.now() - t0; this.stats.push(ms); });
     }
+    // Start the picture first; the scrub bar and the side panel follow (their work never delays the first frame).
     const p = v.play();
     if (p && p.catch) p.catch(() => { v.muted = true; this.muted = true; this.hint("Press any key for sound"); v.play().catch(() => {}); });
+    this.announce(c, v);
     this.renderMeta();
     this.maybeFetch();
   }
@@ -159,7 +171,7 @@ class Review {
     this.history.push({ clip: c, decision });
     if (decision === "keep") { this.kept++; this.keptSeconds += this.length(c); }
     this.show(t0 ?? performance.now());
-    this.assign();
+    this.assignSoon();
     this.flash(decision);
     this.dotnet.invokeMethodAsync("Decide", c.id, decision, c.trimIn, c.trimOut, c.volume)
       .catch(e => this.toast("Could not save the decision: " + e));

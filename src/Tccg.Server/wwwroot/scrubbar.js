@@ -6,7 +6,10 @@
 //
 // Review mode: the review player (editor.js) announces each clip it shows with a "tccg:clip" event on document
 // ({clip, video, queue, changed}); the bar edits clip.trimIn / clip.trimOut in place (null = the clip's start / end),
-// which the keep decision saves. Other pages call bindScrubBar(root, {clip, video, onChange}).
+// which the keep decision saves. Other pages call bindScrubBar(root, {clip, video, changed, commit}); "commit" is
+// called (coalesced, one at a time) when a trim is done changing: a handle dropped, an arrow on a focused handle, I / O.
+// The timeline binds one bar per item with bindItem (ScrubBar.razor, Mode "item"), which saves through .NET. Outside
+// the review page a bar's letter keys apply only while the focus is in that bar.
 
 const SPEEDS = [1, 1.5, 2];
 const MIN_GAP = 0.5;       // seconds between trim in and trim out, as the review's [ and ] keys require
@@ -22,6 +25,21 @@ export function mountScrubBar(root, options) {
 }
 
 export function bindScrubBar(root, target) { if (root && root._scrub) root._scrub.bind(target); }
+
+// Timeline items (ScrubBar.razor, Mode "item"): binds the bar to a clip and a <video> (a CSS selector), or takes
+// the trims the server saved when it already shows that clip. Trims made on the bar are saved through
+// dotnet.Trimmed(trimIn, trimOut) (null = the clip's start / end).
+export function bindItem(root, clip, video, dotnet) {
+  const bar = root && root._scrub;
+  if (!bar) return false;
+  if (bar.clip && bar.clip.id === clip.id) {
+    if (!bar.dragging && !bar.pending) { bar.clip.trimIn = clip.trimIn; bar.clip.trimOut = clip.trimOut; bar.clip.duration = clip.duration; bar.update(); }
+    return true;
+  }
+  const v = typeof video === "string" ? document.querySelector(video) : video;
+  bar.bind({ clip: { ...clip }, video: v, commit: c => dotnet.invokeMethodAsync("Trimmed", c.trimIn, c.trimOut) });
+  return true;
+}
 
 export function unmountScrubBar(root) {
   if (root && root._scrub) { root._scrub.destroy(); bars.delete(root._scrub); root._scrub = null; }
@@ -59,11 +77,13 @@ class ScrubBar {
     this.preview = root.querySelector(".scrub-preview");
     this.dragTime = null;
     this.clip = null; this.video = null; this.fps = 30; this.speed = 1; this.rangePlay = false;
-    this.drawn = null; this.last = {}; this.cache = new Map(); this.peaks = null; this.dragging = null;
+    this.drawn = null; this.last = {}; this.aria = {}; this.cache = new Map(); this.peaks = null; this.dragging = null;
 
     this.onKey = e => this.key(e);
     this.onClip = e => this.bind(e.detail);
     this.onResize = () => this.drawWave();
+    this.onDragStart = e => { e.preventDefault(); e.stopPropagation(); }; // inside a draggable timeline row
+    root.addEventListener("dragstart", this.onDragStart);
     document.addEventListener("keydown", this.onKey);
     if (this.mode === "review") document.addEventListener("tccg:clip", this.onClip);
     window.addEventListener("resize", this.onResize);
@@ -89,6 +109,8 @@ class ScrubBar {
     document.removeEventListener("keydown", this.onKey);
     document.removeEventListener("tccg:clip", this.onClip);
     window.removeEventListener("resize", this.onResize);
+    this.root.removeEventListener("dragstart", this.onDragStart);
+    clearTimeout(this.commitTimer);
   }
 
   // Shows a clip: {clip: {id, duration, trimIn, trimOut}, video, queue?, changed?}.
@@ -97,6 +119,8 @@ class ScrubBar {
     this.clip = clip || null;
     this.video = (target && target.video) || null;
     this.changed = (target && target.changed) || (() => {});
+    this.onCommit = (target && target.commit) || null;
+    clearTimeout(this.commitTimer); this.pending = false;
     this.rangePlay = false;
     this.dragTime = null;
     if (this.preview) { this.preview.hidden = true; this.preview.removeAttribute("src"); this.preview.dataset.clip = ""; }
@@ -107,7 +131,7 @@ class ScrubBar {
     this.drawn = null;
     this.loadMedia(clip);
     if (target.queue) for (const next of target.queue.slice(1, 1 + PREFETCH)) this.media(next.id);
-    this.last = {};
+    this.last = {}; this.aria = {};
     this.update();
   }
 
@@ -221,14 +245,23 @@ class ScrubBar {
     const d = this.duration, now = this.now, tin = this.trimIn, tout = this.trimOut;
     if (this.rangePlay && this.video && !this.video.paused && now >= tout - 0.01) { this.video.pause(); this.rangePlay = false; }
     const l = this.last;
-    if (l.d === d && l.now === now && l.tin === tin && l.tout === tout) return;
-    this.last = { d, now, tin, tout };
-    const pct = s => d > 0 ? `${Math.min(100, Math.max(0, (s / d) * 100))}%` : "0%";
-    this.head.style.left = pct(now);
-    this.range.style.left = pct(tin);
-    this.range.style.width = d > 0 ? `${Math.max(0, ((tout - tin) / d) * 100)}%` : "0%";
-    this.handleIn.style.left = pct(tin);
-    this.handleOut.style.left = pct(tout);
+    if (!(l.d === d && l.now === now && l.tin === tin && l.tout === tout)) {
+      l.d = d; l.now = now; l.tin = tin; l.tout = tout;
+      const pct = s => d > 0 ? `${Math.min(100, Math.max(0, (s / d) * 100))}%` : "0%";
+      this.head.style.left = pct(now);
+      this.range.style.left = pct(tin);
+      this.range.style.width = d > 0 ? `${Math.max(0, ((tout - tin) / d) * 100)}%` : "0%";
+      this.handleIn.style.left = pct(tin);
+      this.handleOut.style.left = pct(tout);
+    }
+    // While the clip plays, the sliders' ARIA values follow at 4 Hz (assistive technology needs no more, and nine
+    // attribute writes a frame are style work on every frame); any other change is written at once.
+    const a = this.aria || (this.aria = {});
+    if (a.d === d && a.now === now && a.tin === tin && a.tout === tout) return;
+    const playing = this.video && !this.video.paused && this.dragTime == null;
+    const t = performance.now();
+    if (playing && a.d === d && a.tin === tin && a.tout === tout && t - a.at < 250) return;
+    Object.assign(a, { d, now, tin, tout, at: t });
     const dur = String(fixed(d));
     for (const [el, v] of [[this.track, now], [this.handleIn, tin], [this.handleOut, tout]]) {
       el.setAttribute("aria-valuemax", dur);
@@ -236,6 +269,7 @@ class ScrubBar {
       el.setAttribute("aria-valuetext", `${fmt(v)} of ${fmt(d)}`);
     }
   }
+
 
   // ---- moving the playhead and the trims --------------------------------------------------------------------
 
@@ -278,6 +312,27 @@ class ScrubBar {
     this.update();
     this.changed();
     return true;
+  }
+
+  // A trim is done changing: save it after `delay` ms of quiet (arrow presses coalesce), one save at a time.
+  commit(delay) {
+    if (!this.onCommit) return;
+    this.pending = true;
+    clearTimeout(this.commitTimer);
+    this.commitTimer = setTimeout(() => this.flush(), delay);
+  }
+
+  async flush() {
+    if (this.saving) { this.dirty = true; return; }
+    this.saving = true;
+    try {
+      do {
+        this.dirty = false;
+        const c = this.clip;
+        try { await this.onCommit({ id: c.id, trimIn: c.trimIn ?? null, trimOut: c.trimOut ?? null }); }
+        catch (e) { this.announce(`Could not save the trims: ${e}`); }
+      } while (this.dirty);
+    } finally { this.saving = false; this.pending = false; }
   }
 
   at(e) {
@@ -331,7 +386,11 @@ class ScrubBar {
       if (this.preview) this.preview.hidden = true;
       this.seek(t, false);
     }
-    if (d.which !== "head") { this.setTrim(d.which, this.at(e), false); this.announce(`Trim ${d.which} ${fmt(d.which === "in" ? this.trimIn : this.trimOut)}`); }
+    if (d.which !== "head") {
+      this.setTrim(d.which, this.at(e), false);
+      this.announce(`Trim ${d.which} ${fmt(d.which === "in" ? this.trimIn : this.trimOut)}`);
+      this.commit(0);
+    }
   }
 
   sliderKey(e, which) {
@@ -343,7 +402,7 @@ class ScrubBar {
     const from = which === "head" ? this.now : which === "in" ? this.trimIn : this.trimOut;
     const to = e.shiftKey ? from + dir : this.byFrames(from, dir);
     if (which === "head") this.seek(to, true);
-    else this.setTrim(which, to, false);
+    else if (this.setTrim(which, to, false)) this.commit(400);
   }
 
   focusPlayer() {
@@ -359,6 +418,7 @@ class ScrubBar {
     if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (!this.root.isConnected || this.root.offsetParent === null) return;
+    if (this.mode !== "review" && !this.root.contains(document.activeElement)) return;
     const v = this.video;
     const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
     const action = {
@@ -366,8 +426,8 @@ class ScrubBar {
       "l": () => this.seek(this.now + (e.shiftKey ? 5 : 1), false),
       ",": () => this.seek(this.byFrames(this.now, -1), true),
       ".": () => this.seek(this.byFrames(this.now, +1), true),
-      "i": () => this.setTrim("in", this.now, true),
-      "o": () => this.setTrim("out", this.now, true),
+      "i": () => { if (this.setTrim("in", this.now, true)) this.commit(0); },
+      "o": () => { if (this.setTrim("out", this.now, true)) this.commit(0); },
       "Home": () => this.seek(this.trimIn, false),
       "End": () => this.seek(this.trimOut, false),
       "m": () => { if (v) { v.muted = !v.muted; this.announce(v.muted ? "Muted" : "Sound on"); } },

@@ -38,6 +38,7 @@ public class CompilationCrudTests
             await bob.GetAsync(new Uri($"/api/v1/compilations/{id}/next", UriKind.Relative)),
             await bob.GetAsync(new Uri($"/api/v1/compilations/{id}/review", UriKind.Relative)),
             await bob.GetAsync(new Uri($"/api/v1/compilations/{id}/validation", UriKind.Relative)),
+            await bob.GetAsync(new Uri($"/api/v1/compilations/{id}/preview", UriKind.Relative)),
             await bob.ReviewAsync(id, clip, "keep"),
             await bob.PutAsJsonAsync(new Uri($"/api/v1/compilations/{id}", UriKind.Relative), new { version = 1, name = "mine now" }),
             await bob.PostAsync(new Uri($"/api/v1/compilations/{id}/submit", UriKind.Relative), null),

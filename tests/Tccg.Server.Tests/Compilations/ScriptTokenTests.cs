@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Tccg.Server.Tests.Assets;
 using Tccg.Storage.Accounts;
@@ -26,6 +27,11 @@ public class ScriptTokenTests
         (await client.ReviewAsync(id, b, "keep")).EnsureSuccessStatusCode();
         var intro = await client.UploadOkAsync("intro", await TestMedia.VideoAsync());
         (await client.UpdateAsync(id, new { introAssetId = intro })).EnsureSuccessStatusCode();
+        // The preview plan: the render's order and frame-rounded lengths (2 s clips at the default 30 fps).
+        var preview = await client.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri($"/api/v1/compilations/{id}/preview", UriKind.Relative));
+        Assert.Equal(["intro", "clip", "clip"], preview.GetProperty("pieces").EnumerateArray().Select(p => p.GetProperty("kind").GetString()));
+        Assert.Equal([a, b], preview.GetProperty("pieces").EnumerateArray().Skip(1).Select(p => p.GetProperty("clipId").GetInt64()));
+        Assert.Equal(2.0, preview.GetProperty("pieces")[1].GetProperty("seconds").GetDouble(), 3);
         using var submit = await client.PostAsync(new Uri($"/api/v1/compilations/{id}/submit", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
         Assert.Equal(user.Id, (await client.GetCompilationAsync(id)).GetProperty("ownerId").GetInt64());
@@ -34,5 +40,6 @@ public class ScriptTokenTests
         workerClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", worker.Secret);
         Assert.Equal(HttpStatusCode.Forbidden, (await workerClient.GetAsync(new Uri("/api/v1/compilations", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await workerClient.GetAsync(new Uri("/api/v1/assets", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await workerClient.GetAsync(new Uri($"/api/v1/compilations/{id}/preview", UriKind.Relative))).StatusCode);
     }
 }

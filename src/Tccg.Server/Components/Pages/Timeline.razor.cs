@@ -195,6 +195,14 @@ public sealed partial class Timeline
         Toasts.Success($"Trim {Num(row.TrimStart ?? 0)}–{Num(row.TrimEnd ?? row.Duration)} s saved.");
     }
 
+    /// <summary>Trims made on an item's scrub bar (handles dragged, arrows on a focused handle), saved as the version read.</summary>
+    private Task TrimFromBarAsync(Shared.ScrubTrim trim) => RunAsync(async caller =>
+    {
+        if (_rows.FirstOrDefault(r => r.ClipId == trim.ClipId) is not { } row)
+            return;
+        await ApplyTrimAsync(caller, row, trim.TrimIn, trim.TrimOut);
+    });
+
     private Task TrimAtPlayheadAsync(bool start) => RunAsync(async caller =>
     {
         if (_selected is not { } row || _module is null)

@@ -38,6 +38,9 @@ public sealed class ClipMediaService(
     /// <summary>Height of each thumbnail in pixels; the width follows the clip's aspect ratio.</summary>
     public const int FilmstripHeight = 72;
 
+    /// <summary>A keyframe every this many frames in the scrub proxy (bench/editor measures 6 against all-intra, 1).</summary>
+    public const int ProxyKeyframeInterval = 6;
+
     /// <summary>Peaks in a waveform: enough for a player 1,000 pixels wide.</summary>
     public const int MaxPeaks = 1000;
 
@@ -181,8 +184,10 @@ public sealed class ClipMediaService(
     }
 
     /// <summary>The ffmpeg arguments: one decode, three outputs (filmstrip sprite, scrub proxy, mono 8 kHz PCM for the peaks).</summary>
-    public static IReadOnlyList<string> Arguments(string input, double duration, bool hasAudio, string strip, string proxy, string raw)
+    public static IReadOnlyList<string> Arguments(string input, double duration, bool hasAudio, string strip, string proxy, string raw,
+        int keyframeInterval = ProxyKeyframeInterval)
     {
+        var gop = keyframeInterval.ToString(CultureInfo.InvariantCulture);
         var rate = (FilmstripFrames / Math.Max(duration, 0.1)).ToString("0.######", CultureInfo.InvariantCulture);
         var args = new List<string>
         {
@@ -191,7 +196,7 @@ public sealed class ClipMediaService(
             $"[0:v:0]split=2[s][p];[s]fps={rate},scale=-2:{FilmstripHeight.ToString(CultureInfo.InvariantCulture)},tile={FilmstripFrames.ToString(CultureInfo.InvariantCulture)}x1[strip];" +
             "[p]scale=-2:'min(360,ih)',format=yuv420p[proxy]",
             "-map", "[strip]", "-frames:v", "1", "-q:v", "5", strip,
-            "-map", "[proxy]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-g", "6", "-keyint_min", "6",
+            "-map", "[proxy]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-g", gop, "-keyint_min", gop,
             "-sc_threshold", "0", "-bf", "0", "-an", "-movflags", "+faststart", proxy,
         };
         if (hasAudio)
