@@ -59,7 +59,7 @@ public sealed class AdminAndPagesTests(BrowserFixture browser)
                 ("/review", "compilations", "table"),
                 ($"/review/{compilation.Id}", "review", "#review-meta[data-clip]"),
                 ($"/compilations/{compilation.Id}", "timeline", ".titem"),
-                ("/renders", "renders", "#renders tr[data-job]"),
+                ("/renders", "renders", "#renders article[data-job]"),
                 ("/admin", "admin", "#users"),
             };
             foreach (var (path, name, ready) in pages)

@@ -16,7 +16,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
     public const string ListingColumns =
         "c.id, c.twitch_clip_id, c.url, c.title, c.broadcaster_id, c.broadcaster_name, c.broadcaster_login, c.game_id, " +
         "c.language, c.view_count, c.created_at, c.thumbnail_url, c.duration, c.status, c.file_path, c.media_duration, " +
-        "c.width, c.height, c.fps, c.loudness_lufs, c.last_error";
+        "c.width, c.height, c.fps, c.loudness_lufs, c.last_error, c.duplicate_of";
 
     public async Task<ClipRecord?> GetAsync(long clipId, CancellationToken ct)
     {

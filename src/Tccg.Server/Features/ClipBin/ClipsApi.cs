@@ -36,12 +36,13 @@ public sealed record ClipView(
     double? Fps,
     double? LoudnessLufs,
     string? LastError,
-    string? MediaUrl)
+    string? MediaUrl,
+    long? DuplicateOf = null)
 {
     public static ClipView From(ClipRecord c) => new(
         c.Id, c.TwitchClipId, c.Url, c.Title, c.BroadcasterId, c.BroadcasterName, c.BroadcasterLogin, c.GameId, c.Language,
         c.ViewCount, c.CreatedAt, c.ThumbnailUrl, c.Duration, c.Status.ToString(), c.MediaDuration, c.Width, c.Height, c.Fps,
-        c.LoudnessLufs, c.LastError, c.FilePath is null ? null : $"/api/v1/clips/{c.Id}/media");
+        c.LoudnessLufs, c.LastError, c.FilePath is null ? null : $"/api/v1/clips/{c.Id}/media", c.DuplicateOf);
 }
 
 public sealed record ClipPageView(IReadOnlyList<ClipView> Items, string? NextCursor);

@@ -20,25 +20,29 @@ public sealed record RenderView(
     DateTimeOffset? FinishedAt,
     RenderOutputView? Output);
 
-/// <summary>The files of a succeeded render and where to download them.</summary>
-public sealed record RenderOutputView(long VideoBytes, long? CreditsBytes, double? DurationSeconds, string VideoUrl, string? CreditsUrl);
+/// <summary>The files of a succeeded render and where to download them; width, height and the poster frame's URL when probed.</summary>
+public sealed record RenderOutputView(long VideoBytes, long? CreditsBytes, double? DurationSeconds, string VideoUrl, string? CreditsUrl,
+    int? Width = null, int? Height = null, string? PosterUrl = null);
 
 internal static class RenderViews
 {
     public static string StatusName(RenderJobStatus status) => status.ToString().ToLowerInvariant();
 
-    public static async Task<RenderView> ViewAsync(RenderJob job, RenderFiles files, bool withDuration, CancellationToken ct)
+    public static async Task<RenderView> ViewAsync(RenderJob job, RenderFiles files, bool withDuration, CancellationToken ct, RenderPosters? posters = null)
     {
         RenderOutputView? output = null;
         if (job.Status == RenderJobStatus.Succeeded && files.Existing(job.OutputPath) is { } video)
         {
             var credits = files.Existing(job.CreditsPath);
+            var facts = withDuration && posters is not null ? await posters.FactsAsync(video, ct) : null;
             output = new RenderOutputView(
                 new FileInfo(video).Length,
                 credits is null ? null : new FileInfo(credits).Length,
-                withDuration ? await files.DurationAsync(video, ct) : null,
+                facts?.Duration ?? (withDuration ? await files.DurationAsync(video, ct) : null),
                 $"/api/v1/renders/{job.Id}/video",
-                credits is null ? null : $"/api/v1/renders/{job.Id}/credits");
+                credits is null ? null : $"/api/v1/renders/{job.Id}/credits",
+                facts?.Width, facts?.Height,
+                posters is null ? null : $"/api/v1/renders/{job.Id}/poster");
         }
 
         return new RenderView(job.Id, job.CompilationId, job.OwnerId, RenderFiles.TryTimeline(job)?.Name ?? "", StatusName(job.Status),

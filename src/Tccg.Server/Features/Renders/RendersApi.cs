@@ -24,6 +24,7 @@ public static class RendersApi
         r.MapGet("/{id:long}", GetAsync).WithName("GetRender").WithSummary("Status, stage, percent, ETA, error and output sizes/duration");
         r.MapGet("/{id:long}/video", VideoAsync).WithName("DownloadRenderVideo").WithSummary("The rendered MP4 (Range supported)");
         r.MapGet("/{id:long}/credits", CreditsAsync).WithName("DownloadRenderCredits").WithSummary("The credits and chapters text");
+        r.MapGet("/{id:long}/poster", PosterAsync).WithName("GetRenderPoster").WithSummary("A poster frame of the rendered video (JPEG, 320 px wide), made on first request");
         r.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteRender").WithSummary("Delete a finished render: its files and its record");
         r.MapPost("/{id:long}/rerender", RerenderAsync).WithName("Rerender").WithSummary("Queue the same frozen timeline again");
         r.MapPost("/{id:long}/cancel", CancelAsync).WithName("CancelRender").WithSummary("Cancel a queued or running render");
@@ -47,6 +48,13 @@ public static class RendersApi
     {
         var (job, credits) = await renders.CreditsAsync(http.Caller(), id, ct);
         return TypedResults.PhysicalFile(credits, "text/plain; charset=utf-8", DownloadName(job, ".txt"));
+    }
+
+    public static async Task<PhysicalFileHttpResult> PosterAsync(long id, HttpContext http, RenderService renders, CancellationToken ct)
+    {
+        var poster = await renders.PosterAsync(http.Caller(), id, ct);
+        http.Response.Headers.CacheControl = "private, max-age=86400";
+        return TypedResults.PhysicalFile(poster, "image/jpeg", lastModified: File.GetLastWriteTimeUtc(poster));
     }
 
     private static string DownloadName(RenderJob job, string extension) =>
