@@ -51,7 +51,7 @@ public sealed class ClipsPageTests(BrowserFixture browser)
             await page.FillAsync("input[name=minDuration]", "");
             await page.ClickAsync("button[type=submit]:has-text('Search')");
             await page.ClickAsync($"article[data-clip='{zoe[0]}'] button.play");
-            await page.WaitForSelectorAsync($"article[data-clip='{zoe[0]}'] video[src$='/api/v1/clips/{zoe[0]}/media']");
+            await page.WaitForSelectorAsync($"article[data-clip='{zoe[0]}'] video[src$='api/v1/clips/{zoe[0]}/media']");
 
             // Add a clip to my compilation from its card; the compilation (read through the API) has it.
             await page.SelectOptionAsync("select[name=target]", compilation.Id.ToString(CultureInfo.InvariantCulture));
