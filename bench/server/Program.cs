@@ -172,16 +172,23 @@ static async Task<Percentiles> MeasureBrowserAsync(HttpClient http, ClipStore st
     var cursors = new string[Games];
     for (var g = 0; g < Games; g++)
         cursors[g] = (await store.QueryAsync(new ClipQuery { GameId = GameId(g), Order = ClipOrder.NewestFirst, MinViews = 100_000, Limit = 50 }, ct)).NextCursor!;
+    // Every filter kind of the browser, one at a time, then all mixed; at most a few thousand clips match most of them,
+    // some match nothing (a whole game walked), and "all clips" is the page the browser opens with.
     var filters = new Func<int, string>[]
     {
-        i => $"game={GameId(i % Games)}&status=Downloaded&language=en&minViews=200000&minDuration=20&maxDuration=40&sort=views",
+        _ => "sort=views",
+        i => $"game={GameId(i % Games)}&sort=views",
+        i => $"game={GameId(i % Games)}&language=ja&sort=views",
         i => $"game={GameId(i % Games)}&minViews=100000&sort=date",
         i => $"game={GameId(i % Games)}&minViews=100000&sort=date&after={Uri.EscapeDataString(cursors[i % Games])}",
-        i => $"streamer=streamer{(i * 7) % 5000}&sort=views",
         i => $"game={GameId(i % Games)}&q=clip+{10 + (i % 89)}&sort=views",
+        i => $"q={WordList.Items[i % WordList.Items.Length]}+{WordList.Items[(i / 3) % WordList.Items.Length]}&sort=date",
+        i => $"streamer=streamer{(i * 7) % 5000}&sort=views",
         i => $"game={GameId(i % Games)}&from=2024-09-01T00:00:00Z&before=2024-09-20T00:00:00Z&status=Found&sort=date",
+        i => $"game={GameId(i % Games)}&status=Downloaded&language=en&minViews=200000&minDuration=20&maxDuration=40&sort=views",
     };
-    string[] names = ["game+status+language+views+duration", "game+views, by date", "…its second page (cursor)", "streamer (any game)", "game+title text", "game+date range+status, by date"];
+    string[] names = ["all clips (the opening page)", "game only", "game+language (5%)", "game+min views, by date", "…its second page (cursor)",
+        "game+title text", "title text, any game", "streamer (any game)", "game+date range+status, by date", "game+status+language+views+duration"];
     var all = new List<Percentiles>();
     foreach (var (filter, name) in filters.Zip(names))
     {
@@ -207,8 +214,8 @@ static FoundClip Clip(int n) => new()
     BroadcasterId = (n % 5000).ToString(CultureInfo.InvariantCulture),
     BroadcasterName = $"streamer{n % 5000}",
     GameId = GameId(n % Games),
-    Language = "en",
-    Title = $"clip {n}",
+    Language = n % 20 == 0 ? "ja" : n % 5 == 1 ? "de" : "en",
+    Title = $"{WordList.Items[n % WordList.Items.Length]} {WordList.Items[n / WordList.Items.Length % WordList.Items.Length]} clip {n}",
     ViewCount = (int)((uint)(n * 2654435761u) % 1_000_000),
     CreatedAt = DateTimeOffset.UnixEpoch.AddDays(20_000).AddMinutes(-(n % 40_000)),
     Duration = 10 + n % 50,
@@ -328,6 +335,17 @@ static long CpuTicks(int pid)
     var stat = File.ReadAllText($"/proc/{pid}/stat");
     var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+}
+
+// Title words: "word word clip N"; two given words in a row match about one clip in 1,200.
+internal static class WordList
+{
+    public static readonly string[] Items =
+    [
+        "insane", "clutch", "fail", "funny", "rage", "ace", "pog", "wholesome", "scary", "glitch", "speedrun", "boss",
+        "headshot", "comeback", "troll", "chat", "donation", "raid", "dance", "song", "noscope", "throw", "win", "loss",
+        "jumpscare", "bug", "record", "duo", "squad", "final", "lucky", "unlucky", "epic", "cringe", "moment",
+    ];
 }
 
 internal sealed record Percentiles(double P50, double P95, double ServerCpuMs, double ClientCpuMs, double WarmUpSeconds);

@@ -47,6 +47,15 @@ public sealed class AdminAndPagesTests(BrowserFixture browser)
         await server.AddAssetAsync(AssetRole.Intro, "intro.mp4");
         var jobs = server.Service<IRenderJobStore>();
         await jobs.EnqueueAsync(compilation.Id, admin.Id, "{}", CancellationToken.None);
+        // A finished render too (one running, one done): its card shows a poster, duration, resolution and size.
+        var done = await jobs.EnqueueAsync(compilation.Id, admin.Id, "{}", CancellationToken.None);
+        await jobs.LeaseAsync("screenshots", TimeSpan.FromMinutes(5), CancellationToken.None);
+        var lease = await jobs.LeaseAsync("screenshots", TimeSpan.FromMinutes(5), CancellationToken.None);
+        Directory.CreateDirectory(Path.Combine(server.DataDir, "renders"));
+        File.Copy(Path.Combine(server.DataDir, server.Clips[0].FilePath!), Path.Combine(server.DataDir, "renders", "done.mp4"));
+        await File.WriteAllTextAsync(Path.Combine(server.DataDir, "renders", "done.txt"), "Clips by ストリーマー, zoë\n\n0:00 Clip 0\n0:02 Clip 1\n");
+        Assert.Equal(done.Id, lease!.Job.Id);
+        await jobs.CompleteAsync(done.Id, lease.LeaseId, RenderOutcome.Success("renders/done.mp4", "renders/done.txt"), CancellationToken.None);
         var page = await browser.NewPageAsync(server);
         await BrowserFixture.WithScreenshotOnFailureAsync(page, async () =>
         {
@@ -59,7 +68,8 @@ public sealed class AdminAndPagesTests(BrowserFixture browser)
                 ("/review", "compilations", "table"),
                 ($"/review/{compilation.Id}", "review", "#review-meta[data-clip]"),
                 ($"/compilations/{compilation.Id}", "timeline", ".titem"),
-                ("/renders", "renders", "#renders tr[data-job]"),
+                ("/clips", "clips", "#clip-grid article.clip"),
+                ("/renders", "renders", "#renders article[data-job]"),
                 ("/admin", "admin", "#users"),
             };
             foreach (var (path, name, ready) in pages)
@@ -67,6 +77,8 @@ public sealed class AdminAndPagesTests(BrowserFixture browser)
                 await page.GotoAsync(path);
                 await page.WaitForSelectorAsync(ready);
                 await page.WaitForTimeoutAsync(300);
+                // Thumbnails, filmstrips and posters are made on first request: wait until every image has arrived.
+                await page.WaitForFunctionAsync("() => [...document.images].every(i => i.complete)", null, new() { Timeout = 30_000 });
                 if (name == "review")
                 {
                     await page.Keyboard.PressAsync("ArrowUp");
@@ -82,6 +94,25 @@ public sealed class AdminAndPagesTests(BrowserFixture browser)
             await page.WaitForSelectorAsync("#review-meta[data-clip]");
             await page.Keyboard.PressAsync("?");
             await SaveAsync(page, "review-help");
+
+            // The finished render's card: poster frame drawn, facts of the file; Play shows the description with Copy;
+            // Delete removes the render and its files.
+            await page.GotoAsync("/renders");
+            var card = page.Locator($"#renders article[data-job='{done.Id}']");
+            await Assertions.Expect(card.Locator(".render-resolution")).ToHaveTextAsync("320×180");
+            await Assertions.Expect(card.Locator(".render-duration")).ToContainTextAsync("0:02");
+            await Assertions.Expect(card.Locator(".render-size")).ToContainTextAsync("KB");
+            await page.WaitForFunctionAsync($"() => document.querySelector(\"article[data-job='{done.Id}'] .render-poster img\")?.naturalWidth === 320");
+            await Assertions.Expect(card.Locator("a.download-mp4")).ToHaveAttributeAsync("href", $"api/v1/renders/{done.Id}/video");
+            await Assertions.Expect(card.Locator("a.download-text")).ToHaveAttributeAsync("href", $"api/v1/renders/{done.Id}/credits");
+            await card.Locator("button.play").ClickAsync();
+            await Assertions.Expect(page.Locator("pre.desc")).ToContainTextAsync("0:02 Clip 1");
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copy the description text" })).ToBeVisibleAsync();
+            await SaveAsync(page, "renders-open");
+            await card.GetByRole(AriaRole.Button, new() { Name = $"Delete render {done.Id}" }).ClickAsync();
+            await Assertions.Expect(card).ToHaveCountAsync(0);
+            Assert.False(File.Exists(Path.Combine(server.DataDir, "renders", "done.mp4")));
+            Assert.False(File.Exists(Path.Combine(server.DataDir, "renders", "done.mp4.poster.jpg")));
         });
     }
 

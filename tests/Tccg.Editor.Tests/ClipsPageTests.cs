@@ -11,7 +11,8 @@ public sealed class ClipsPageTests(BrowserFixture browser)
     public async Task ClipsPage_FindsAStreamersClips_AndPages()
     {
         await using var server = await EditorServer.StartAsync(clips: 30);
-        await server.AddUserAsync("finder");
+        var finder = await server.AddUserAsync("finder");
+        var compilation = await server.AddCompilationAsync(finder, "Finds of the week");
         var page = await browser.NewPageAsync(server);
         await BrowserFixture.WithScreenshotOnFailureAsync(page, async () =>
         {
@@ -50,7 +51,21 @@ public sealed class ClipsPageTests(BrowserFixture browser)
             await page.FillAsync("input[name=minDuration]", "");
             await page.ClickAsync("button[type=submit]:has-text('Search')");
             await page.ClickAsync($"article[data-clip='{zoe[0]}'] button.play");
-            await page.WaitForSelectorAsync($"article[data-clip='{zoe[0]}'] video[src$='/api/v1/clips/{zoe[0]}/media']");
+            await page.WaitForSelectorAsync($"article[data-clip='{zoe[0]}'] video[src$='api/v1/clips/{zoe[0]}/media']");
+
+            // Add a clip to my compilation from its card; the compilation (read through the API) has it.
+            await page.SelectOptionAsync("select[name=target]", compilation.Id.ToString(CultureInfo.InvariantCulture));
+            await page.GetByRole(AriaRole.Button, new() { Name = $"Add {server.Clips[7].Title} to Finds of the week", Exact = true }).ClickAsync();
+            await Assertions.Expect(page.Locator(".toast, [role=status]").Filter(new() { HasText = "Finds of the week" }).First).ToBeVisibleAsync();
+            var saved = await page.Context.APIRequest.GetAsync($"api/v1/compilations/{compilation.Id}");
+            Assert.True(saved.Ok, saved.StatusText);
+            var items = (await saved.JsonAsync())!.Value.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("clipId").GetInt64()).ToArray();
+            Assert.Equal([server.Clips[7].Id], items);
+
+            // Filter to the game from the dashboard's link: the URL carries the game.
+            await page.GotoAsync($"clips?game={EditorServer.GameId}");
+            await Assertions.Expect(page.Locator("select[name=game]")).ToHaveValueAsync(EditorServer.GameId);
+            await Assertions.Expect(cards).ToHaveCountAsync(24);
         });
     }
 }

@@ -31,7 +31,7 @@ public sealed class RenderTests(BrowserFixture browser)
             await page.ClickAsync("#submit");
             // The editor navigates inside the page (no load event): wait for the address itself.
             await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/renders$"));
-            var row = page.Locator("#renders tr[data-job]").First;
+            var row = page.Locator("#renders article[data-job]").First;
             await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 90_000 });
 
             var log = new List<string>();

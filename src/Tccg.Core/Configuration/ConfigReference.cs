@@ -55,6 +55,7 @@ public static class ConfigReference
         ["Tccg:Server:RenderLeaseSeconds"] = "How long a generator holds a render job without a heartbeat before it goes back to the queue.",
         ["Tccg:Server:RenderMaxAttempts"] = "Leases a render job may use up (generators that vanished) before it is marked failed.",
         ["Tccg:Server:AllowedOrigins"] = "Origins (scheme://host:port) besides the server's own from which a browser may open the editor's circuit.",
+        ["Tccg:Server:MediaPrepareParallelism"] = "ffmpeg runs at a time that make a just-downloaded clip's waveform, filmstrip and scrub proxy in the background (0: none; clips then get them on first request).",
         ["Tccg:Generator:Width"] = "Output width in pixels.",
         ["Tccg:Generator:Height"] = "Output height in pixels.",
         ["Tccg:Generator:Fps"] = "Output frame rate.",

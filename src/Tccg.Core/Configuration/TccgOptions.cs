@@ -138,6 +138,13 @@ public sealed class ServerOptions
     /// (<c>/_blazor</c>); empty by default: only the server's own origin.
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// ffmpeg runs at a time that make a just-downloaded clip's waveform, filmstrip and scrub proxy in the background
+    /// (0: none; older clips and these then get them on first request).
+    /// </summary>
+    [Range(0, 16, ErrorMessage = Section + ":MediaPrepareParallelism must be between 0 and 16.")]
+    public int MediaPrepareParallelism { get; set; } = 1;
 }
 
 /// <summary><c>Tccg:Server:ForwardedHeaders</c>: the reverse proxies whose X-Forwarded-* headers are believed.</summary>

@@ -16,7 +16,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
     public const string ListingColumns =
         "c.id, c.twitch_clip_id, c.url, c.title, c.broadcaster_id, c.broadcaster_name, c.broadcaster_login, c.game_id, " +
         "c.language, c.view_count, c.created_at, c.thumbnail_url, c.duration, c.status, c.file_path, c.media_duration, " +
-        "c.width, c.height, c.fps, c.loudness_lufs, c.last_error";
+        "c.width, c.height, c.fps, c.loudness_lufs, c.last_error, c.duplicate_of";
 
     public async Task<ClipRecord?> GetAsync(long clipId, CancellationToken ct)
     {
@@ -133,7 +133,8 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, 1000);
-        // The page's ids come from the index alone (game, status, views, id, created_at); only the page's rows are read.
+        // The page's ids come from a covering sort index alone (migration 12: game or not, views or date, with status,
+        // language, duration and the other key); only the page's rows are read.
         var sql = new StringBuilder("SELECT c.id FROM clips c WHERE 1 = 1");
         var p = new DynamicParameters();
         if (query.GameId is not null)
@@ -173,16 +174,28 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         }
         if (query.Streamer is { } streamer)
         {
-            // Either index answers (ix_clips_name, ix_clips_login_missing); logins are lower case.
-            sql.Append(" AND (c.broadcaster_name = @Streamer OR c.broadcaster_login = @StreamerLogin)");
+            // The streamer's clips come from the name and login indexes (a few hundred rows, sorted); asked as an OR,
+            // SQLite would walk a whole sort index instead.
+            sql.Append(" AND c.id IN (SELECT n.id FROM clips n WHERE n.broadcaster_name = @Streamer" +
+                " UNION ALL SELECT l.id FROM clips l WHERE l.broadcaster_login = @StreamerLogin)");
             p.Add("Streamer", streamer);
             p.Add("StreamerLogin", streamer.ToLowerInvariant());
         }
         if (!string.IsNullOrEmpty(query.TitleContains))
         {
-            sql.Append(" AND c.title LIKE @Title ESCAPE '!'");
-            p.Add("Title", "%" + query.TitleContains.Replace("!", "!!", StringComparison.Ordinal)
-                .Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal) + "%");
+            var text = query.TitleContains;
+            if (database.Dialect.HasTitleTrigrams && text.Length >= 3)
+            {
+                // Trigram index (migration 12): the clips whose title holds the text, case-insensitive, as one phrase.
+                sql.Append(" AND c.id IN (SELECT rowid FROM clip_titles WHERE clip_titles MATCH @TitleMatch)");
+                p.Add("TitleMatch", "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
+            }
+            else
+            {
+                sql.Append(" AND c.title LIKE @Title ESCAPE '!'");
+                p.Add("Title", "%" + text.Replace("!", "!!", StringComparison.Ordinal)
+                    .Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal) + "%");
+            }
         }
         if (query.MinDuration is { } minDuration)
         {

@@ -42,6 +42,15 @@ public abstract class SqlDialect
 
     internal abstract string DropIndex(string index, string table);
 
+    /// <summary>
+    /// Migration 12: what finds clips by text in their title. SQLite: an FTS5 trigram index of the titles
+    /// (<c>clip_titles</c>, external content, kept in step by triggers); MariaDB: nothing (a LIKE over the walked rows).
+    /// </summary>
+    internal abstract IReadOnlyList<string> ClipTitleSearch { get; }
+
+    /// <summary>True when <see cref="ClipTitleSearch"/> made the <c>clip_titles</c> trigram table.</summary>
+    public abstract bool HasTitleTrigrams { get; }
+
     /// <summary>Adds a column; re-runnable on MariaDB, whose DDL is not transactional.</summary>
     internal abstract string AddColumn(string table, string columnDefinition);
 
@@ -94,6 +103,30 @@ public abstract class SqlDialect
         ];
 
         internal override IReadOnlyList<string> ClipCountTriggerFixes => ["DROP TRIGGER IF EXISTS clips_count_insert"];
+
+        internal override IReadOnlyList<string> ClipTitleSearch =>
+        [
+            "CREATE VIRTUAL TABLE IF NOT EXISTS clip_titles USING fts5(title, content='clips', content_rowid='id', tokenize='trigram')",
+            "INSERT INTO clip_titles (clip_titles) VALUES ('rebuild')",
+            """
+            CREATE TRIGGER IF NOT EXISTS clips_titles_insert AFTER INSERT ON clips BEGIN
+              INSERT INTO clip_titles (rowid, title) VALUES (NEW.id, NEW.title);
+            END
+            """,
+            """
+            CREATE TRIGGER IF NOT EXISTS clips_titles_delete AFTER DELETE ON clips BEGIN
+              INSERT INTO clip_titles (clip_titles, rowid, title) VALUES ('delete', OLD.id, OLD.title);
+            END
+            """,
+            """
+            CREATE TRIGGER IF NOT EXISTS clips_titles_update AFTER UPDATE OF title ON clips WHEN OLD.title <> NEW.title BEGIN
+              INSERT INTO clip_titles (clip_titles, rowid, title) VALUES ('delete', OLD.id, OLD.title);
+              INSERT INTO clip_titles (rowid, title) VALUES (NEW.id, NEW.title);
+            END
+            """,
+        ];
+
+        public override bool HasTitleTrigrams => true;
 
         internal override string DropIndex(string index, string table) => $"DROP INDEX IF EXISTS {index}";
 
@@ -148,6 +181,10 @@ public abstract class SqlDialect
         ];
 
         internal override IReadOnlyList<string> ClipCountTriggerFixes => [];
+
+        internal override IReadOnlyList<string> ClipTitleSearch => [];
+
+        public override bool HasTitleTrigrams => false;
 
         internal override string DropIndex(string index, string table) => $"DROP INDEX IF EXISTS {index} ON {table}";
 

@@ -48,7 +48,8 @@ public sealed partial class ClipDownloader(
     IOptions<StorageOptions> storage,
     IOptions<DownloaderOptions> options,
     TimeProvider time,
-    ILogger<ClipDownloader> logger)
+    ILogger<ClipDownloader> logger,
+    IEnumerable<IClipDownloadedHook> downloadedHooks)
 {
     /// <summary>Temporary files of this downloader: <c>clip-&lt;pid&gt;-&lt;clip id&gt;-&lt;guid&gt;.part</c>.</summary>
     public const string TempPrefix = "clip-";
@@ -294,6 +295,7 @@ public sealed partial class ClipDownloader(
             var landed = await clips.MarkDownloadedAsync(clip.Id, new DownloadedClipFile(relative.Replace('\\', '/'), bytes, facts, inspection.Loudness.IntegratedLufs,
                 portrait is null ? null : PortraitJson(portrait)),
                 CancellationToken.None);
+            Tell(landed);
             await FingerprintAsync(landed, inspection.Fingerprint);
             return Outcome.Downloaded;
         }
@@ -311,6 +313,22 @@ public sealed partial class ClipDownloader(
         {
             if (owned)
                 ForgetTemp(temp);
+        }
+    }
+
+    /// <summary>Tells the hooks (the server's waveform/filmstrip maker) about a landed clip; a failing hook only logs.</summary>
+    private void Tell(ClipRecord landed)
+    {
+        foreach (var hook in downloadedHooks)
+        {
+            try
+            {
+                hook.ClipDownloaded(landed);
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or ObjectDisposedException)
+            {
+                logger.LogWarning(e, "A hook after the download of clip {ClipId} failed", landed.TwitchClipId);
+            }
         }
     }
 

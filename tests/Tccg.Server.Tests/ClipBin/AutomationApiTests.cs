@@ -2,6 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Tccg.Storage.Accounts;
+using Microsoft.Extensions.DependencyInjection;
+using Tccg.Core.Clips;
+using Tccg.Storage.Clips;
+using Tccg.Twitch.Downloads;
+using Tccg.Twitch.Finder;
 using Tccg.TwitchSim;
 
 namespace Tccg.Server.Tests.ClipBin;
@@ -53,5 +58,43 @@ public class AutomationApiTests
         var status = Assert.Single(automation.GetProperty("games").EnumerateArray());
         Assert.Equal("Just Chatting", status.GetProperty("gameName").GetString());
         Assert.True(status.GetProperty("lastFound").GetInt32() > 0);
+    }
+
+    [Fact]
+    public async Task DownloadedClips_GetTheirWaveformFilmstripAndProxy_BeforeAnyRequest()
+    {
+        await using var sim = await TwitchSimHost.StartAsync(new TwitchSimOptions { Seed = 6 });
+        var settings = sim.TccgConfiguration.ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
+        settings["Tccg:Server:Automation"] = "false";
+        await using var server = await TestServer.StartAsync(settings);
+        using var admin = await server.LoginAsNewUserAsync("root", UserRole.Admin);
+        var game = await (await admin.PostAsJsonAsync(U("/api/v1/games"), new { name = "Just Chatting" })).Content.ReadFromJsonAsync<JsonElement>();
+        var gameId = game.GetProperty("twitchGameId").GetString()!;
+
+        // The server's own finder and downloader (as automation runs them), with the server's hooks.
+        var services = server.App.Services;
+        using (var scope = services.CreateScope())
+        {
+            var saved = (await scope.ServiceProvider.GetRequiredService<Tccg.Storage.Games.IGameStore>().ListAsync(CancellationToken.None)).Single();
+            await scope.ServiceProvider.GetRequiredService<ClipFinder>().FindAsync(saved, Tccg.Core.Twitch.ClipPeriod.Week, null, CancellationToken.None);
+            var result = await scope.ServiceProvider.GetRequiredService<ClipDownloader>()
+                .DownloadAsync(new DownloadRequest(gameId, 3), null, CancellationToken.None);
+            Assert.True(result.Downloaded >= 2, $"{result}");
+        }
+
+        // No request asked for them: the files appear beside each downloaded clip by themselves.
+        var store = services.GetRequiredService<IClipStore>();
+        var downloaded = (await store.QueryAsync(new ClipQuery { GameId = gameId, Status = ClipStatus.Downloaded, Limit = 10 }, CancellationToken.None)).Items;
+        Assert.True(downloaded.Count >= 2);
+        var preparer = services.GetRequiredService<Tccg.Server.Features.ClipBin.ClipMediaPreparer>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (preparer.Pending > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        foreach (var clip in downloaded)
+        {
+            var file = Path.Combine(server.DataDir, clip.FilePath!);
+            foreach (var suffix in new[] { ".waveform.json", ".filmstrip.jpg", ".scrub.mp4" })
+                Assert.True(new FileInfo(file + suffix) is { Exists: true, Length: > 0 }, $"{clip.TwitchClipId}{suffix}");
+        }
     }
 }

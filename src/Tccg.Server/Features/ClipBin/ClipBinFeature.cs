@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tccg.Core.Configuration;
 using Tccg.Twitch.Automation;
+using Tccg.Twitch.Downloads;
 
 namespace Tccg.Server.Features.ClipBin;
 
@@ -21,6 +22,10 @@ public static class ClipBinFeature
         services.AddSingleton<ClipBinService>();
         services.AddSingleton<ClipMediaService>();
         services.AddSingleton<ClipBrowserService>();
+        services.AddSingleton<ClipActionsService>();
+        services.AddSingleton<ClipMediaPreparer>();
+        services.AddSingleton<IClipDownloadedHook>(sp => sp.GetRequiredService<ClipMediaPreparer>());
+        services.AddHostedService(sp => sp.GetRequiredService<ClipMediaPreparer>());
         return services;
     }
 
@@ -30,6 +35,7 @@ public static class ClipBinFeature
         api.MapClipsApi();
         api.MapAutomationApi();
         api.MapClipMediaApi();
+        api.MapClipActionsApi();
         return api;
     }
 }

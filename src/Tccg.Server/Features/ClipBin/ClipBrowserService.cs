@@ -8,6 +8,7 @@ namespace Tccg.Server.Features.ClipBin;
 /// What the clip browser (and <c>GET /api/v1/clips</c>) asks for. Every filter is optional; text comes as typed.
 /// <paramref name="Sort"/> is <c>views</c> (most viewed first, the default) or <c>date</c> (newest first); the older
 /// names <c>ViewsDesc</c> / <c>NewestFirst</c> work too. <paramref name="After"/> is the previous page's cursor.
+/// <paramref name="Channel"/> is a channel's Twitch user id (digits): only clips of that channel.
 /// </summary>
 public sealed record ClipBrowseRequest(
     string? Game = null,
@@ -24,7 +25,8 @@ public sealed record ClipBrowseRequest(
     int Limit = 50,
     string? After = null,
     long? Compilation = null,
-    string? Review = null);
+    string? Review = null,
+    string? Channel = null);
 
 /// <summary>
 /// The clip bin browser's query: filters by game, status, language, streamer, title text, creation date, views and
@@ -89,11 +91,15 @@ public sealed class ClipBrowserService(ClipBinService clipBin)
                 throw RuleException.Invalid("review", "must be one of Undecided, Kept, Skipped.");
             review = new ReviewFilter(r.Compilation.Value, state);
         }
+        var channel = Text(r.Channel, "channel", 64);
+        if (channel is not null && !channel.All(char.IsAsciiDigit))
+            throw RuleException.Invalid("channel", "must be the Twitch user id of a channel (digits).");
         if (r.After is { Length: > 64 })
             throw RuleException.Invalid("after", "is not a cursor of this query (start again without it).");
         return new ClipQuery
         {
             GameId = Text(r.Game, "game", 64),
+            BroadcasterId = channel,
             Status = status,
             Language = Text(r.Language, "language", 16),
             Streamer = Text(r.Streamer, "streamer", 255),

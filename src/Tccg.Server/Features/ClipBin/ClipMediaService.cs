@@ -69,20 +69,27 @@ public sealed class ClipMediaService(
         return new ClipMediaFile(path, ContentTypeOf(kind), info.Length, modified, etag);
     }
 
-    /// <summary>Makes the derived files of a clip in the background (after a download); failures are only logged.</summary>
-    public void Prepare(long clipId) => _ = Task.Run(async () =>
+    /// <summary>
+    /// Makes the derived files of a clip now unless they are there already (after a download, through
+    /// <see cref="ClipMediaPreparer"/>); true when it made them. Failures are only logged: the first request tries again.
+    /// </summary>
+    public async Task<bool> PrepareAsync(long clipId, CancellationToken ct)
     {
         try
         {
-            var source = await SourceAsync(clipId, CancellationToken.None);
-            if (!IsFresh(PathOf(source, ClipMediaKind.Waveform), source))
-                await MakeOnceAsync(source, CancellationToken.None);
+            var source = await SourceAsync(clipId, ct);
+            if (IsFresh(PathOf(source, ClipMediaKind.Waveform), source) && IsFresh(PathOf(source, ClipMediaKind.Filmstrip), source)
+                && IsFresh(PathOf(source, ClipMediaKind.Proxy), source))
+                return false;
+            await MakeOnceAsync(source, ct);
+            return true;
         }
         catch (Exception e) when (e is RuleException or MediaToolException or IOException)
         {
             logger.LogWarning(e, "Could not prepare the waveform and filmstrip of clip {ClipId}", clipId);
+            return false;
         }
-    });
+    }
 
     public static string PathOf(string clipFile, ClipMediaKind kind) => clipFile + kind switch
     {

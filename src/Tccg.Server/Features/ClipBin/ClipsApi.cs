@@ -36,12 +36,13 @@ public sealed record ClipView(
     double? Fps,
     double? LoudnessLufs,
     string? LastError,
-    string? MediaUrl)
+    string? MediaUrl,
+    long? DuplicateOf = null)
 {
     public static ClipView From(ClipRecord c) => new(
         c.Id, c.TwitchClipId, c.Url, c.Title, c.BroadcasterId, c.BroadcasterName, c.BroadcasterLogin, c.GameId, c.Language,
         c.ViewCount, c.CreatedAt, c.ThumbnailUrl, c.Duration, c.Status.ToString(), c.MediaDuration, c.Width, c.Height, c.Fps,
-        c.LoudnessLufs, c.LastError, c.FilePath is null ? null : $"/api/v1/clips/{c.Id}/media");
+        c.LoudnessLufs, c.LastError, c.FilePath is null ? null : $"/api/v1/clips/{c.Id}/media", c.DuplicateOf);
 }
 
 public sealed record ClipPageView(IReadOnlyList<ClipView> Items, string? NextCursor);
@@ -55,7 +56,7 @@ public static class ClipsApi
     {
         var group = api.MapGroup("/clips").WithTags("Clips");
         group.MapGet("/", QueryAsync).RequireAuthorization(Policies.Editor).RequireRateLimiting(DatabaseWork.Policy)
-            .WithName("QueryClips").WithSummary("The clip browser: filter by game, status, language, streamer, q (title text), from/before, minViews, minDuration/maxDuration; sort=views|date; keyset-paged with ?after=cursor");
+            .WithName("QueryClips").WithSummary("The clip browser: filter by game, channel (Twitch user id), status, language, streamer, q (title text), from/before, minViews, minDuration/maxDuration; sort=views|date; keyset-paged with ?after=cursor");
         group.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.Editor).RequireRateLimiting(DatabaseWork.Policy)
             .WithName("GetClip").WithSummary("One clip");
         group.MapGet("/{id:long}/media", MediaAsync).RequireAuthorization(Policies.Editor)
@@ -70,10 +71,10 @@ public static class ClipsApi
         string? game = null, string? status = null, int? minViews = null, DateTimeOffset? from = null,
         DateTimeOffset? before = null, string? order = null, int limit = 50, string? after = null,
         long? compilation = null, string? review = null, string? language = null, string? streamer = null,
-        string? q = null, double? minDuration = null, double? maxDuration = null, string? sort = null) =>
+        string? q = null, double? minDuration = null, double? maxDuration = null, string? sort = null, string? channel = null) =>
         TypedResults.Ok(await browser.BrowseAsync(http.Caller(), new ClipBrowseRequest(
             game, status, language, streamer, q, from, before, minViews, minDuration, maxDuration, sort ?? order, limit, after,
-            compilation, review), ct));
+            compilation, review, channel), ct));
 
     public static async Task<Ok<ClipView>> GetAsync(long id, HttpContext http, ClipBinService service, CancellationToken ct) =>
         TypedResults.Ok(ClipView.From(await service.GetClipAsync(http.Caller(), id, ct)));

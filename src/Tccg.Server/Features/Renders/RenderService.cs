@@ -12,7 +12,7 @@ namespace Tccg.Server.Features.Renders;
 /// delete, and live updates. Others' renders read as missing.
 /// </summary>
 public sealed class RenderService(IRenderJobStore jobs, ICompilationStore compilations, RenderFiles files, RenderProgressNotifier notifier,
-    IRenderBatchStore batches)
+    IRenderBatchStore batches, RenderPosters posters)
 {
     /// <summary>The caller's renders, newest first (admins: everyone's), at most <paramref name="limit"/>.</summary>
     public async Task<IReadOnlyList<RenderJob>> ListAsync(CurrentUser caller, long? compilationId, int limit, CancellationToken ct)
@@ -37,7 +37,31 @@ public sealed class RenderService(IRenderJobStore jobs, ICompilationStore compil
     }
 
     public async Task<RenderView> ViewAsync(CurrentUser caller, long id, CancellationToken ct) =>
-        await RenderViews.ViewAsync(await GetAsync(caller, id, ct), files, withDuration: true, ct);
+        await RenderViews.ViewAsync(await GetAsync(caller, id, ct), files, withDuration: true, ct, posters);
+
+    /// <summary>What the Renders page's card shows of each render: its view with duration, resolution, sizes and poster URL.</summary>
+    public async Task<IReadOnlyList<RenderView>> CardsAsync(CurrentUser caller, IEnumerable<RenderJob> visible, CancellationToken ct)
+    {
+        caller.RequireEditor();
+        var views = new List<RenderView>();
+        foreach (var job in visible.Where(j => CanSee(caller, j)))
+            views.Add(await RenderViews.ViewAsync(job, files, withDuration: true, ct, posters));
+        return views;
+    }
+
+    /// <summary>The poster frame (JPEG) of a finished render, made on first request; 404 when the render has no video.</summary>
+    public async Task<string> PosterAsync(CurrentUser caller, long id, CancellationToken ct)
+    {
+        var (_, video) = await VideoAsync(caller, id, ct);
+        try
+        {
+            return await posters.PosterAsync(video, ct);
+        }
+        catch (Tccg.Media.Processes.MediaToolException e)
+        {
+            throw new RuleException(500, $"Render {Id(id)} has no poster frame.", e.Message);
+        }
+    }
 
     /// <summary>The names of the compilations these renders came from ("(deleted)" when gone).</summary>
     public async Task<IReadOnlyDictionary<long, string>> CompilationNamesAsync(CurrentUser caller, IEnumerable<RenderJob> visible, CancellationToken ct)
@@ -99,6 +123,8 @@ public sealed class RenderService(IRenderJobStore jobs, ICompilationStore compil
             throw RuleException.Conflict($"Render {Id(id)} is still {RenderViews.StatusName(job.Status)}.", "Cancel it first.");
         if (!await jobs.DeleteAsync(id, ct))
             throw RuleException.Conflict($"Render {Id(id)} changed meanwhile; try again.");
+        if (files.Existing(job.OutputPath) is { } video)
+            RenderFiles.TryDelete(RenderPosters.PosterPath(video));
         RenderFiles.TryDelete(files.Existing(job.OutputPath));
         RenderFiles.TryDelete(files.Existing(job.CreditsPath));
         RenderFiles.TryDelete(files.Existing(job.ThumbnailPath));

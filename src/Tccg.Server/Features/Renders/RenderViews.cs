@@ -21,27 +21,31 @@ public sealed record RenderView(
     RenderOutputView? Output,
     long? BatchId = null);
 
-/// <summary>The files of a succeeded render and where to download them.</summary>
+/// <summary>The files of a succeeded render and where to download them; width, height and the poster frame's URL when probed,
+/// the upload thumbnail's URL when the generator sent one.</summary>
 public sealed record RenderOutputView(long VideoBytes, long? CreditsBytes, double? DurationSeconds, string VideoUrl, string? CreditsUrl,
-    string? ThumbnailUrl = null);
+    int? Width = null, int? Height = null, string? PosterUrl = null, string? ThumbnailUrl = null);
 
 internal static class RenderViews
 {
     public static string StatusName(RenderJobStatus status) => status.ToString().ToLowerInvariant();
 
-    public static async Task<RenderView> ViewAsync(RenderJob job, RenderFiles files, bool withDuration, CancellationToken ct)
+    public static async Task<RenderView> ViewAsync(RenderJob job, RenderFiles files, bool withDuration, CancellationToken ct, RenderPosters? posters = null)
     {
         RenderOutputView? output = null;
         if (job.Status == RenderJobStatus.Succeeded && files.Existing(job.OutputPath) is { } video)
         {
             var credits = files.Existing(job.CreditsPath);
             var thumbnail = files.Existing(job.ThumbnailPath);
+            var facts = withDuration && posters is not null ? await posters.FactsAsync(video, ct) : null;
             output = new RenderOutputView(
                 new FileInfo(video).Length,
                 credits is null ? null : new FileInfo(credits).Length,
-                withDuration ? await files.DurationAsync(video, ct) : null,
+                facts?.Duration ?? (withDuration ? await files.DurationAsync(video, ct) : null),
                 $"/api/v1/renders/{job.Id}/video",
                 credits is null ? null : $"/api/v1/renders/{job.Id}/credits",
+                facts?.Width, facts?.Height,
+                posters is null ? null : $"/api/v1/renders/{job.Id}/poster",
                 thumbnail is null ? null : $"/api/v1/renders/{job.Id}/thumbnail");
         }
 

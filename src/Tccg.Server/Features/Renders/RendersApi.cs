@@ -25,6 +25,7 @@ public static class RendersApi
         r.MapGet("/{id:long}/video", VideoAsync).WithName("DownloadRenderVideo").WithSummary("The rendered MP4 (Range supported)");
         r.MapGet("/{id:long}/credits", CreditsAsync).WithName("DownloadRenderCredits").WithSummary("The credits and chapters text");
         r.MapGet("/{id:long}/thumbnail", ThumbnailAsync).WithName("DownloadRenderThumbnail").WithSummary("The upload thumbnail (JPEG)");
+        r.MapGet("/{id:long}/poster", PosterAsync).WithName("GetRenderPoster").WithSummary("A poster frame of the rendered video (JPEG, 320 px wide), made on first request");
         r.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteRender").WithSummary("Delete a finished render: its files and its record");
         r.MapPost("/{id:long}/rerender", RerenderAsync).WithName("Rerender").WithSummary("Queue the same frozen timeline again");
         r.MapPost("/{id:long}/cancel", CancelAsync).WithName("CancelRender").WithSummary("Cancel a queued or running render");
@@ -54,6 +55,13 @@ public static class RendersApi
     {
         var (job, thumbnail) = await renders.ThumbnailAsync(http.Caller(), id, ct);
         return TypedResults.PhysicalFile(thumbnail, "image/jpeg", DownloadName(job, ".jpg"), new FileInfo(thumbnail).LastWriteTimeUtc);
+    }
+
+    public static async Task<PhysicalFileHttpResult> PosterAsync(long id, HttpContext http, RenderService renders, CancellationToken ct)
+    {
+        var poster = await renders.PosterAsync(http.Caller(), id, ct);
+        http.Response.Headers.CacheControl = "private, max-age=86400";
+        return TypedResults.PhysicalFile(poster, "image/jpeg", lastModified: File.GetLastWriteTimeUtc(poster));
     }
 
     private static string DownloadName(RenderJob job, string extension) =>

@@ -17,6 +17,7 @@ public static class RendersFeature
         services.TryAddSingleton<RenderQueueSignal>();
         services.TryAddSingleton<RenderProgressNotifier>();
         services.TryAddSingleton<RenderFiles>();
+        services.TryAddSingleton<RenderPosters>();
         services.TryAddSingleton<RenderService>();
         services.TryAddSingleton<RenderJobStore>();
         services.Replace(ServiceDescriptor.Singleton<IRenderJobStore>(sp => new NotifyingRenderJobStore(
