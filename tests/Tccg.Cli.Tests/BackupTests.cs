@@ -157,6 +157,7 @@ public sealed class BackupTests
             var (code, said, complaints) = await CliRunner.RunAsync(work, ["--data", restored, .. OnMariaDb(target), "restore", "--from", backup]);
             Assert.True(code == 0, complaints);
             Assert.Contains("Restored into", said, StringComparison.Ordinal);
+            Assert.Contains($"The database went into {new MySqlConnector.MySqlConnectionStringBuilder(target).Database}", said, StringComparison.Ordinal);
             Assert.False(File.Exists(Path.Combine(restored, "tccg.db")));
 
             // Not twice into the same database: it is no longer empty, and nothing is written to the new folder.

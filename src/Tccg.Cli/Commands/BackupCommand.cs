@@ -64,7 +64,10 @@ internal static class BackupCommand
             {
                 throw new CliException(e.Message);
             }
-            await output.WriteLineAsync($"Restored into {Path.GetFullPath(storage.Root)}: {Describe(manifest)}. Start it with `tccg server --data {storage.Root}`.");
+            var start = mysql is null
+                ? $"Start it with `tccg server --data {storage.Root}`."
+                : $"The database went into {new MySqlConnector.MySqlConnectionStringBuilder(mysql).Database}; start it with `tccg server --data {storage.Root}` and these Tccg:Database settings.";
+            await output.WriteLineAsync($"Restored into {Path.GetFullPath(storage.Root)}: {Describe(manifest)}. {start}");
             return TccgCli.ExitOk;
         });
         return command;
