@@ -4,9 +4,11 @@
 //           (720p30, distinct audio, 4 files a process as the pipeline does; children's CPU from /proc/self/stat; median of
 //           5 interleaved rounds), target: fingerprinting adds <= 15 %;
 //  quality  precision and recall of audio duplicates on PAIRS planted pairs among CLIPS clips (default 200 among 2,000):
-//           8 s MP4s with the simulator's melodies, a twin being the same melody 0-2 s later, quieter, at another bitrate,
-//           on another channel without a VOD; every clip goes through the real steps (MediaInspector's analysis pass with
-//           the fingerprint output, MarkDownloaded, ClipFingerprinter against a SQLite clip bin), targets 0.95 / 0.9;
+//           8 s clips of the simulator's melodies as 48 kHz stereo WAVs (what a Twitch clip's AAC decodes to; encoding 2,000
+//           MP4s would cost more than the rest on 2 shared cores), a twin being the same melody 0-2 s later, 4 dB quieter
+//           with a faint noise of its own, on another channel without a VOD; every clip goes through the real steps
+//           (MediaInspector's analysis pass with the fingerprint output, 4 files a process, MarkDownloaded, ClipFingerprinter
+//           against a SQLite clip bin, two analysts at once, shuffled arrival), targets 0.95 / 0.9;
 //  lookup   the duplicate lookup for one new clip (index keys -> candidates -> align) in a SQLite clip bin holding
 //           N fingerprints (default 100,000), p50/p95 over 200 lookups; baseline: a scan of every stored fingerprint,
 //           target < 5 ms. With TCCG_BENCH_MYSQL set to a connection string, the same on MariaDB.
@@ -144,11 +146,11 @@ internal static class FingerprintBench
     private static async Task QualityAsync(string dir, int clips, int pairs)
     {
         // clips - pairs distinct melodies (the simulator's SimMelody, one seed each), then `pairs` twins of the first `pairs`:
-        // the same melody from 0.0-2.0 s later (so its items fall between the original's), 4 dB quieter, encoded at another
-        // bitrate, on another channel, without a VOD. Every clip is a real MP4 (tiny H.264 video, AAC 48 kHz stereo, as Twitch
-        // serves) that goes through the downloader's own steps from a landed file on: MediaInspector's analysis pass (4 files
-        // to an ffmpeg process, the fingerprint a second output of the same decode), MarkDownloaded, then ClipFingerprinter
-        // (SQLite store, inverted index, alignment, Duplicate marks), in a shuffled arrival order, two analysts at once.
+        // the same melody from 0.0-2.0 s later (so its items fall between the original's), 4 dB quieter with its own faint
+        // noise, on another channel, without a VOD. Every clip goes through the downloader's own steps from a landed file on:
+        // MediaInspector's analysis pass (4 files to an ffmpeg process, the fingerprint a second output of the same decode),
+        // MarkDownloaded, then ClipFingerprinter (SQLite store, inverted index, alignment, Duplicate marks), in a shuffled
+        // arrival order, two analysts at once.
         var clock = Stopwatch.StartNew();
         var distinct = clips - pairs;
         var random = new Random(3);
@@ -192,7 +194,7 @@ internal static class FingerprintBench
                     var inspection = inspected[k - at].Get();
                     var clip = (await clipStore.GetByTwitchIdAsync(specs[chunk[k]].Id, ct))!;
                     var landed = await clipStore.MarkDownloadedAsync(clip.Id,
-                        new DownloadedClipFile("clips/g/" + clip.TwitchClipId + ".mp4", new FileInfo(paths[k]).Length, inspection.Facts, inspection.Loudness.IntegratedLufs), ct);
+                        new DownloadedClipFile("clips/g/" + clip.TwitchClipId + ".wav", new FileInfo(paths[k]).Length, inspection.Facts, inspection.Loudness.IntegratedLufs), ct);
                     var sw = Stopwatch.StartNew();
                     await fingerprinter.RecordAsync(landed, inspection.Fingerprint, ct);
                     lock (recordMs)
@@ -234,77 +236,54 @@ internal static class FingerprintBench
         var recall = truePositive / (double)pairs;
         recordMs.Sort();
         Console.WriteLine(string.Create(Inv,
-            $"Quality on {pairs} planted pairs among {specs.Count} clips ({QualitySeconds} s each, the whole fingerprint pipeline): {truePositive} found, {falsePositive} false; "
+            $"Quality on {pairs} planted pairs among {specs.Count} clips ({QualitySeconds} s each, through the analysis pass and ClipFingerprinter): {truePositive} found, {falsePositive} false; "
             + $"precision {precision:0.000} (target 0.95), recall {recall:0.000} (target 0.9){(noFingerprint > 0 ? $"; {noFingerprint} clips without a fingerprint" : "")}"));
         Console.WriteLine(string.Create(Inv,
-            $"  {clock.Elapsed.TotalSeconds:0} s in all: making the MP4s {makeSeconds:0} s, the analysis pass {analysisSeconds:0} s (worker-seconds); "
+            $"  {clock.Elapsed.TotalSeconds:0} s in all: writing the WAVs {makeSeconds:0} s, the analysis pass {analysisSeconds:0} s (worker-seconds); "
             + $"store + look up + mark per clip p50 {recordMs[recordMs.Count / 2]:0.0} ms, p95 {recordMs[(int)(recordMs.Count * 0.95)]:0.0} ms"));
     }
 
     /// <summary>
-    /// One MP4 per spec, made by one ffmpeg process from WAVs written here: the melody as AAC 48 kHz stereo (encoded per
-    /// clip) and one of two tiny H.264 videos (64x36, 5 fps; originals and twins show different ones), stream-copied.
+    /// One WAV per spec (48 kHz stereo 16-bit, what ffmpeg decodes a Twitch clip's AAC to), written here: encoding 2,000
+    /// MP4s takes longer than everything else on a shared 2-core machine, and the fingerprint only ever sees decoded audio.
+    /// A twin is 4 dB quieter with a faint noise of its own (another encode, another mix).
     /// </summary>
     private static async Task<List<string>> MakeClipsAsync(string dir, IReadOnlyList<(int Seed, double Offset, bool Twin, string Id)> specs, CancellationToken ct)
     {
-        var videos = new[] { Path.Combine(dir, "video-a.mp4"), Path.Combine(dir, "video-b.mp4") };
-        lock (VideoGate)
-        {
-            for (var v = 0; v < videos.Length; v++)
-            {
-                if (!File.Exists(videos[v]))
-                    RunFfmpegAsync("-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", $"color=c={(v == 0 ? "red" : "blue")}:s=64x36:r=5:d={QualitySeconds}",
-                        "-c:v", "libx264", "-preset", "ultrafast", videos[v]).GetAwaiter().GetResult();
-            }
-        }
-        var args = new List<string> { "-hide_banner", "-loglevel", "error", "-y", "-i", videos[0], "-i", videos[1] };
-        var wavs = new List<string>();
+        var paths = new List<string>();
         foreach (var spec in specs)
         {
             var wav = Path.Combine(dir, spec.Id + ".wav");
-            await File.WriteAllBytesAsync(wav, MelodyWav(spec.Seed, spec.Offset, spec.Twin ? 0.63 : 1.0), ct);
-            wavs.Add(wav);
-            args.AddRange(["-i", wav]);
+            await File.WriteAllBytesAsync(wav, MelodyWav(spec.Seed, spec.Offset, spec.Twin ? 0.63 : 1.0, spec.Twin ? spec.Seed ^ 0x5EED : 0), ct);
+            paths.Add(wav);
         }
-        var paths = new List<string>();
-        for (var k = 0; k < specs.Count; k++)
-        {
-            var path = Path.Combine(dir, specs[k].Id + ".mp4");
-            paths.Add(path);
-            args.AddRange(["-map", specs[k].Twin ? "1:v" : "0:v", "-map", $"{k + 2}:a", "-c:v", "copy", "-c:a", "aac",
-                "-b:a", specs[k].Twin ? "96k" : "128k", "-ac", "2", "-shortest", "-movflags", "+faststart", path]);
-        }
-        await RunFfmpegAsync([.. args]);
-        foreach (var wav in wavs)
-            File.Delete(wav);
         return paths;
     }
 
-    private static readonly object VideoGate = new();
-
     /// <summary>
     /// <see cref="SimMelody.Filter"/>'s melody computed here (the same formula; ffmpeg's aevalsrc evaluates it per sample and
-    /// costs about 0.3 CPU-s a clip): 16-bit mono WAV at 48 kHz, <see cref="QualitySeconds"/> long, from <paramref name="offset"/> s in.
+    /// costs about 0.3 CPU-s a clip): 16-bit stereo WAV at 48 kHz, <see cref="QualitySeconds"/> long, from <paramref name="offset"/> s in.
     /// </summary>
-    private static byte[] MelodyWav(int seed, double offset, double gain)
+    private static byte[] MelodyWav(int seed, double offset, double gain, int noiseSeed)
     {
+        var noise = noiseSeed == 0 ? null : new Random(noiseSeed);
         var a = 12.9898 + (seed % 1000 * 0.0137);
         var c = seed * 78.233 % 1000;
         var samples = QualitySeconds * QualityRate;
-        var bytes = new byte[44 + (samples * 2)];
+        var bytes = new byte[44 + (samples * 4)];
         var header = bytes.AsSpan();
         "RIFF"u8.CopyTo(header);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[4..], 36 + (samples * 2));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[4..], 36 + (samples * 4));
         "WAVEfmt "u8.CopyTo(header[8..]);
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[16..], 16);
         System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(header[20..], 1);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(header[22..], 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(header[22..], 2);
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[24..], QualityRate);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[28..], QualityRate * 2);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(header[32..], 2);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[28..], QualityRate * 4);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(header[32..], 4);
         System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(header[34..], 16);
         "data"u8.CopyTo(header[36..]);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[40..], samples * 2);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[40..], samples * 4);
         long note1 = long.MinValue, note2 = long.MinValue;
         double f1 = 0, f2 = 0;
         for (var i = 0; i < samples; i++)
@@ -323,7 +302,11 @@ internal static class FingerprintBench
                 f2 = 220 * Math.Pow(2, Math.Floor(24 * Frac(Math.Abs(Math.Sin((n2 * a * 1.7) + (c * 1.3)) * 24634.6345))) / 12);
             }
             var v = gain * ((0.45 * Math.Sin(2 * Math.PI * t * f1)) + (0.3 * Math.Sin(2 * Math.PI * t * f2)));
-            System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(header[(44 + (2 * i))..], (short)Math.Clamp(v * 32767, -32768, 32767));
+            for (var channel = 0; channel < 2; channel++)
+            {
+                var sample = v + (noise is null ? 0 : (noise.NextDouble() - 0.5) * 0.02);
+                System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(header[(44 + (4 * i) + (2 * channel))..], (short)Math.Clamp(sample * 32767, -32768, 32767));
+            }
         }
         return bytes;
 
