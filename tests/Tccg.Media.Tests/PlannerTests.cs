@@ -48,19 +48,6 @@ public sealed class PlannerTests
     }
 
     [Fact]
-    public void Build_SegmentsSideBySide_ShareTheCores_ALoneSegmentKeepsFfmpegsDefault()
-    {
-        var shared = SegmentCommand.Build(Spec(), "/c/v.tmp", "/c/a.tmp", null, threads: 1);
-        var alone = SegmentCommand.Build(Spec(), "/c/v.tmp", "/c/a.tmp", null);
-
-        Assert.Equal("1", shared[shared.IndexOf("-threads") + 1]);
-        Assert.True(shared.IndexOf("-threads") > shared.IndexOf("-c:v"));
-        Assert.Equal("1", shared[shared.IndexOf("-filter_complex_threads") + 1]);
-        Assert.DoesNotContain("-threads", alone);
-        Assert.DoesNotContain("-filter_complex_threads", alone);
-    }
-
-    [Fact]
     public void Build_VerticalClipWithBlurFill_UsesBlurredBackground()
     {
         var vertical = Spec(1080, 1920);

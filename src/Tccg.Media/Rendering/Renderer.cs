@@ -207,10 +207,6 @@ public sealed class Renderer(
         void Report() => tracker.Report(RenderStage.EncodingSegments, 5 + 85 * done.Values.Sum() / total, Volatile.Read(ref finished), jobs.Count);
         Report();
 
-        // Segments encoding side by side share the cores (x264's own frame threads would oversubscribe them); a lone
-        // segment keeps every thread.
-        var side = Math.Min(parallelism, jobs.Count(j => j.Video));
-        int? threads = side > 1 ? Math.Max(1, Environment.ProcessorCount / side) : null;
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (job, token) =>
         {
             var s = job.Spec;
@@ -226,7 +222,7 @@ public sealed class Renderer(
                 if (job.Video && s.Caption is { } caption)
                     captionFile = await TextFileAsync(cacheDir, caption.Text, token);
                 var parser = new FfmpegProgressParser();
-                var args = SegmentCommand.Build(s, videoTemp, audioTemp, textFile, captionFile, threads);
+                var args = SegmentCommand.Build(s, videoTemp, audioTemp, textFile, captionFile);
                 ProcessResult run;
                 try
                 {

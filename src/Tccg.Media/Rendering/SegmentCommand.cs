@@ -12,20 +12,12 @@ namespace Tccg.Media.Rendering;
 /// </summary>
 public static class SegmentCommand
 {
-    /// <param name="threads">
-    /// Encoder and filter threads of this segment; null: ffmpeg's default (all cores). When several segments encode at
-    /// once the renderer gives each its share of the cores: the parallelism comes from the segments, not from x264's
-    /// frame threads, which cost CPU time in synchronisation and lookahead when the cores are already busy.
-    /// </param>
-    public static List<string> Build(SegmentSpec s, string? videoOut, string? audioOut, string? overlayTextFile, string? captionTextFile = null,
-        int? threads = null)
+    public static List<string> Build(SegmentSpec s, string? videoOut, string? audioOut, string? overlayTextFile, string? captionTextFile = null)
     {
         if (videoOut is null && audioOut is null)
             throw new ArgumentException("Nothing to render.", nameof(videoOut));
         var o = s.Output;
         var args = new List<string> { "-hide_banner", "-nostdin", "-v", audioOut is null ? "error" : "info", "-y", "-progress", "pipe:1", "-nostats" };
-        if (threads is { } shared)
-            args.AddRange(["-filter_complex_threads", I(shared)]);
 
         // Input 0: the media, seeked (frame-accurately: ffmpeg decodes from the keyframe and drops
         // what comes before) and read a little past the end so padding is rarely needed.
@@ -56,7 +48,7 @@ public static class SegmentCommand
         if (videoOut is not null)
         {
             args.AddRange(["-map", "[v]", "-an", "-sn", "-dn",
-                "-c:v", "libx264", "-preset", o.Preset, "-crf", I(o.Crf), .. (threads is { } t ? new[] { "-threads", I(t) } : []),
+                "-c:v", "libx264", "-preset", o.Preset, "-crf", I(o.Crf),
                 "-profile:v", "high", "-level:v", Level(o), "-pix_fmt", "yuv420p",
                 "-g", I(o.Fps * 2), "-keyint_min", I(o.Fps), "-r", I(o.Fps), "-fps_mode", "cfr",
                 "-frames:v", I(s.Frames), "-video_track_timescale", I(o.Fps * 1000),

@@ -48,6 +48,9 @@ export function init(root, layout, output) {
     previewVideo.preload = "auto";
     previewVideo.src = video.getAttribute("src");
     stage.appendChild(previewVideo);
+  } else if (previewVideo && previewVideo.getAttribute("src") !== video.getAttribute("src")) {
+    // Another clip in the same editor (Blazor keeps the component and swaps the clip's source).
+    previewVideo.src = video.getAttribute("src");
   }
   const status = root.querySelector(".le-status");
   const ed = {
