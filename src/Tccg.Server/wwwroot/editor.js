@@ -59,6 +59,7 @@ class Review {
   }
 
   destroy() {
+    this.flush();
     document.removeEventListener("keydown", this.onKey);
     for (const v of this.pool) { v.pause(); v.removeAttribute("src"); v.load(); v.remove(); }
     if (this.audio) this.audio.close();
@@ -94,10 +95,12 @@ class Review {
 
   // After a keep or skip: the freed <video> starts loading the next clip to preload only once the clip now shown has
   // presented its first frame (or after 250 ms), so the two do not compete for the network and the decoder.
+  // The decision goes to .NET then too (in order with undos: see post/flush), so the server's work does not compete
+  // with the first frame either.
   assignSoon() {
     const v = this.videoOf(this.current);
     let done = false;
-    const run = () => { if (!done) { done = true; this.assign(); } };
+    const run = () => { if (!done) { done = true; this.assign(); this.flush(); } };
     if (v && v.requestVideoFrameCallback) v.requestVideoFrameCallback(run);
     setTimeout(run, 250);
   }
@@ -173,8 +176,16 @@ class Review {
     this.show(t0 ?? performance.now());
     this.assignSoon();
     this.flash(decision);
-    this.dotnet.invokeMethodAsync("Decide", c.id, decision, c.trimIn, c.trimOut, c.volume)
-      .catch(e => this.toast("Could not save the decision: " + e));
+    this.post("Decide", [c.id, decision, c.trimIn, c.trimOut, c.volume], "Could not save the decision: ");
+  }
+
+  // Decisions and undos reach .NET in the order they were made.
+  post(method, args, failure) { (this.outbox ||= []).push([method, args, failure]); }
+
+  flush() {
+    for (const [method, args, failure] of (this.outbox || []).splice(0)) {
+      this.dotnet.invokeMethodAsync(method, ...args).catch(e => this.toast(failure + e));
+    }
   }
 
   undo() {
@@ -186,7 +197,8 @@ class Review {
     this.assign();
     this.show(null);
     this.flash("undo");
-    this.dotnet.invokeMethodAsync("Undo", c.id).catch(e => this.toast("Could not undo: " + e));
+    this.post("Undo", [c.id], "Could not undo: ");
+    this.flush();
   }
 
   toggle() {

@@ -3,8 +3,9 @@
 // server (CompilationPreviewService, the renderer's own rules); nothing here decides order, lengths or gains.
 //
 // Two <video> elements take turns: the current piece plays on top while the next one waits underneath, loaded and
-// seeked to its trim in. When the current piece presents its last frame the next one starts, and it comes on top when
-// its first frame is presented (requestVideoFrameCallback), so there is no black gap. Sound goes through Web Audio: each
+// seeked to its trim in. The next one is started ahead of the current one's end by the measured start-up time of
+// play(), and it comes on top when its first frame is presented (requestVideoFrameCallback): no black gap, and the
+// current piece holds its last frame if the next one is late. Sound goes through Web Audio: each
 // piece's gain, the music at its volume, ducked under the pieces' sound like ffmpeg's sidechaincompress (RMS detector,
 // threshold, ratio, attack, release from the plan). A slider (role=slider, "Compilation position", seconds) seeks
 // across pieces; the timeline row of the clip playing is marked (data-previewing, aria-current).
@@ -45,11 +46,15 @@ class Preview {
     this.index = -1; this.playing = false; this.position = 0; this.token = 0; this.trackIndex = -1;
     this.gaps = (window.tccgPreviewGaps = []);
     this.audio = null; this.duck = 1; this.ticks = 0;
+    this.lead = 50; this.starting = false; this.lastFrameAt = null; // ms: play() to first frame, measured as it plays
 
     this.onClick = () => this.toggle();
     this.button.addEventListener("click", this.onClick);
     for (const v of this.videos) {
-      v.addEventListener("ended", () => { if (v === this.cur && this.playing) this.advance(performance.now()); });
+      v.addEventListener("ended", () => {
+        if (v !== this.cur || !this.playing) return;
+        if (this.index + 1 >= this.plan.pieces.length) this.finish(); else if (!this.starting) this.startNext();
+      });
     }
     this.music.addEventListener("ended", () => { if (this.playing) this.syncMusic(true); });
     this.bar.addEventListener("pointerdown", e => this.barDown(e));
@@ -189,6 +194,7 @@ class Preview {
   // Shows piece i from `at` seconds into it (a seek or the start), and preloads the next piece underneath.
   async show(i, at) {
     const token = ++this.token;
+    this.starting = false;
     this.cur.pause(); this.nxt.pause();
     this.index = i;
     this.position = this.plan.pieces[i].offset + at;
@@ -213,34 +219,42 @@ class Preview {
     this.watch(v, this.token);
   }
 
-  // Follows the current piece frame by frame; at its last frame the next piece starts.
+  // Follows the current piece frame by frame. The next piece is started ahead of the current one's end by the measured
+  // start-up time of play() (the time from play() to its first frame presented), so its first frame lands when the
+  // current piece's last frame has had its time on screen; the current piece holds its last frame if the next is late.
   watch(v, token) {
     if (!v.requestVideoFrameCallback) return;
     v.requestVideoFrameCallback((now, meta) => {
       if (token !== this.token || v !== this.cur || !this.playing) return;
-      const p = this.plan.pieces[this.index];
+      const p = this.plan.pieces[this.index], end = p.start + p.seconds, frame = 1 / this.plan.fps;
+      this.lastFrameAt = now;
       this.position = p.offset + Math.max(0, meta.mediaTime - p.start);
       this.render();
-      if (meta.mediaTime + 1.5 / this.plan.fps >= p.start + p.seconds) this.advance(now);
-      else this.watch(v, token);
+      const last = meta.mediaTime + 1.5 * frame >= end;
+      // Would the next check (a frame from now) be later than the start-up time before the end?
+      if (!this.starting && (last || (end - meta.mediaTime - frame) * 1000 <= this.lead)) this.startNext();
+      if (last) { v.pause(); if (this.index + 1 >= this.plan.pieces.length) this.finish(); return; }
+      this.watch(v, token);
     });
   }
 
-  // The piece presented its last frame at `lastFrame`: start the next (already loaded); it comes on top with its first frame.
-  advance(lastFrame) {
-    const token = this.token, old = this.cur, next = this.nxt, i = this.index + 1;
-    old.pause();
-    if (i >= this.plan.pieces.length) { this.finish(); return; }
-    this.token++;
+  // Starts the next piece (already loaded underneath); it comes on top with its first frame presented.
+  startNext() {
+    const i = this.index + 1, old = this.cur, next = this.nxt, token = this.token;
+    if (i >= this.plan.pieces.length) return;
+    this.starting = true;
     const go = () => {
-      if (token + 1 !== this.token) return;
-      this.index = i;
-      this.cur = next; this.nxt = old;
+      if (token !== this.token) { this.starting = false; return; }
+      const t0 = performance.now();
       next.play().catch(() => {});
       const swap = now => {
-        if (token + 1 !== this.token) return;
-        this.gaps.push(now - lastFrame);
+        if (token !== this.token) { this.starting = false; return; }
+        this.lead = Math.min(150, 0.7 * this.lead + 0.3 * (now - t0));
+        this.gaps.push(Math.max(0, now - (this.lastFrameAt ?? now)));
         next.classList.add("on"); old.classList.remove("on");
+        old.pause();
+        this.index = i; this.cur = next; this.nxt = old;
+        this.starting = false;
         this.current(i);
         this.preloadNext();
         this.watch(next, this.token);
@@ -322,6 +336,7 @@ class Preview {
   pause() {
     this.playing = false;
     this.token++;
+    this.starting = false;
     this.cur.pause(); this.nxt.pause(); this.music.pause();
     clearInterval(this.duckTimer);
     this.button.textContent = "▶ Resume";

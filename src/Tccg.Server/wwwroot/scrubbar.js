@@ -129,10 +129,20 @@ class ScrubBar {
     if (this.video) { this.video.playbackRate = this.speed; this.video.preservesPitch = true; }
     this.bindStart = performance.now();
     this.drawn = null;
-    this.loadMedia(clip);
-    if (target.queue) for (const next of target.queue.slice(1, 1 + PREFETCH)) this.media(next.id);
     this.last = {}; this.aria = {};
     this.update();
+    // Drawing the waveform and filmstrip and fetching the next clips' wait until the clip's first frame is presented
+    // (or 100 ms): that work never delays the picture after a keep.
+    const v = this.video, token = (this.bindToken = (this.bindToken || 0) + 1);
+    let started = false;
+    const start = () => {
+      if (started || token !== this.bindToken) return;
+      started = true;
+      this.loadMedia(clip);
+      if (target.queue) for (const next of target.queue.slice(1, 1 + PREFETCH)) this.media(next.id);
+    };
+    if (v && v.requestVideoFrameCallback && this.mode === "review" && !v.paused) { v.requestVideoFrameCallback(start); setTimeout(start, 100); }
+    else start();
   }
 
   get duration() {
@@ -368,7 +378,9 @@ class ScrubBar {
       const r = this.track.getBoundingClientRect();
       p.hidden = false;
       p.style.left = `${Math.min(Math.max(0, e.clientX - r.left), r.width)}px`;
-      p.currentTime = t;
+      // fastSeek: the nearest keyframe of the proxy (at most 5 frames away), as fast as an all-intra proxy at a third
+      // of its size (bench/editor); the player seeks exactly where the drag ends.
+      if (p.fastSeek) p.fastSeek(t); else p.currentTime = t;
       this.dragTime = t;
       this.update();
     } else this.seek(t, false);
