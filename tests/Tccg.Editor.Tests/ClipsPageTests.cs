@@ -17,6 +17,12 @@ public sealed class ClipsPageTests(BrowserFixture browser)
         await BrowserFixture.WithScreenshotOnFailureAsync(page, async () =>
         {
             await BrowserFixture.LoginAsync(page, "finder");
+            // The dashboard's game card shows the four most viewed clips, each linking to the browser filtered to the game.
+            var top = page.Locator($".game[data-game='{EditorServer.GameId}'] .top-clips");
+            await Assertions.Expect(top.Locator("img")).ToHaveCountAsync(4);
+            Assert.Equal($"api/v1/clips/{server.Clips[0].Id}/filmstrip", await top.Locator("img").First.GetAttributeAsync("src"));
+            Assert.All(await top.Locator("a").EvaluateAllAsync<string[]>("els => els.map(e => e.getAttribute('href'))"),
+                href => Assert.Equal($"clips?game={EditorServer.GameId}", href));
             await page.ClickAsync(".nav a[href='clips']");
             await page.WaitForSelectorAsync("#clip-grid article.clip");
             string Id(int i) => server.Clips[i].Id.ToString(CultureInfo.InvariantCulture);

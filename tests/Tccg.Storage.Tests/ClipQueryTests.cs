@@ -125,6 +125,54 @@ public abstract class ClipQueryTests(ITestDatabase provider) : StorageTestBase(p
     }
 
     [Fact]
+    public async Task Query_BrowserFilters_TitleStreamerChannelLanguageDuration()
+    {
+        // Migration 12: covering sort indexes, trigram title search (SQLite) or LIKE (MariaDB); the same answers on both.
+        var game = Unique("g");
+        var streamer = Unique("Zoë_");
+        var channel = Random.Shared.NextInt64(1_000_000_000, 9_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        FoundClip At(int views, string title, string language = "en", double duration = 29.5, string? by = null) =>
+            ClipStoreTests.Clip(game, views) with { Title = title, Language = language, Duration = duration, BroadcasterName = by ?? "Other", BroadcasterId = by is null ? "b1" : channel };
+        await Clips.UpsertFoundAsync(
+        [
+            At(1, "Insane CLUTCH ace"),
+            At(2, "Old name", by: streamer),
+            At(3, "信じられない瞬間", language: "ja", duration: 12),
+            At(4, "100% speedrun", duration: 55, by: streamer),
+            At(5, "an ace of spades"),
+        ], Ct);
+        async Task<int[]> ViewsAsync(ClipQuery q) => [.. (await Clips.QueryAsync(q with { Limit = 50 }, Ct)).Items.Select(c => c.ViewCount)];
+
+        Assert.Equal(new[] { 1 }, await ViewsAsync(new ClipQuery { GameId = game, TitleContains = "clutch" }));
+        Assert.Equal(new[] { 5, 1 }, await ViewsAsync(new ClipQuery { GameId = game, TitleContains = "ac" }));
+        Assert.Equal(new[] { 5, 1 }, await ViewsAsync(new ClipQuery { GameId = game, TitleContains = "ACE" }));
+        Assert.Equal(new[] { 3 }, await ViewsAsync(new ClipQuery { GameId = game, TitleContains = "られない" }));
+        Assert.Equal(new[] { 4 }, await ViewsAsync(new ClipQuery { GameId = game, TitleContains = "100%" }));
+        Assert.Empty(await ViewsAsync(new ClipQuery { GameId = game, TitleContains = "0%s" }));
+        Assert.Empty(await ViewsAsync(new ClipQuery { GameId = game, TitleContains = "\"quoted\" OR ace" }));
+
+        // A title Twitch changed is found by its new words only (the trigram index follows the row).
+        await Clips.UpsertFoundAsync([At(2, "Final boss", by: streamer) with { TwitchClipId = (await Clips.QueryAsync(new ClipQuery { GameId = game, TitleContains = "Old name" }, Ct)).Items.Single().TwitchClipId }], Ct);
+        Assert.Equal(new[] { 2 }, await ViewsAsync(new ClipQuery { GameId = game, TitleContains = "final BOSS" }));
+        Assert.Empty(await ViewsAsync(new ClipQuery { GameId = game, TitleContains = "Old name" }));
+
+        // Streamer by display name, or by login in any case once logins are known; channel by user id; any game.
+        Assert.Equal(new[] { 4, 2 }, await ViewsAsync(new ClipQuery { Streamer = streamer }));
+        await Clips.SetBroadcasterLoginsAsync(new Dictionary<string, string> { [channel] = streamer.ToLowerInvariant() + "_login" }, Ct);
+        Assert.Equal(new[] { 4, 2 }, await ViewsAsync(new ClipQuery { Streamer = streamer.ToUpperInvariant() + "_LOGIN" }));
+        Assert.Equal(new[] { 4, 2 }, await ViewsAsync(new ClipQuery { BroadcasterId = channel }));
+        Assert.Equal(new[] { 4 }, await ViewsAsync(new ClipQuery { BroadcasterId = channel, MinDuration = 40 }));
+
+        // Language and duration, both sorts, and a keyset page of one.
+        Assert.Equal(new[] { 3 }, await ViewsAsync(new ClipQuery { GameId = game, Language = "ja" }));
+        Assert.Equal(new[] { 5, 2, 1 }, await ViewsAsync(new ClipQuery { GameId = game, Language = "en", MinDuration = 20, MaxDuration = 30 }));
+        Assert.Equal(new[] { 5, 4, 3, 2, 1 }, await ViewsAsync(new ClipQuery { GameId = game, Order = ClipOrder.NewestFirst }));
+        var first = await Clips.QueryAsync(new ClipQuery { GameId = game, Language = "en", Limit = 1 }, Ct);
+        var second = await Clips.QueryAsync(new ClipQuery { GameId = game, Language = "en", Limit = 1, After = first.NextCursor }, Ct);
+        Assert.Equal(new[] { 5, 4 }, new[] { first.Items.Single().ViewCount, second.Items.Single().ViewCount });
+    }
+
+    [Fact]
     public async Task Counts_PerGameAndStatus_FollowEveryMove()
     {
         var (game, ids) = await DownloadedGameAsync(4);

@@ -124,7 +124,7 @@ public sealed record ClipQuery
     public string? Language { get; init; }
     /// <summary>The streamer's display name exactly, or their login (any case).</summary>
     public string? Streamer { get; init; }
-    /// <summary>Text the title contains (case-insensitive for ASCII letters; <c>%</c> and <c>_</c> are literal).</summary>
+    /// <summary>Text the title contains (case-insensitive; <c>%</c> and <c>_</c> are literal).</summary>
     public string? TitleContains { get; init; }
     /// <summary>Twitch's clip duration in seconds, at least / at most.</summary>
     public double? MinDuration { get; init; }

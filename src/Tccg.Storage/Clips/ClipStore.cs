@@ -184,7 +184,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         if (!string.IsNullOrEmpty(query.TitleContains))
         {
             var text = query.TitleContains;
-            if (database.Dialect.HasTitleTrigrams && text.Length >= 3)
+            if (database.Dialect.HasTitleTrigrams && text.EnumerateRunes().Count() >= 3)
             {
                 // Trigram index (migration 12): the clips whose title holds the text, case-insensitive, as one phrase.
                 sql.Append(" AND c.id IN (SELECT rowid FROM clip_titles WHERE clip_titles MATCH @TitleMatch)");
@@ -192,7 +192,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             }
             else
             {
-                sql.Append(" AND c.title LIKE @Title ESCAPE '!'");
+                sql.Append(" AND ").Append(database.Dialect.LikeIgnoringCase("c.title", "@Title"));
                 p.Add("Title", "%" + text.Replace("!", "!!", StringComparison.Ordinal)
                     .Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal) + "%");
             }

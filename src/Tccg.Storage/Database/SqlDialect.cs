@@ -48,6 +48,12 @@ public abstract class SqlDialect
     /// </summary>
     internal abstract IReadOnlyList<string> ClipTitleSearch { get; }
 
+    /// <summary>
+    /// <c>column LIKE @param ESCAPE '!'</c>, case-insensitive on both databases (SQLite's LIKE folds ASCII letters;
+    /// MariaDB's clips table has a binary collation, so the comparison names a case-insensitive one).
+    /// </summary>
+    internal abstract string LikeIgnoringCase(string column, string parameter);
+
     /// <summary>True when <see cref="ClipTitleSearch"/> made the <c>clip_titles</c> trigram table.</summary>
     public abstract bool HasTitleTrigrams { get; }
 
@@ -128,6 +134,8 @@ public abstract class SqlDialect
 
         public override bool HasTitleTrigrams => true;
 
+        internal override string LikeIgnoringCase(string column, string parameter) => $"{column} LIKE {parameter} ESCAPE '!'";
+
         internal override string DropIndex(string index, string table) => $"DROP INDEX IF EXISTS {index}";
 
         internal override string AddColumn(string table, string columnDefinition) => $"ALTER TABLE {table} ADD COLUMN {columnDefinition}";
@@ -185,6 +193,8 @@ public abstract class SqlDialect
         internal override IReadOnlyList<string> ClipTitleSearch => [];
 
         public override bool HasTitleTrigrams => false;
+
+        internal override string LikeIgnoringCase(string column, string parameter) => $"{column} COLLATE utf8mb4_unicode_ci LIKE {parameter} ESCAPE '!'";
 
         internal override string DropIndex(string index, string table) => $"DROP INDEX IF EXISTS {index} ON {table}";
 
