@@ -87,7 +87,7 @@ public class AutomationApiTests
         var downloaded = (await store.QueryAsync(new ClipQuery { GameId = gameId, Status = ClipStatus.Downloaded, Limit = 10 }, CancellationToken.None)).Items;
         Assert.True(downloaded.Count >= 2);
         var preparer = services.GetRequiredService<Tccg.Server.Features.ClipBin.ClipMediaPreparer>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (preparer.Pending > 0 && DateTime.UtcNow < deadline)
             await Task.Delay(100);
         foreach (var clip in downloaded)
