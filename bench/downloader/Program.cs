@@ -8,6 +8,7 @@
 // (c) the bench process's peak working set (the simulators run in child processes).
 // Usage: dotnet run -c Release --project bench/downloader [link MB/s, default 50]
 //        dotnet run -c Release --project bench/downloader fingerprint [cpu|quality|lookup] — the audio-fingerprint figures
+//        dotnet run -c Release --project bench/downloader fingerprint-pipeline [ROUNDS] — CPU per clip of the whole pipeline, fingerprints off/on
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +36,45 @@ if (args is ["fingerprint", .. var rest])
 {
     // Audio-fingerprint duplicates: CPU added per clip, precision/recall on planted pairs, lookup time (FingerprintBench.cs).
     await FingerprintBench.RunAsync(rest);
+    return;
+}
+
+if (args is ["fingerprint-pipeline", .. var rounds])
+{
+    // The whole download pipeline (resolve, transfer, fsync, the analysis ffmpeg pass, database, fingerprint lookup) over
+    // the same 200 clips with Tccg:Downloader:Fingerprint off (the baseline) and on, interleaved; CPU per clip of the
+    // downloader process and its ffmpeg children. Target: fingerprinting adds <= 15 %.
+    var n = rounds is [var r] ? int.Parse(r, inv) : 3;
+    var pipeRoot = Path.Combine(Path.GetTempPath(), "tccg-bench-pipeline-" + Guid.NewGuid().ToString("N"));
+    var pipeSim = StartSim(0);
+    try
+    {
+        var off = new List<double>();
+        var on = new List<double>();
+        for (var round = 0; round < n; round++)
+        {
+            foreach (var fingerprint in new[] { false, true })
+            {
+                await using var world = await BenchWorld.CreateAsync(await pipeSim.Url, Path.Combine(pipeRoot, $"{round}-{fingerprint}"), SimOptions(0), Parallelism, fingerprint);
+                var run = await world.DownloadAllAsync(pipeSim.Process);
+                var perClip = (run.Cpu.Self + run.Cpu.Children).TotalSeconds / run.Result.Downloaded;
+                (fingerprint ? on : off).Add(perClip);
+                Console.WriteLine($"  round {round + 1}, fingerprint {(fingerprint ? "on " : "off")}: {perClip:0.000} CPU-s per clip "
+                    + $"(process {run.Cpu.Self.TotalSeconds:0.0} s, ffmpeg {run.Cpu.Children.TotalSeconds:0.0} s, {run.Result.Downloaded} clips)");
+            }
+        }
+        double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
+        var ratio = Median(on) / Median(off);
+        Console.WriteLine($"Whole download pipeline, CPU per clip (median of {n}): without fingerprints {Median(off):0.000} s (baseline 1.00), "
+            + $"with {Median(on):0.000} s ({ratio:0.000}, +{(ratio - 1) * 100:0.0} %); target <= +15 % -> {Verdict(ratio <= 1.15)}");
+        Console.WriteLine($"Load average at the end: {LoadAverage()}");
+    }
+    finally
+    {
+        if (Directory.Exists(pipeRoot))
+            Directory.Delete(pipeRoot, true);
+        await pipeSim.StopAsync();
+    }
     return;
 }
 
@@ -198,7 +238,7 @@ internal sealed class BenchWorld : IAsyncDisposable
     /// <summary>Signed URLs of every clip (resolved once; never stored beyond this run).</summary>
     public IReadOnlyList<Uri> Urls { get; }
 
-    public static async Task<BenchWorld> CreateAsync(string simUrl, string root, TwitchSimOptions sim, int parallelism)
+    public static async Task<BenchWorld> CreateAsync(string simUrl, string root, TwitchSimOptions sim, int parallelism, bool fingerprint = true)
     {
         var values = new Dictionary<string, string?>
         {
@@ -209,10 +249,11 @@ internal sealed class BenchWorld : IAsyncDisposable
             ["Tccg:Twitch:GqlUrl"] = simUrl + "/gql",
             ["Tccg:Storage:Root"] = root,
             ["Tccg:Downloader:Parallelism"] = parallelism.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Tccg:Downloader:Fingerprint"] = fingerprint ? "true" : "false",
         };
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole());
+        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddFilter("Tccg.Media", Environment.GetEnvironmentVariable("TCCG_BENCH_DEBUG") is null ? LogLevel.Warning : LogLevel.Debug).AddSimpleConsole());
         services.AddTccgOptions();
         services.AddTccgStorage();
         services.AddTccgMedia();

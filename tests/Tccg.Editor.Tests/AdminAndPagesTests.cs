@@ -60,7 +60,7 @@ public sealed class AdminAndPagesTests(BrowserFixture browser)
         await BrowserFixture.WithScreenshotOnFailureAsync(page, async () =>
         {
             await page.GotoAsync("/login");
-            await SaveAsync(page, "login");
+            await BrowserFixture.SaveScreenshotAsync(page, "login");
             await BrowserFixture.LoginAsync(page, admin.Name);
             var pages = new (string Path, string Name, string Ready)[]
             {
@@ -85,7 +85,7 @@ public sealed class AdminAndPagesTests(BrowserFixture browser)
                     await page.WaitForTimeoutAsync(800);
                 }
 
-                await SaveAsync(page, name);
+                await BrowserFixture.SaveScreenshotAsync(page, name);
                 var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
                 Assert.True(overflow <= 0, $"{path} is {overflow}px wider than the window");
             }
@@ -93,7 +93,7 @@ public sealed class AdminAndPagesTests(BrowserFixture browser)
             await page.GotoAsync($"/review/{compilation.Id}");
             await page.WaitForSelectorAsync("#review-meta[data-clip]");
             await page.Keyboard.PressAsync("?");
-            await SaveAsync(page, "review-help");
+            await BrowserFixture.SaveScreenshotAsync(page, "review-help");
 
             // The finished render's card: poster frame drawn, facts of the file; Play shows the description with Copy;
             // Delete removes the render and its files.
@@ -108,7 +108,7 @@ public sealed class AdminAndPagesTests(BrowserFixture browser)
             await card.Locator("button.play").ClickAsync();
             await Assertions.Expect(page.Locator("pre.desc")).ToContainTextAsync("0:02 Clip 1");
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copy the description text" })).ToBeVisibleAsync();
-            await SaveAsync(page, "renders-open");
+            await BrowserFixture.SaveScreenshotAsync(page, "renders-open");
             await card.GetByRole(AriaRole.Button, new() { Name = $"Delete render {done.Id}" }).ClickAsync();
             await Assertions.Expect(card).ToHaveCountAsync(0);
             Assert.False(File.Exists(Path.Combine(server.DataDir, "renders", "done.mp4")));
@@ -116,14 +116,4 @@ public sealed class AdminAndPagesTests(BrowserFixture browser)
         });
     }
 
-    private static async Task SaveAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(BrowserFixture.ResultsDir);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ResultsDir, "page-" + name + ".png") });
-        if (Environment.GetEnvironmentVariable("TCCG_SCREENSHOTS") is { Length: > 0 } docs)
-        {
-            Directory.CreateDirectory(docs);
-            await page.ScreenshotAsync(new() { Path = Path.Combine(docs, name + ".png") });
-        }
-    }
 }

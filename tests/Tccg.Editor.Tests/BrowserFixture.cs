@@ -57,9 +57,24 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Saves a screenshot under TestResults and, with <c>TCCG_SCREENSHOTS=DIR</c>, as <c>DIR/NAME.png</c>
+    /// (how docs/screenshots is regenerated).</summary>
+    public static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ResultsDir);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ResultsDir, "page-" + name + ".png") });
+        if (Environment.GetEnvironmentVariable("TCCG_SCREENSHOTS") is { Length: > 0 } docs)
+        {
+            Directory.CreateDirectory(docs);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(docs, name + ".png") });
+        }
+    }
+
     public static async Task LoginAsync(IPage page, string name, string password = EditorServer.Password)
     {
-        await page.GotoAsync("/login");
+        // The form is plain HTML posted by the browser: it is usable once the document is parsed, without waiting for
+        // the page's scripts (the load event), which a busy machine can hold back for seconds.
+        await page.GotoAsync("/login", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.FillAsync("input[name=name]", name);
         await page.FillAsync("input[name=password]", password);
         await page.ClickAsync("button[type=submit]");

@@ -68,6 +68,7 @@ public sealed class LayoutEditorTests(BrowserFixture browser)
             await top.FocusAsync();
             await page.Keyboard.PressAsync("ArrowDown");
             Assert.Contains("Facecam box (top): x 30%, y 1%", await top.GetAttributeAsync("aria-label") ?? "", StringComparison.Ordinal);
+            await BrowserFixture.SaveScreenshotAsync(page, "layout-editor");
             await page.ClickAsync(".le-save");
 
             // The saved layout, through the API.

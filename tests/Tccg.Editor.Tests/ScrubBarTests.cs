@@ -50,7 +50,7 @@ public sealed class ScrubBarTests(BrowserFixture browser)
             await DragAsync(page, TrimOut, track.X + (track.Width * 0.8), y);
             var trimIn = await ValueAsync(page, TrimIn);
             var trimOut = await ValueAsync(page, TrimOut);
-            await SaveScreenshotAsync(page, "review-scrub");
+            await BrowserFixture.SaveScreenshotAsync(page, "review-scrub");
             Assert.InRange(trimIn, (duration * 0.2) - 0.05, (duration * 0.2) + 0.05);
             Assert.InRange(trimOut, (duration * 0.8) - 0.05, (duration * 0.8) + 0.05);
 
@@ -270,16 +270,6 @@ public sealed class ScrubBarTests(BrowserFixture browser)
         }
     }
 
-    private static async Task SaveScreenshotAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(BrowserFixture.ResultsDir);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ResultsDir, "page-" + name + ".png") });
-        if (Environment.GetEnvironmentVariable("TCCG_SCREENSHOTS") is { Length: > 0 } docs)
-        {
-            Directory.CreateDirectory(docs);
-            await page.ScreenshotAsync(new() { Path = Path.Combine(docs, name + ".png") });
-        }
-    }
 
     internal static Task DrawnAsync(IPage page, long clipId) =>
         page.WaitForSelectorAsync($".scrub[data-drawn='{clipId.ToString(CultureInfo.InvariantCulture)}']");

@@ -119,7 +119,7 @@ public sealed class TimelineEditingTests(BrowserFixture browser)
             {
                 await page.WaitForSelectorAsync($".titem[data-previewing][data-clip='{id.ToString(CultureInfo.InvariantCulture)}']", new() { Timeout = 30_000 });
                 if (id == ids[1])
-                    await SaveScreenshotAsync(page, "timeline-preview");
+                    await BrowserFixture.SaveScreenshotAsync(page, "timeline-preview");
             }
             await page.WaitForSelectorAsync("#compilation-preview[data-kind='outro']", new() { Timeout = 30_000 });
             Assert.True(await ValueAsync(page, Slider) >= outroAt - 0.05, "the position slider is in the outro");
@@ -141,16 +141,6 @@ public sealed class TimelineEditingTests(BrowserFixture browser)
         });
     }
 
-    private static async Task SaveScreenshotAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(BrowserFixture.ResultsDir);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ResultsDir, "page-" + name + ".png") });
-        if (Environment.GetEnvironmentVariable("TCCG_SCREENSHOTS") is { Length: > 0 } docs)
-        {
-            Directory.CreateDirectory(docs);
-            await page.ScreenshotAsync(new() { Path = Path.Combine(docs, name + ".png") });
-        }
-    }
 
     private static async Task SaveAsync(EditorServer server, long id, Func<UpdateCompilationRequest, UpdateCompilationRequest> change)
     {

@@ -207,6 +207,45 @@ public sealed class MediaInspectorTests(MediaFactory media) : IClassFixture<Medi
     }
 
     [Fact]
+    public async Task InspectManyAsync_WithFingerprints_AFileWithoutAudio_KeepsTheBatchTogether()
+    {
+        string[] paths =
+        [
+            await media.ClipAsync("fp-many-a.mp4", 6, toneDb: -20),
+            await media.ClipAsync("fp-many-silent.mp4", 2, audio: false),
+            await media.ClipAsync("fp-many-b.mp4", 6, 180, 320, 60, sampleRate: 44100, channels: 1, toneDb: -12),
+        ];
+        var log = new ListLogger();
+        var inspector = new MediaInspector(new MediaProcessRunner(), log);
+
+        var together = await inspector.InspectManyAsync(paths, fingerprint: true, CancellationToken.None);
+
+        // One shared run after ffmpeg refused the first (no audio for input 1's fingerprint output), not a run per file.
+        Assert.DoesNotContain(log.Lines, l => l.Contains("each on its own", StringComparison.Ordinal));
+        Assert.NotEmpty(together[0].Get().Fingerprint!);
+        Assert.Null(together[1].Get().Fingerprint);
+        Assert.NotEmpty(together[2].Get().Fingerprint!);
+        for (var i = 0; i < paths.Length; i++)
+            Assert.Equal((await inspector.InspectAsync(paths[i], CancellationToken.None)).Facts, together[i].Get().Facts);
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<MediaInspector>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines)
+                Lines.Add(formatter(state, exception));
+        }
+    }
+
+    [Fact]
     public async Task InspectManyAsync_OneTruncatedFile_FailsAloneWhileTheOthersPass()
     {
         var good = await media.ClipAsync("many-good.mp4", 2);

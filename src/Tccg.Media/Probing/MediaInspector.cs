@@ -26,7 +26,7 @@ public sealed record MediaInspectionResult(string Path, MediaInspection? Inspect
 /// checks more: the audio is decoded, not only counted. Facts come from ffmpeg's input description
 /// (<see cref="FfmpegInputParser"/>): duration to 10 ms, frame rates as ffmpeg prints them (NTSC rates snapped).
 /// </summary>
-public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspector>? logger = null)
+public sealed partial class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspector>? logger = null)
 {
     /// <summary>Enough stderr for the input description, the demuxer's errors and the loudness summary.</summary>
     private const int StderrLines = 400;
@@ -52,13 +52,22 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
     {
         if (paths.Count > 1 && paths.All(p => File.Exists(p) && new FileInfo(p).Length > 0))
         {
-            var outputs = fingerprint ? paths.Select(FingerprintPath).ToList() : null;
+            var outputs = fingerprint ? paths.Select(p => (string?)FingerprintPath(p)).ToList() : null;
             try
             {
                 var result = await runner.RunAsync(runner.Tools.Ffmpeg, Arguments(paths, outputs), null, captureStdout: false, StderrLines * paths.Count, ct);
+                if (outputs is not null && result.ExitCode != 0 && InputsWithoutAudio(result.StderrTail, paths.Count) is { Count: > 0 } silent)
+                {
+                    // ffmpeg refuses the whole run when an input has no audio to feed its fingerprint output (it stops
+                    // before decoding, so this costs a process start): the same batch again without those outputs,
+                    // rather than every file on its own.
+                    foreach (var input in silent)
+                        outputs[input] = null;
+                    result = await runner.RunAsync(runner.Tools.Ffmpeg, Arguments(paths, outputs), null, captureStdout: false, StderrLines * paths.Count, ct);
+                }
                 var lines = result.StderrTail.Split('\n');
                 if (result.ExitCode == 0 && FfmpegInputParser.CorruptionIn(lines, paths) is null && TryReadBatch(paths, lines, result.StderrTail) is { } batch)
-                    return outputs is null ? batch : [.. batch.Select((r, i) => r with { Inspection = r.Inspection! with { Fingerprint = ReadFingerprint(outputs[i]) } })];
+                    return outputs is null ? batch : [.. batch.Select((r, i) => r with { Inspection = r.Inspection! with { Fingerprint = outputs[i] is { } o ? ReadFingerprint(o) : null } })];
                 if (_logger.IsEnabled(LogLevel.Debug))
                     _logger.LogDebug("Inspecting {Count} files together failed; each on its own now: {Stderr}", paths.Count, MediaProcessRunner.LastMeaningfulLines(result.StderrTail, 4));
             }
@@ -94,7 +103,7 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
     /// As <see cref="Arguments(IReadOnlyList{string})"/>, plus, per input, its first audio stream into the <c>chromaprint</c>
     /// muxer writing raw 32-bit items to <paramref name="fingerprints"/>[i] (ffmpeg decodes each input stream once for both).
     /// </summary>
-    public static IReadOnlyList<string> Arguments(IReadOnlyList<string> paths, IReadOnlyList<string>? fingerprints) =>
+    public static IReadOnlyList<string> Arguments(IReadOnlyList<string> paths, IReadOnlyList<string?>? fingerprints) =>
         Arguments(paths, fingerprints, FingerprintFilter);
 
     /// <summary>
@@ -106,7 +115,7 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
     public const string FingerprintFilter = "aformat=channel_layouts=mono,aresample=11025:filter_size=8:phase_shift=6,aformat=sample_fmts=s16";
 
     /// <summary>As <see cref="Arguments(IReadOnlyList{string}, IReadOnlyList{string})"/> with another fingerprint filter (benchmarks compare them).</summary>
-    public static IReadOnlyList<string> Arguments(IReadOnlyList<string> paths, IReadOnlyList<string>? fingerprints, string fingerprintFilter)
+    public static IReadOnlyList<string> Arguments(IReadOnlyList<string> paths, IReadOnlyList<string?>? fingerprints, string fingerprintFilter)
     {
         var args = new List<string> { "-hide_banner", "-nostats", "-nostdin" };
         if (fingerprints is not null)
@@ -118,11 +127,28 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
             var n = i.ToString(CultureInfo.InvariantCulture);
             var filter = paths.Count == 1 ? LoudnessMeter.Filter : LoudnessMeter.NamedFilter(MeterName(i));
             args.AddRange(["-map", n + ":v:0?", "-map", n + ":a:0?", "-c:v", "copy", "-sn", "-dn", "-af", filter, "-f", "null", "-"]);
-            if (fingerprints is not null)
-                args.AddRange(["-map", n + ":a:0", "-af", fingerprintFilter, "-f", "chromaprint", "-fp_format", "raw", fingerprints[i]]);
+            if (fingerprints?[i] is { } output)
+                args.AddRange(["-map", n + ":a:0", "-af", fingerprintFilter, "-f", "chromaprint", "-fp_format", "raw", output]);
         }
         return args;
     }
+
+    /// <summary>
+    /// The inputs that the stream list ffmpeg printed shows without an audio stream, when the run stopped because a
+    /// fingerprint output's <c>-map N:a:0</c> matched nothing; empty otherwise.
+    /// </summary>
+    internal static IReadOnlyList<int> InputsWithoutAudio(string stderr, int inputs)
+    {
+        if (!stderr.Contains(":a:0' matches no streams", StringComparison.Ordinal))
+            return [];
+        var withAudio = new HashSet<int>();
+        foreach (System.Text.RegularExpressions.Match m in AudioStreamLine().Matches(stderr))
+            withAudio.Add(int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture));
+        return [.. Enumerable.Range(0, inputs).Where(i => !withAudio.Contains(i))];
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*Stream #(\d+):\d+\S*: Audio:", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex AudioStreamLine();
 
     private static string MeterName(int input) => string.Create(CultureInfo.InvariantCulture, $"in{input}");
 
@@ -207,10 +233,12 @@ public sealed class MediaInspector(MediaProcessRunner runner, ILogger<MediaInspe
         return items;
     }
 
-    private static void DeleteAll(IEnumerable<string>? paths)
+    private static void DeleteAll(IEnumerable<string?>? paths)
     {
         foreach (var path in paths ?? [])
         {
+            if (path is null)
+                continue;
             try
             {
                 File.Delete(path);
