@@ -274,7 +274,7 @@ public sealed class ScrubBarTests(BrowserFixture browser)
     internal static Task DrawnAsync(IPage page, long clipId) =>
         page.WaitForSelectorAsync($".scrub[data-drawn='{clipId.ToString(CultureInfo.InvariantCulture)}']");
 
-    private static async Task DragAsync(IPage page, string handle, double toX, double y)
+    internal static async Task DragAsync(IPage page, string handle, double toX, double y)
     {
         var box = (await page.Locator(handle).BoundingBoxAsync())!;
         await page.Mouse.MoveAsync(box.X + (box.Width / 2), box.Y + (box.Height / 2));
@@ -283,15 +283,15 @@ public sealed class ScrubBarTests(BrowserFixture browser)
         await page.Mouse.UpAsync();
     }
 
-    private static async Task<double> ValueAsync(IPage page, string slider) =>
+    internal static async Task<double> ValueAsync(IPage page, string slider) =>
         double.Parse(await page.GetAttributeAsync(slider, "aria-valuenow") ?? "nan", CultureInfo.InvariantCulture);
 
-    private static async Task ExpectValueAsync(IPage page, string slider, double expected)
+    internal static async Task ExpectValueAsync(IPage page, string slider, double expected, float timeoutMs = 3000)
     {
         var want = Math.Round(expected, 3).ToString(CultureInfo.InvariantCulture);
         try
         {
-            await Assertions.Expect(page.Locator(slider)).ToHaveAttributeAsync("aria-valuenow", want, new() { Timeout = 3000 });
+            await Assertions.Expect(page.Locator(slider)).ToHaveAttributeAsync("aria-valuenow", want, new() { Timeout = timeoutMs });
         }
         catch (PlaywrightException)
         {

@@ -36,11 +36,11 @@ public sealed class TimelineEditingTests(BrowserFixture browser)
             // Drag each handle with the mouse: the trims are saved (read back through the API) and shown in the fields.
             var track = (await page.Locator($"{row} .scrub-track[aria-label='Playhead']").BoundingBoxAsync())!;
             var y = track.Y + (track.Height / 2);
-            await DragAsync(page, $"{row} [aria-label='Trim in']", track.X + (track.Width * 0.2), y);
+            await ScrubBarTests.DragAsync(page, $"{row} [aria-label='Trim in']", track.X + (track.Width * 0.2), y);
             var item = await ItemEventuallyAsync(page, compilation.Id, 1, i => i.TryGetProperty("trimStart", out var s) && s.ValueKind == JsonValueKind.Number);
             var trimIn = item.GetProperty("trimStart").GetDouble();
             Assert.InRange(trimIn, (duration * 0.2) - 0.05, (duration * 0.2) + 0.05);
-            await DragAsync(page, $"{row} [aria-label='Trim out']", track.X + (track.Width * 0.8), y);
+            await ScrubBarTests.DragAsync(page, $"{row} [aria-label='Trim out']", track.X + (track.Width * 0.8), y);
             item = await ItemEventuallyAsync(page, compilation.Id, 1, i => i.TryGetProperty("trimEnd", out var e) && e.ValueKind == JsonValueKind.Number);
             var trimOut = item.GetProperty("trimEnd").GetDouble();
             Assert.InRange(trimOut, (duration * 0.8) - 0.05, (duration * 0.8) + 0.05);
@@ -54,21 +54,21 @@ public sealed class TimelineEditingTests(BrowserFixture browser)
             await page.Locator($"{row} [aria-label='Trim in']").FocusAsync();
             var expected = (Math.Round(trimIn * 30) + 1) / 30;
             await page.Keyboard.PressAsync("ArrowRight");
-            await ExpectValueAsync(page, $"{row} [aria-label='Trim in']", expected);
+            await ScrubBarTests.ExpectValueAsync(page, $"{row} [aria-label='Trim in']", expected, timeoutMs: 10_000);
             await page.Keyboard.PressAsync("ArrowRight");
             expected += Frame;
-            await ExpectValueAsync(page, $"{row} [aria-label='Trim in']", expected);
+            await ScrubBarTests.ExpectValueAsync(page, $"{row} [aria-label='Trim in']", expected, timeoutMs: 10_000);
             await page.Keyboard.PressAsync("ArrowLeft");
             await page.Keyboard.PressAsync("ArrowLeft");
             await page.Keyboard.PressAsync("ArrowLeft");
             expected -= 3 * Frame;
-            await ExpectValueAsync(page, $"{row} [aria-label='Trim in']", expected);
+            await ScrubBarTests.ExpectValueAsync(page, $"{row} [aria-label='Trim in']", expected, timeoutMs: 10_000);
             await ItemEventuallyAsync(page, compilation.Id, 1, i => Math.Abs(i.GetProperty("trimStart").GetDouble() - Math.Round(expected, 3)) < 0.0005);
             // The trim out handle by a frame too, and the playhead slider of the item.
             await page.Locator($"{row} [aria-label='Trim out']").FocusAsync();
             await page.Keyboard.PressAsync("ArrowLeft");
             var outExpected = (Math.Round(trimOut * 30) - 1) / 30;
-            await ExpectValueAsync(page, $"{row} [aria-label='Trim out']", outExpected);
+            await ScrubBarTests.ExpectValueAsync(page, $"{row} [aria-label='Trim out']", outExpected, timeoutMs: 10_000);
             await ItemEventuallyAsync(page, compilation.Id, 1, i => Math.Abs(i.GetProperty("trimEnd").GetDouble() - Math.Round(outExpected, 3)) < 0.0005);
         });
     }
@@ -122,9 +122,9 @@ public sealed class TimelineEditingTests(BrowserFixture browser)
                     await BrowserFixture.SaveScreenshotAsync(page, "timeline-preview");
             }
             await page.WaitForSelectorAsync("#compilation-preview[data-kind='outro']", new() { Timeout = 30_000 });
-            Assert.True(await ValueAsync(page, Slider) >= outroAt - 0.05, "the position slider is in the outro");
+            Assert.True(await ScrubBarTests.ValueAsync(page, Slider) >= outroAt - 0.05, "the position slider is in the outro");
             await page.WaitForSelectorAsync("#compilation-preview[data-state='ended']", new() { Timeout = 30_000 });
-            Assert.Equal(total, await ValueAsync(page, Slider), 2);
+            Assert.Equal(total, await ScrubBarTests.ValueAsync(page, Slider), 2);
             Assert.Equal("clip interval clip interval clip outro", await page.GetAttributeAsync("#compilation-preview", "data-played"));
             Assert.Equal(0, await page.Locator(".titem[data-previewing]").CountAsync());
 
@@ -137,7 +137,7 @@ public sealed class TimelineEditingTests(BrowserFixture browser)
             var third = pieces[2].GetProperty("offset").GetDouble() + 0.5; // the middle of the second clip
             await page.Mouse.ClickAsync(bar.X + (float)(bar.Width * third / total), bar.Y + (bar.Height / 2));
             await page.WaitForSelectorAsync($".titem[data-previewing][data-clip='{ids[1].ToString(CultureInfo.InvariantCulture)}']");
-            Assert.InRange(await ValueAsync(page, Slider), third - 0.1, third + 0.1);
+            Assert.InRange(await ScrubBarTests.ValueAsync(page, Slider), third - 0.1, third + 0.1);
         });
     }
 
@@ -163,31 +163,6 @@ public sealed class TimelineEditingTests(BrowserFixture browser)
             if (DateTime.UtcNow > deadline)
                 Assert.Fail($"item {index} never became as expected: {item}");
             await Task.Delay(100);
-        }
-    }
-
-    private static async Task DragAsync(IPage page, string handle, double toX, double y)
-    {
-        var box = (await page.Locator(handle).BoundingBoxAsync())!;
-        await page.Mouse.MoveAsync(box.X + (box.Width / 2), box.Y + (box.Height / 2));
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync((float)toX, (float)y, new() { Steps = 8 });
-        await page.Mouse.UpAsync();
-    }
-
-    private static async Task<double> ValueAsync(IPage page, string slider) =>
-        double.Parse(await page.GetAttributeAsync(slider, "aria-valuenow") ?? "nan", CultureInfo.InvariantCulture);
-
-    private static async Task ExpectValueAsync(IPage page, string slider, double expected)
-    {
-        var want = Math.Round(expected, 3).ToString(CultureInfo.InvariantCulture);
-        try
-        {
-            await Assertions.Expect(page.Locator(slider)).ToHaveAttributeAsync("aria-valuenow", want, new() { Timeout = 10_000 });
-        }
-        catch (PlaywrightException)
-        {
-            Assert.Fail($"{slider}: aria-valuenow {await page.GetAttributeAsync(slider, "aria-valuenow")}, expected {want}");
         }
     }
 }
