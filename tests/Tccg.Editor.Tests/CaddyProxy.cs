@@ -44,7 +44,7 @@ public sealed class CaddyProxy : IAsyncDisposable
             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost");
 
         var shipped = await File.ReadAllTextAsync(Path.Combine(NginxProxy.RepoRoot(), "deploy", "Caddyfile"));
-        var port = FreePort();
+        var port = NginxProxy.FreePort();
         var site = shipped.IndexOf(ShippedSite + " {", StringComparison.Ordinal);
         Assert.True(site >= 0 && shipped.Contains(ShippedBackend, StringComparison.Ordinal),
             $"deploy/Caddyfile has no '{ShippedSite} {{' site block or no backend {ShippedBackend}");
@@ -102,28 +102,5 @@ public sealed class CaddyProxy : IAsyncDisposable
 
     public HttpClient CreateClient(string from = "127.0.0.1") => new(NginxProxy.CreateHandler(from)) { BaseAddress = BaseUrl };
 
-    public ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(Dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        return ValueTask.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public ValueTask DisposeAsync() => NginxProxy.Stop(_process, Dir);
 }

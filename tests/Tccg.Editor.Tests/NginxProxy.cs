@@ -126,17 +126,20 @@ public sealed partial class NginxProxy : IAsyncDisposable
         };
     }
 
-    public ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => Stop(_process, Dir);
+
+    /// <summary>Stops a proxy process started for a test and removes its folder (nginx here, Caddy too).</summary>
+    internal static ValueTask Stop(Process process, string dir)
     {
-        if (!_process.HasExited)
+        if (!process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
         }
-        _process.Dispose();
+        process.Dispose();
         try
         {
-            Directory.Delete(Dir, recursive: true);
+            Directory.Delete(dir, recursive: true);
         }
         catch (IOException)
         {
@@ -152,7 +155,7 @@ public sealed partial class NginxProxy : IAsyncDisposable
         return dir?.FullName ?? throw new DirectoryNotFoundException("The repository root (with deploy/) was not found above " + AppContext.BaseDirectory);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
