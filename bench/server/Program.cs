@@ -14,11 +14,12 @@ using Tccg.Storage.Database;
 // streaming throughput against reading the same file raw. Ratios are against baselines measured in this run.
 // The clip browser's query (GET /api/v1/clips with the browser's filters, sorts and cursors) is measured too;
 // --browser-only measures just that.
-//   dotnet run -c Release --project bench/server -- [--clips N] [--clients 50] [--requests 2000] [--browser-only]
+//   dotnet run -c Release --project bench/server -- [--clips N] [--clients 50] [--requests 2000] [--browser-only] [--data DIR]
 var clips = 1_000_000;
 var browserOnly = false;
 var clients = 50;
 var requests = 2000;
+string? dataArg = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -27,12 +28,16 @@ for (var i = 0; i < args.Length; i++)
         case "--clients": clients = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--requests": requests = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--browser-only": browserOnly = true; break;
+        case "--data": dataArg = args[++i]; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
 
 const int Games = 50;
-var data = Path.Combine(Path.GetTempPath(), $"tccg-bench-server-{Environment.ProcessId}");
+// --data DIR keeps the seeded clip bin there and reuses it on the next run with the same --clips (seeding a million
+// clips takes minutes).
+var data = dataArg ?? Path.Combine(Path.GetTempPath(), $"tccg-bench-server-{Environment.ProcessId}");
+var reuse = dataArg is not null && File.Exists(Path.Combine(data, "seeded-" + clips.ToString(CultureInfo.InvariantCulture)));
 Directory.CreateDirectory(Path.Combine(data, "clips"));
 var ct = CancellationToken.None;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"server benchmark: {clips:N0} clips over {Games} games, {clients} clients"));
@@ -43,28 +48,36 @@ try
     await new MigrationRunner(db).MigrateAsync(ct);
     var store = new ClipStore(db, TimeProvider.System);
     var seed = Stopwatch.StartNew();
-    for (var start = 0; start < clips; start += 100_000)
-        await store.UpsertFoundAsync(Enumerable.Range(start, Math.Min(100_000, clips - start)).Select(Clip).ToList(), ct);
     var media = Path.Combine(data, "clips", "bench.mp4");
     const int payloadMb = 256;
-    var payload = new byte[payloadMb << 20];
-    new Random(7).NextBytes(payload);
-    await using (var written = new FileStream(media, FileMode.Create, FileAccess.Write))
+    if (!reuse)
     {
-        await written.WriteAsync(payload, ct);
-        written.Flush(flushToDisk: true); // clean pages, so they can be dropped from the page cache later
-    }
-    payload = null;
-    await using (var c = await db.OpenAsync(ct))
-    {
-        await c.ExecuteAsync("UPDATE clips SET status = 'downloaded', file_path = 'clips/bench.mp4', downloaded_at = found_at WHERE view_count % 10 < 4", commandTimeout: 600);
-        await c.ExecuteAsync("ANALYZE", commandTimeout: 600, commandType: System.Data.CommandType.Text);
-        // A running server's log is checkpointed as it goes (SQLite's auto-checkpoint); the bulk seed leaves a large one.
-        await c.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE)", commandTimeout: 600, commandType: System.Data.CommandType.Text);
-    }
+        for (var start = 0; start < clips; start += 100_000)
+            await store.UpsertFoundAsync(Enumerable.Range(start, Math.Min(100_000, clips - start)).Select(Clip).ToList(), ct);
+        var payload = new byte[payloadMb << 20];
+        new Random(7).NextBytes(payload);
+        await using (var written = new FileStream(media, FileMode.Create, FileAccess.Write))
+        {
+            await written.WriteAsync(payload, ct);
+            written.Flush(flushToDisk: true); // clean pages, so they can be dropped from the page cache later
+        }
+        payload = null;
+        await using (var c = await db.OpenAsync(ct))
+        {
+            await c.ExecuteAsync("UPDATE clips SET status = 'downloaded', file_path = 'clips/bench.mp4', downloaded_at = found_at WHERE view_count % 10 < 4", commandTimeout: 600);
+            await c.ExecuteAsync("ANALYZE", commandTimeout: 600, commandType: System.Data.CommandType.Text);
+            // A running server's log is checkpointed as it goes (SQLite's auto-checkpoint); the bulk seed leaves a large one.
+            await c.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE)", commandTimeout: 600, commandType: System.Data.CommandType.Text);
+        }
 
-    await new UserStore(db, TimeProvider.System).AddAsync("bench", "bench-password", UserRole.Editor, ct);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  seeded in {seed.Elapsed.TotalSeconds:0.0} s"));
+        await new UserStore(db, TimeProvider.System).AddAsync("bench", "bench-password", UserRole.Editor, ct);
+        await File.WriteAllTextAsync(Path.Combine(data, "seeded-" + clips.ToString(CultureInfo.InvariantCulture)), "", ct);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  seeded in {seed.Elapsed.TotalSeconds:0.0} s"));
+    }
+    else
+    {
+        Console.WriteLine($"  reusing the clip bin in {data}");
+    }
 
     // 2. A real server process.
     var port = FreePort();
@@ -158,7 +171,7 @@ try
 }
 finally
 {
-    if (Environment.GetEnvironmentVariable("TCCG_BENCH_KEEP") == "1")
+    if (dataArg is not null || Environment.GetEnvironmentVariable("TCCG_BENCH_KEEP") == "1")
         Console.WriteLine("kept " + data);
     else
         Directory.Delete(data, recursive: true);

@@ -220,13 +220,54 @@ public sealed class MediaInspectorTests(MediaFactory media) : IClassFixture<Medi
 
         var together = await inspector.InspectManyAsync(paths, fingerprint: true, CancellationToken.None);
 
-        // One shared run after ffmpeg refused the first (no audio for input 1's fingerprint output), not a run per file.
+        // One shared run (input 1's MP4 header declares no audio, so it has no fingerprint output), not a run per file.
         Assert.DoesNotContain(log.Lines, l => l.Contains("each on its own", StringComparison.Ordinal));
         Assert.NotEmpty(together[0].Get().Fingerprint!);
         Assert.Null(together[1].Get().Fingerprint);
         Assert.NotEmpty(together[2].Get().Fingerprint!);
         for (var i = 0; i < paths.Length; i++)
             Assert.Equal((await inspector.InspectAsync(paths[i], CancellationToken.None)).Facts, together[i].Get().Facts);
+    }
+
+    [Fact]
+    public async Task InspectManyAsync_WithFingerprints_ASilentFileNotInMp4_StillKeepsTheBatchTogether()
+    {
+        // Matroska has no moov box to tell: ffmpeg refuses the first run, and the batch runs again without that output.
+        var silentMp4 = await media.ClipAsync("fp-many-silent-src.mp4", 2, audio: false);
+        var silentMkv = Path.Combine(media.Dir, "fp-many-silent.mkv");
+        await new MediaProcessRunner().FfmpegAsync(["-v", "error", "-y", "-i", silentMp4, "-c", "copy", silentMkv], null, CancellationToken.None);
+        string[] paths = [await media.ClipAsync("fp-many-a.mp4", 6, toneDb: -20), silentMkv];
+        var log = new ListLogger();
+
+        var together = await new MediaInspector(new MediaProcessRunner(), log).InspectManyAsync(paths, fingerprint: true, CancellationToken.None);
+
+        Assert.Null(Mp4Tracks.HasAudioTrack(silentMkv));
+        Assert.DoesNotContain(log.Lines, l => l.Contains("each on its own", StringComparison.Ordinal));
+        Assert.NotEmpty(together[0].Get().Fingerprint!);
+        Assert.Null(together[1].Get().Fingerprint);
+        Assert.False(together[1].Get().Facts.HasAudio);
+    }
+
+    [Fact]
+    public async Task Mp4Tracks_ReadsTheAudioTrackFromTheMoovBox()
+    {
+        var withAudio = await media.ClipAsync("tracks-audio.mp4", 1);
+        var silent = await media.ClipAsync("tracks-silent.mp4", 1, audio: false);
+        // moov at the end (no faststart): the reader walks the top-level boxes to it.
+        var moovLast = Path.Combine(media.Dir, "tracks-moov-last.mp4");
+        await new MediaProcessRunner().FfmpegAsync(["-v", "error", "-y", "-i", withAudio, "-c", "copy", moovLast], null, CancellationToken.None);
+        var notes = Path.Combine(media.Dir, "tracks-notes.mp4");
+        await File.WriteAllTextAsync(notes, "not a video at all, just some text\n");
+        var bytes = await File.ReadAllBytesAsync(moovLast);
+        var cut = Path.Combine(media.Dir, "tracks-cut.mp4");
+        await File.WriteAllBytesAsync(cut, bytes[..(bytes.Length / 2)]);
+
+        Assert.True(Mp4Tracks.HasAudioTrack(withAudio));
+        Assert.False(Mp4Tracks.HasAudioTrack(silent));
+        Assert.True(Mp4Tracks.HasAudioTrack(moovLast));
+        Assert.Null(Mp4Tracks.HasAudioTrack(notes));
+        Assert.Null(Mp4Tracks.HasAudioTrack(cut));
+        Assert.Null(Mp4Tracks.HasAudioTrack(Path.Combine(media.Dir, "tracks-missing.mp4")));
     }
 
     private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<MediaInspector>

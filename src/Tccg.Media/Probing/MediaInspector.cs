@@ -52,7 +52,9 @@ public sealed partial class MediaInspector(MediaProcessRunner runner, ILogger<Me
     {
         if (paths.Count > 1 && paths.All(p => File.Exists(p) && new FileInfo(p).Length > 0))
         {
-            var outputs = fingerprint ? paths.Select(p => (string?)FingerprintPath(p)).ToList() : null;
+            // A file whose MP4 header declares no audio track gets no fingerprint output: ffmpeg would refuse the whole
+            // run for it, after the cost of a process start.
+            var outputs = fingerprint ? paths.Select(p => Mp4Tracks.HasAudioTrack(p) == false ? null : FingerprintPath(p)).ToList() : null;
             try
             {
                 var result = await runner.RunAsync(runner.Tools.Ffmpeg, Arguments(paths, outputs), null, captureStdout: false, StderrLines * paths.Count, ct);
@@ -194,7 +196,7 @@ public sealed partial class MediaInspector(MediaProcessRunner runner, ILogger<Me
     /// </summary>
     public async Task<MediaInspection> InspectAsync(string path, bool fingerprint, CancellationToken ct)
     {
-        if (!fingerprint)
+        if (!fingerprint || Mp4Tracks.HasAudioTrack(path) == false)
             return await InspectOnceAsync(path, null, ct);
         var output = FingerprintPath(path);
         try
