@@ -14,12 +14,13 @@ using Tccg.Storage.Database;
 // streaming throughput against reading the same file raw. Ratios are against baselines measured in this run.
 // The clip browser's query (GET /api/v1/clips with the browser's filters, sorts and cursors) is measured too;
 // --browser-only measures just that.
-//   dotnet run -c Release --project bench/server -- [--clips N] [--clients 50] [--requests 2000] [--browser-only] [--data DIR]
+//   dotnet run -c Release --project bench/server -- [--clips N] [--clients 50] [--requests 2000] [--browser-only [--only K]] [--data DIR]
 var clips = 1_000_000;
 var browserOnly = false;
 var clients = 50;
 var requests = 2000;
 string? dataArg = null;
+int? only = null; // --only K: just the browser's filter kind K (0-9), e.g. to profile it
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -29,6 +30,7 @@ for (var i = 0; i < args.Length; i++)
         case "--requests": requests = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--browser-only": browserOnly = true; break;
         case "--data": dataArg = args[++i]; break;
+        case "--only": only = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
@@ -99,7 +101,7 @@ try
         if (browserOnly)
         {
             var storeBaseline = await MeasureAsync(0, 1, 200, async i => await store.QueryAsync(new ClipQuery { GameId = GameId(i % Games), Limit = 50, ListingOnly = true }, ct));
-            await MeasureBrowserAsync(http, store, server.Id, clients, requests, storeBaseline, ct);
+            await MeasureBrowserAsync(http, store, server.Id, clients, requests, storeBaseline, ct, only);
             return 0;
         }
         var compilation = await (await http.PostAsJsonAsync("/api/v1/compilations", new { name = "bench", gameId = GameId(0) }, ct))
@@ -180,7 +182,7 @@ finally
 return 0;
 
 // The clip browser: filtered pages at this many clips, each filter kind in turn (one request each), a second page by cursor too.
-static async Task<Percentiles> MeasureBrowserAsync(HttpClient http, ClipStore store, int serverPid, int clients, int requests, Percentiles baseline, CancellationToken ct)
+static async Task<Percentiles> MeasureBrowserAsync(HttpClient http, ClipStore store, int serverPid, int clients, int requests, Percentiles baseline, CancellationToken ct, int? only = null)
 {
     var cursors = new string[Games];
     for (var g = 0; g < Games; g++)
@@ -205,11 +207,15 @@ static async Task<Percentiles> MeasureBrowserAsync(HttpClient http, ClipStore st
     var all = new List<Percentiles>();
     foreach (var (filter, name) in filters.Zip(names))
     {
+        if (only is { } k && filter != filters[k])
+            continue;
         var p = await MeasureAsync(serverPid, clients, requests / 2, async i =>
             (await http.GetAsync("/api/v1/clips?limit=50&" + filter(i), ct)).EnsureSuccessStatusCode());
         Row($"clip browser: {name}", p, baseline);
         all.Add(p);
     }
+    if (only is not null)
+        return all[0];
     var mixed = await MeasureAsync(serverPid, clients, requests, async i =>
         (await http.GetAsync("/api/v1/clips?limit=50&" + filters[i % filters.Length](i / filters.Length), ct)).EnsureSuccessStatusCode());
     Row($"clip browser, all kinds mixed, {clients} clients", mixed, baseline);

@@ -37,6 +37,20 @@ public sealed class OverlayTests(MediaFactory media) : IClassFixture<MediaFactor
     }
 
     [Fact]
+    public void FontCharset_Parse_ReadsRangesAndSinglesOfEveryFace()
+    {
+        var charset = FontCharset.Parse(":charset=20-7e a0-2e9 3a3\n:charset=4e00-4e01 \n");
+
+        Assert.True(charset.Contains('A'));
+        Assert.True(charset.Contains(0x2e9));
+        Assert.True(charset.Contains(0x3a3));
+        Assert.True(charset.Contains(0x4e01));
+        Assert.False(charset.Contains(0x1f));
+        Assert.False(charset.Contains(0x3a4));
+        Assert.False(FontCharset.Empty.Contains('A'));
+    }
+
+    [Fact]
     public void EscapeValue_FilterSpecials_AreEscapedForBothLevels() =>
         Assert.Equal(@"/a\\\'b\\:c\,d\[e\]\;f\\\\g", FilterEscaping.Value(@"/a'b:c,d[e];f\g"));
 

@@ -22,6 +22,7 @@ public sealed class FontResolver(MediaProcessRunner runner, ILogger<FontResolver
     private readonly ILogger _logger = logger ?? NullLogger<FontResolver>.Instance;
     private readonly ConcurrentDictionary<(string, string), Task<ResolvedFont>> _cache = new();
     private readonly ConcurrentDictionary<string, Task<string>> _families = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<FontCharset?>> _charsets = new(StringComparer.Ordinal);
 
     public FontResolver() : this(new MediaProcessRunner()) { }
 
@@ -114,11 +115,32 @@ public sealed class FontResolver(MediaProcessRunner runner, ILogger<FontResolver
     private async Task<bool> CoversAsync(string file, IReadOnlyCollection<int> codepoints, CancellationToken ct)
     {
         // A font file fontconfig does not know (the user's own) is trusted to have the glyphs.
-        var known = await runner.RunAsync("fc-list", [":file=" + FcEscape(file), "file"], null, captureStdout: true, ct);
-        if (known.ExitCode == 0 && known.Stdout.Trim().Length == 0)
-            return true;
-        var r = await runner.RunAsync("fc-list", [":file=" + FcEscape(file) + ":charset=" + Charset(codepoints), "file"], null, captureStdout: true, ct);
-        return r.ExitCode == 0 && r.Stdout.Trim().Length > 0;
+        var charset = await CharsetOfAsync(file, ct);
+        return charset is null || codepoints.All(charset.Contains);
+    }
+
+    /// <summary>
+    /// The characters a font file has, read once per file (<c>fc-list :file=… charset</c>) and kept, so every text
+    /// of a render is checked without starting a process; null when fontconfig does not know the file.
+    /// </summary>
+    private async Task<FontCharset?> CharsetOfAsync(string file, CancellationToken ct)
+    {
+        var task = _charsets.GetOrAdd(file, async f =>
+        {
+            var r = await runner.RunAsync("fc-list", [":file=" + FcEscape(f), "charset"], null, captureStdout: true, CancellationToken.None);
+            if (r.ExitCode != 0)
+                return FontCharset.Empty;
+            return r.Stdout.Trim().Length == 0 ? null : FontCharset.Parse(r.Stdout);
+        });
+        try
+        {
+            return await task.WaitAsync(ct);
+        }
+        catch (Exception) when (task.IsFaulted || task.IsCanceled)
+        {
+            _charsets.TryRemove(KeyValuePair.Create(file, task));
+            throw;
+        }
     }
 
     private async Task<List<string>> ListAsync(IReadOnlyCollection<int> codepoints, CancellationToken ct)
@@ -186,5 +208,47 @@ public sealed class FontResolver(MediaProcessRunner runner, ILogger<FontResolver
         }
         var result = sb.ToString().Trim();
         return result.Length > 0 ? result : "?";
+    }
+}
+
+/// <summary>A font's characters as fontconfig prints them (<c>charset=20-7e a0-2e9 …</c>, hexadecimal ranges).</summary>
+internal sealed class FontCharset
+{
+    public static readonly FontCharset Empty = new([]);
+
+    private readonly (int From, int To)[] _ranges;
+
+    private FontCharset((int From, int To)[] ranges) => _ranges = ranges;
+
+    /// <summary>Every <c>charset=</c> of the output (a file with several faces prints one line each): their union.</summary>
+    public static FontCharset Parse(string fcListOutput)
+    {
+        var ranges = new List<(int, int)>();
+        foreach (var line in fcListOutput.Split('\n'))
+        {
+            var at = line.IndexOf("charset=", StringComparison.Ordinal);
+            if (at < 0)
+                continue;
+            foreach (var item in line[(at + "charset=".Length)..].Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var dash = item.IndexOf('-', StringComparison.Ordinal);
+                if (dash < 0 && int.TryParse(item, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var one))
+                    ranges.Add((one, one));
+                else if (dash > 0 && int.TryParse(item.AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var from)
+                    && int.TryParse(item.AsSpan(dash + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var to))
+                    ranges.Add((from, to));
+            }
+        }
+        return new FontCharset([.. ranges]);
+    }
+
+    public bool Contains(int codepoint)
+    {
+        foreach (var (from, to) in _ranges)
+        {
+            if (codepoint >= from && codepoint <= to)
+                return true;
+        }
+        return false;
     }
 }

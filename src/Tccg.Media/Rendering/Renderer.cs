@@ -76,35 +76,45 @@ public sealed class Renderer(
         var info = new MediaInfoCache(cacheDir, probe, meter, time);
         var tracker = new ProgressTracker(progress, time, started);
 
-        // 1. Probe every input (cached per file identity) and check the trims against the media.
+        // 1. Probe every input (cached per file identity) and check the trims against the media. The music's loudness
+        //    (cached per file; clips are measured while their segment audio renders) is measured at the same time: it
+        //    needs no probe, and the cores would otherwise wait on the probes' process starts.
         tracker.Report(RenderStage.Probing, 0);
+        var musicTracks = settings.Music.Tracks.Distinct(StringComparer.Ordinal).ToList();
+        var musicMeasured = musicTracks.Where(File.Exists).ToDictionary(f => f, f => info.LoudnessAsync(f, ct), StringComparer.Ordinal);
         var files = plan.Select(p => p.FilePath).Concat(settings.Music.Tracks).Distinct(StringComparer.Ordinal).ToList();
         var facts = new ConcurrentDictionary<string, MediaFacts>(StringComparer.Ordinal);
         var probeErrors = new ConcurrentBag<string>();
-        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (f, token) =>
+        try
         {
-            try
+            await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (f, token) =>
             {
-                facts[f] = await info.FactsAsync(f, token);
-            }
-            catch (MediaProbeException ex)
-            {
-                probeErrors.Add(ex.Message);
-            }
-        });
+                try
+                {
+                    facts[f] = await info.FactsAsync(f, token);
+                }
+                catch (MediaProbeException ex)
+                {
+                    probeErrors.Add(ex.Message);
+                }
+            });
+        }
+        finally
+        {
+            // Whatever the probes found, the measurements end (or fail) before this render goes on or gives up.
+            await Task.WhenAll(musicMeasured.Values).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
         var errors = RenderPlan.CheckMedia(plan, f => facts.TryGetValue(f, out var m) ? m.Duration : null, request.BaseDirectory);
         foreach (var track in settings.Music.Tracks.Where(t => !facts.TryGetValue(t, out var m) || !m.HasAudio))
             errors.Add($"music: track {Path.GetRelativePath(request.BaseDirectory, track)} is missing or has no audio");
         if (errors.Count > 0)
             throw new TimelineValidationException([.. errors, .. probeErrors.Order(StringComparer.Ordinal)]);
 
-        // 2. Music loudness (cached per file); clips are measured while their segment audio renders.
+        // 2. The music's loudness, measured above (a track that probed fine but could not be measured fails here).
         tracker.Report(RenderStage.MeasuringLoudness, 2);
         var musicLoudness = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(settings.Music.Tracks.Distinct(StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (f, token) =>
-        {
-            musicLoudness[f] = (await info.LoudnessAsync(f, token)).IntegratedLufs;
-        });
+        foreach (var f in musicTracks)
+            musicLoudness[f] = (await musicMeasured[f]).IntegratedLufs;
 
         // 3. One segment per piece; identical pieces (the interval, repeated clips) share one.
         var specs = new List<SegmentSpec>();
@@ -133,9 +143,17 @@ public sealed class Renderer(
             var mute = e.Volume <= 0 || !s.HasAudio;
             audio.Add(new AudioPart(SegmentCache.AudioFile(cacheDir, s.AudioKey), mute ? 0 : Gain(lufs, settings.Output.LoudnessLufs) + AudioRules.VolumeDb(e.Volume), mute));
         }
-        await AssembleAsync(request.OutputPath, specs, audio, cacheDir, totalSamples, music, settings, tracker, ct);
-
-        await WriteThumbnailAsync(request.OutputPath, plan, specs, cacheDir, ct);
+        // The thumbnail reads the segments, not the output: it is made while the final pass (one busy core) runs.
+        var thumbnail = WriteThumbnailAsync(request.OutputPath, plan, specs, cacheDir, ct);
+        try
+        {
+            await AssembleAsync(request.OutputPath, specs, audio, cacheDir, totalSamples, music, settings, tracker, ct);
+        }
+        finally
+        {
+            await thumbnail.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        await thumbnail;
 
         var pieces = plan.Zip(specs, (e, s) => new DescribedPiece(e.Kind, e.StreamerName, e.StreamerLogin, e.Title, s.Seconds, e.Clipper)).ToList();
         var descriptionPath = Path.ChangeExtension(request.OutputPath, ".txt");
