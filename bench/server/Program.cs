@@ -40,7 +40,18 @@ const int Games = 50;
 // clips takes minutes).
 var data = dataArg ?? Path.Combine(Path.GetTempPath(), $"tccg-bench-server-{Environment.ProcessId}");
 var reuse = dataArg is not null && File.Exists(Path.Combine(data, "seeded-" + clips.ToString(CultureInfo.InvariantCulture)));
+if (dataArg is not null && !reuse && Directory.Exists(data) && Directory.EnumerateFileSystemEntries(data).Any())
+{
+    // Seeded for another --clips, not finished, or not a bench folder at all: nothing here is deleted or seeded over.
+    Console.Error.WriteLine($"--data {data}: not a clip bin this bench seeded with {clips} clips; give an empty or new folder");
+    return 2;
+}
 Directory.CreateDirectory(Path.Combine(data, "clips"));
+if (only is < 0 or > 9)
+{
+    Console.Error.WriteLine("--only takes a filter kind from 0 to 9");
+    return 2;
+}
 var ct = CancellationToken.None;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"server benchmark: {clips:N0} clips over {Games} games, {clients} clients"));
 try
@@ -205,9 +216,9 @@ static async Task<Percentiles> MeasureBrowserAsync(HttpClient http, ClipStore st
     string[] names = ["all clips (the opening page)", "game only", "game+language (5%)", "game+min views, by date", "…its second page (cursor)",
         "game+title text", "title text, any game", "streamer (any game)", "game+date range+status, by date", "game+status+language+views+duration"];
     var all = new List<Percentiles>();
-    foreach (var (filter, name) in filters.Zip(names))
+    foreach (var (filter, name, kind) in filters.Zip(names, Enumerable.Range(0, filters.Length)))
     {
-        if (only is { } k && filter != filters[k])
+        if (only is { } k && kind != k)
             continue;
         var p = await MeasureAsync(serverPid, clients, requests / 2, async i =>
             (await http.GetAsync("/api/v1/clips?limit=50&" + filter(i), ct)).EnsureSuccessStatusCode());

@@ -220,7 +220,9 @@ public sealed class MediaInspectorTests(MediaFactory media) : IClassFixture<Medi
 
         var together = await inspector.InspectManyAsync(paths, fingerprint: true, CancellationToken.None);
 
-        // One shared run (input 1's MP4 header declares no audio, so it has no fingerprint output), not a run per file.
+        // One shared run (input 1's MP4 header declares no audio, so it has no fingerprint output): neither a run ffmpeg
+        // refuses first nor a run per file.
+        Assert.DoesNotContain(log.Lines, l => l.Contains("ffmpeg refused the fingerprint", StringComparison.Ordinal));
         Assert.DoesNotContain(log.Lines, l => l.Contains("each on its own", StringComparison.Ordinal));
         Assert.NotEmpty(together[0].Get().Fingerprint!);
         Assert.Null(together[1].Get().Fingerprint);
@@ -242,6 +244,7 @@ public sealed class MediaInspectorTests(MediaFactory media) : IClassFixture<Medi
         var together = await new MediaInspector(new MediaProcessRunner(), log).InspectManyAsync(paths, fingerprint: true, CancellationToken.None);
 
         Assert.Null(Mp4Tracks.HasAudioTrack(silentMkv));
+        Assert.Contains(log.Lines, l => l.Contains("ffmpeg refused the fingerprint outputs of inputs 1", StringComparison.Ordinal));
         Assert.DoesNotContain(log.Lines, l => l.Contains("each on its own", StringComparison.Ordinal));
         Assert.NotEmpty(together[0].Get().Fingerprint!);
         Assert.Null(together[1].Get().Fingerprint);
@@ -268,6 +271,12 @@ public sealed class MediaInspectorTests(MediaFactory media) : IClassFixture<Medi
         Assert.Null(Mp4Tracks.HasAudioTrack(notes));
         Assert.Null(Mp4Tracks.HasAudioTrack(cut));
         Assert.Null(Mp4Tracks.HasAudioTrack(Path.Combine(media.Dir, "tracks-missing.mp4")));
+        // A 64-bit box size far past the end of the file (or past any long) is not followed.
+        var huge = Path.Combine(media.Dir, "tracks-huge.mp4");
+        await File.WriteAllBytesAsync(huge, [0, 0, 0, 1, .. "ftyp"u8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xf0, .. new byte[32]]);
+        Assert.Null(Mp4Tracks.HasAudioTrack(huge));
+        await File.WriteAllBytesAsync(huge, [0, 0, 0, 1, .. "ftyp"u8, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xf0, .. new byte[32]]);
+        Assert.Null(Mp4Tracks.HasAudioTrack(huge));
     }
 
     private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<MediaInspector>

@@ -37,17 +37,16 @@ public sealed class OverlayTests(MediaFactory media) : IClassFixture<MediaFactor
     }
 
     [Fact]
-    public void FontCharset_Parse_ReadsRangesAndSinglesOfEveryFace()
+    public void FontFaces_Parse_ReadsEachFaceOnItsOwn()
     {
-        var charset = FontCharset.Parse(":charset=20-7e a0-2e9 3a3\n:charset=4e00-4e01 \n");
+        var faces = FontFaces.Parse("/f.ttc: :index=0:charset=20-7e a0-2e9 3a3\n/f.ttc: :index=1:charset=4e00-4e01 \n/f.ttc: \n");
 
-        Assert.True(charset.Contains('A'));
-        Assert.True(charset.Contains(0x2e9));
-        Assert.True(charset.Contains(0x3a3));
-        Assert.True(charset.Contains(0x4e01));
-        Assert.False(charset.Contains(0x1f));
-        Assert.False(charset.Contains(0x3a4));
-        Assert.False(FontCharset.Empty.Contains('A'));
+        Assert.Equal(3, faces.Count);
+        Assert.True(faces.AnyHasAll(['A', 0x2e9, 0x3a3]));
+        Assert.True(faces.AnyHasAll([0x4e00, 0x4e01]));
+        // Each character is in some face, but no face has both: drawtext draws with one.
+        Assert.False(faces.AnyHasAll(['A', 0x4e00]));
+        Assert.False(faces.AnyHasAll([0x3a4]));
     }
 
     [Fact]

@@ -63,13 +63,28 @@ public sealed partial class MediaInspector(MediaProcessRunner runner, ILogger<Me
                     // ffmpeg refuses the whole run when an input has no audio to feed its fingerprint output (it stops
                     // before decoding, so this costs a process start): the same batch again without those outputs,
                     // rather than every file on its own.
+                    if (_logger.IsEnabled(LogLevel.Debug))
+                        _logger.LogDebug("ffmpeg refused the fingerprint outputs of inputs {Inputs} (no audio); running the batch again without them", string.Join(", ", silent));
                     foreach (var input in silent)
                         outputs[input] = null;
                     result = await runner.RunAsync(runner.Tools.Ffmpeg, Arguments(paths, outputs), null, captureStdout: false, StderrLines * paths.Count, ct);
                 }
                 var lines = result.StderrTail.Split('\n');
                 if (result.ExitCode == 0 && FfmpegInputParser.CorruptionIn(lines, paths) is null && TryReadBatch(paths, lines, result.StderrTail) is { } batch)
-                    return outputs is null ? batch : [.. batch.Select((r, i) => r with { Inspection = r.Inspection! with { Fingerprint = outputs[i] is { } o ? ReadFingerprint(o) : null } })];
+                {
+                    if (outputs is null)
+                        return batch;
+                    var inspected = new List<MediaInspectionResult>(batch.Count);
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        var r = batch[i];
+                        inspected.Add(outputs[i] is { } o
+                            ? r with { Inspection = r.Inspection! with { Fingerprint = ReadFingerprint(o) } }
+                            // The header said no audio, yet ffmpeg found some: this file's fingerprint in a run of its own.
+                            : r.Inspection!.Facts.HasAudio ? r with { Inspection = await InspectFingerprintedAsync(paths[i], ct) } : r);
+                    }
+                    return inspected;
+                }
                 if (_logger.IsEnabled(LogLevel.Debug))
                     _logger.LogDebug("Inspecting {Count} files together failed; each on its own now: {Stderr}", paths.Count, MediaProcessRunner.LastMeaningfulLines(result.StderrTail, 4));
             }
@@ -196,8 +211,21 @@ public sealed partial class MediaInspector(MediaProcessRunner runner, ILogger<Me
     /// </summary>
     public async Task<MediaInspection> InspectAsync(string path, bool fingerprint, CancellationToken ct)
     {
-        if (!fingerprint || Mp4Tracks.HasAudioTrack(path) == false)
+        if (!fingerprint)
             return await InspectOnceAsync(path, null, ct);
+        if (Mp4Tracks.HasAudioTrack(path) == false)
+        {
+            // The MP4 header declares no audio: no fingerprint output (ffmpeg would refuse it). Should ffmpeg find
+            // audio all the same, the fingerprint is taken in a second run.
+            var inspection = await InspectOnceAsync(path, null, ct);
+            return inspection.Facts.HasAudio ? await InspectFingerprintedAsync(path, ct) : inspection;
+        }
+        return await InspectFingerprintedAsync(path, ct);
+    }
+
+    /// <summary>One ffmpeg run with the fingerprint output; a file without audio is inspected again without it.</summary>
+    private async Task<MediaInspection> InspectFingerprintedAsync(string path, CancellationToken ct)
+    {
         var output = FingerprintPath(path);
         try
         {

@@ -49,6 +49,10 @@ public static class Mp4Tracks
         {
             return null;
         }
+        catch (ArgumentException)
+        {
+            return null; // only a hint: whatever this reader cannot follow, ffmpeg decides
+        }
     }
 
     /// <summary>The body of the first top-level box of <paramref name="type"/>, walking box headers from the start of the file.</summary>
@@ -57,25 +61,11 @@ public static class Mp4Tracks
         Span<byte> header = stackalloc byte[16];
         long position = 0;
         var length = file.Length;
-        while (position + 8 <= length)
+        while (length - position >= 8)
         {
             file.Position = position;
-            if (file.ReadAtLeast(header[..8], 8, throwOnEndOfStream: false) < 8)
-                return null;
-            long size = BinaryPrimitives.ReadUInt32BigEndian(header);
-            var headerSize = 8;
-            if (size == 1)
-            {
-                if (file.ReadAtLeast(header.Slice(8, 8), 8, throwOnEndOfStream: false) < 8)
-                    return null;
-                size = (long)BinaryPrimitives.ReadUInt64BigEndian(header.Slice(8, 8));
-                headerSize = 16;
-            }
-            else if (size == 0)
-            {
-                size = length - position; // the box runs to the end of the file
-            }
-            if (size < headerSize || position + size > length)
+            var read = file.ReadAtLeast(header, (int)Math.Min(16, length - position), throwOnEndOfStream: false);
+            if (!TryReadHeader(header[..read], length - position, out var size, out var headerSize))
                 return null;
             if (position == 0 && !IsBoxType(header.Slice(4, 4)))
                 return null;
@@ -99,28 +89,41 @@ public static class Mp4Tracks
         var found = new List<ReadOnlyMemory<byte>>();
         var span = parent.Span;
         var at = 0;
-        while (at + 8 <= span.Length)
+        while (span.Length - at >= 8 && TryReadHeader(span[at..Math.Min(span.Length, at + 16)], span.Length - at, out var size, out var headerSize))
         {
-            long size = BinaryPrimitives.ReadUInt32BigEndian(span[at..]);
-            var headerSize = 8;
-            if (size == 1)
-            {
-                if (at + 16 > span.Length)
-                    break;
-                size = (long)BinaryPrimitives.ReadUInt64BigEndian(span[(at + 8)..]);
-                headerSize = 16;
-            }
-            else if (size == 0)
-            {
-                size = span.Length - at;
-            }
-            if (size < headerSize || at + size > span.Length)
-                break;
             if (span.Slice(at + 4, 4).SequenceEqual(type))
                 found.Add(parent.Slice(at + headerSize, (int)size - headerSize));
             at += (int)size;
         }
         return found;
+    }
+
+    /// <summary>
+    /// A box header (32-bit size and type, a 64-bit size when the first is 1, "to the end" when it is 0) whose box fits
+    /// in the <paramref name="remaining"/> bytes from its start.
+    /// </summary>
+    private static bool TryReadHeader(ReadOnlySpan<byte> header, long remaining, out long size, out int headerSize)
+    {
+        size = 0;
+        headerSize = 8;
+        if (header.Length < 8)
+            return false;
+        size = BinaryPrimitives.ReadUInt32BigEndian(header);
+        if (size == 1)
+        {
+            if (header.Length < 16)
+                return false;
+            var large = BinaryPrimitives.ReadUInt64BigEndian(header[8..]);
+            if (large > long.MaxValue)
+                return false;
+            size = (long)large;
+            headerSize = 16;
+        }
+        else if (size == 0)
+        {
+            size = remaining; // the box runs to the end
+        }
+        return size >= headerSize && size <= remaining;
     }
 
     /// <summary>Four printable ASCII characters, as every box type is (a text or random file fails here).</summary>

@@ -22,7 +22,7 @@ public sealed class FontResolver(MediaProcessRunner runner, ILogger<FontResolver
     private readonly ILogger _logger = logger ?? NullLogger<FontResolver>.Instance;
     private readonly ConcurrentDictionary<(string, string), Task<ResolvedFont>> _cache = new();
     private readonly ConcurrentDictionary<string, Task<string>> _families = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Task<FontCharset?>> _charsets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<FontFaces?>> _faces = new(StringComparer.Ordinal);
 
     public FontResolver() : this(new MediaProcessRunner()) { }
 
@@ -31,17 +31,24 @@ public sealed class FontResolver(MediaProcessRunner runner, ILogger<FontResolver
     /// fontconfig calls, run without the caller's token so one caller's cancellation cannot spoil
     /// the shared result); failures are not kept.
     /// </summary>
-    public async Task<ResolvedFont> ResolveAsync(string font, string text, CancellationToken ct)
+    public Task<ResolvedFont> ResolveAsync(string font, string text, CancellationToken ct) =>
+        SharedAsync(_cache, (font, text), k => ResolveCoreAsync(k.Item1, k.Item2, CancellationToken.None), ct);
+
+    /// <summary>
+    /// The cached task of <paramref name="key"/> (started once, without the caller's token), awaited with the caller's
+    /// token; a failed or cancelled one is dropped so the next caller tries again.
+    /// </summary>
+    private static async Task<T> SharedAsync<TKey, T>(ConcurrentDictionary<TKey, Task<T>> cache, TKey key, Func<TKey, Task<T>> start, CancellationToken ct)
+        where TKey : notnull
     {
-        var key = (font, text);
-        var task = _cache.GetOrAdd(key, k => ResolveCoreAsync(k.Item1, k.Item2, CancellationToken.None));
+        var task = cache.GetOrAdd(key, start);
         try
         {
             return await task.WaitAsync(ct);
         }
         catch (Exception) when (task.IsFaulted || task.IsCanceled)
         {
-            _cache.TryRemove(KeyValuePair.Create(key, task));
+            cache.TryRemove(KeyValuePair.Create(key, task));
             throw;
         }
     }
@@ -93,55 +100,32 @@ public sealed class FontResolver(MediaProcessRunner runner, ILogger<FontResolver
         return new ResolvedFont(file, filtered);
     }
 
-    private async Task<string> MatchFamilyAsync(string pattern, CancellationToken ct)
-    {
-        var task = _families.GetOrAdd(pattern, async p =>
+    private Task<string> MatchFamilyAsync(string pattern, CancellationToken ct) =>
+        SharedAsync(_families, pattern, async p =>
         {
             var r = await runner.RunCheckedAsync("fc-match", ["-f", "%{file}", p], null, captureStdout: true, CancellationToken.None);
             var file = r.Stdout.Trim();
             return file.Length > 0 ? file : throw new MediaToolException($"fontconfig found no font for '{p}'.");
-        });
-        try
-        {
-            return await task.WaitAsync(ct);
-        }
-        catch (Exception) when (task.IsFaulted || task.IsCanceled)
-        {
-            _families.TryRemove(KeyValuePair.Create(pattern, task));
-            throw;
-        }
-    }
+        }, ct);
 
     private async Task<bool> CoversAsync(string file, IReadOnlyCollection<int> codepoints, CancellationToken ct)
     {
         // A font file fontconfig does not know (the user's own) is trusted to have the glyphs.
-        var charset = await CharsetOfAsync(file, ct);
-        return charset is null || codepoints.All(charset.Contains);
+        var faces = await FacesOfAsync(file, ct);
+        return faces is null || faces.AnyHasAll(codepoints);
     }
 
     /// <summary>
-    /// The characters a font file has, read once per file (<c>fc-list :file=… charset</c>) and kept, so every text
-    /// of a render is checked without starting a process; null when fontconfig does not know the file.
+    /// The characters of each face of a font file, read once per file (<c>fc-list :file=… file charset</c>) and kept,
+    /// so every text of a render is checked without starting a process; null when fontconfig does not know the file.
+    /// A failed fc-list is not kept (the next text asks again).
     /// </summary>
-    private async Task<FontCharset?> CharsetOfAsync(string file, CancellationToken ct)
-    {
-        var task = _charsets.GetOrAdd(file, async f =>
+    private Task<FontFaces?> FacesOfAsync(string file, CancellationToken ct) =>
+        SharedAsync(_faces, file, async f =>
         {
-            var r = await runner.RunAsync("fc-list", [":file=" + FcEscape(f), "charset"], null, captureStdout: true, CancellationToken.None);
-            if (r.ExitCode != 0)
-                return FontCharset.Empty;
-            return r.Stdout.Trim().Length == 0 ? null : FontCharset.Parse(r.Stdout);
-        });
-        try
-        {
-            return await task.WaitAsync(ct);
-        }
-        catch (Exception) when (task.IsFaulted || task.IsCanceled)
-        {
-            _charsets.TryRemove(KeyValuePair.Create(file, task));
-            throw;
-        }
-    }
+            var r = await runner.RunCheckedAsync("fc-list", [":file=" + FcEscape(f), "file", "charset"], null, captureStdout: true, CancellationToken.None);
+            return r.Stdout.Trim().Length == 0 ? null : FontFaces.Parse(r.Stdout);
+        }, ct);
 
     private async Task<List<string>> ListAsync(IReadOnlyCollection<int> codepoints, CancellationToken ct)
     {
@@ -211,25 +195,27 @@ public sealed class FontResolver(MediaProcessRunner runner, ILogger<FontResolver
     }
 }
 
-/// <summary>A font's characters as fontconfig prints them (<c>charset=20-7e a0-2e9 …</c>, hexadecimal ranges).</summary>
-internal sealed class FontCharset
+/// <summary>
+/// A font file's faces (one line each in <c>fc-list … file charset</c>: <c>PATH: :charset=20-7e a0-2e9 …</c>, hexadecimal
+/// ranges) and the characters each has.
+/// </summary>
+internal sealed class FontFaces
 {
-    public static readonly FontCharset Empty = new([]);
+    private readonly List<(int From, int To)[]> _faces;
 
-    private readonly (int From, int To)[] _ranges;
+    private FontFaces(List<(int From, int To)[]> faces) => _faces = faces;
 
-    private FontCharset((int From, int To)[] ranges) => _ranges = ranges;
+    public int Count => _faces.Count;
 
-    /// <summary>Every <c>charset=</c> of the output (a file with several faces prints one line each): their union.</summary>
-    public static FontCharset Parse(string fcListOutput)
+    public static FontFaces Parse(string fcListOutput)
     {
-        var ranges = new List<(int, int)>();
-        foreach (var line in fcListOutput.Split('\n'))
+        var faces = new List<(int, int)[]>();
+        foreach (var line in fcListOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
+            var ranges = new List<(int, int)>();
             var at = line.IndexOf("charset=", StringComparison.Ordinal);
-            if (at < 0)
-                continue;
-            foreach (var item in line[(at + "charset=".Length)..].Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            var items = at < 0 ? [] : line[(at + "charset=".Length)..].Split(':')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            foreach (var item in items)
             {
                 var dash = item.IndexOf('-', StringComparison.Ordinal);
                 if (dash < 0 && int.TryParse(item, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var one))
@@ -238,13 +224,17 @@ internal sealed class FontCharset
                     && int.TryParse(item.AsSpan(dash + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var to))
                     ranges.Add((from, to));
             }
+            faces.Add([.. ranges]);
         }
-        return new FontCharset([.. ranges]);
+        return new FontFaces(faces);
     }
 
-    public bool Contains(int codepoint)
+    /// <summary>True when one face has every code point (drawtext draws with one face).</summary>
+    public bool AnyHasAll(IEnumerable<int> codepoints) => _faces.Any(face => codepoints.All(cp => Has(face, cp)));
+
+    private static bool Has((int From, int To)[] face, int codepoint)
     {
-        foreach (var (from, to) in _ranges)
+        foreach (var (from, to) in face)
         {
             if (codepoint >= from && codepoint <= to)
                 return true;

@@ -81,10 +81,12 @@ public sealed class Renderer(
         //    needs no probe, and the cores would otherwise wait on the probes' process starts.
         tracker.Report(RenderStage.Probing, 0);
         var musicTracks = settings.Music.Tracks.Distinct(StringComparer.Ordinal).ToList();
-        var musicMeasured = musicTracks.Where(File.Exists).ToDictionary(f => f, f => info.LoudnessAsync(f, ct), StringComparer.Ordinal);
+        using var musicWork = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var musicMeasured = musicTracks.Where(File.Exists).ToDictionary(f => f, f => info.LoudnessAsync(f, musicWork.Token), StringComparer.Ordinal);
         var files = plan.Select(p => p.FilePath).Concat(settings.Music.Tracks).Distinct(StringComparer.Ordinal).ToList();
         var facts = new ConcurrentDictionary<string, MediaFacts>(StringComparer.Ordinal);
         var probeErrors = new ConcurrentBag<string>();
+        var musicLoudness = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
         try
         {
             await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (f, token) =>
@@ -98,23 +100,24 @@ public sealed class Renderer(
                     probeErrors.Add(ex.Message);
                 }
             });
-        }
-        finally
-        {
-            // Whatever the probes found, the measurements end (or fail) before this render goes on or gives up.
-            await Task.WhenAll(musicMeasured.Values).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-        var errors = RenderPlan.CheckMedia(plan, f => facts.TryGetValue(f, out var m) ? m.Duration : null, request.BaseDirectory);
-        foreach (var track in settings.Music.Tracks.Where(t => !facts.TryGetValue(t, out var m) || !m.HasAudio))
-            errors.Add($"music: track {Path.GetRelativePath(request.BaseDirectory, track)} is missing or has no audio");
-        if (errors.Count > 0)
-            throw new TimelineValidationException([.. errors, .. probeErrors.Order(StringComparer.Ordinal)]);
+            var errors = RenderPlan.CheckMedia(plan, f => facts.TryGetValue(f, out var m) ? m.Duration : null, request.BaseDirectory);
+            foreach (var track in settings.Music.Tracks.Where(t => !facts.TryGetValue(t, out var m) || !m.HasAudio))
+                errors.Add($"music: track {Path.GetRelativePath(request.BaseDirectory, track)} is missing or has no audio");
+            if (errors.Count > 0)
+                throw new TimelineValidationException([.. errors, .. probeErrors.Order(StringComparer.Ordinal)]);
 
-        // 2. The music's loudness, measured above (a track that probed fine but could not be measured fails here).
-        tracker.Report(RenderStage.MeasuringLoudness, 2);
-        var musicLoudness = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
-        foreach (var f in musicTracks)
-            musicLoudness[f] = (await musicMeasured[f]).IntegratedLufs;
+            // 2. The music's loudness, measured meanwhile (a track that probed fine but could not be measured fails here).
+            tracker.Report(RenderStage.MeasuringLoudness, 2);
+            foreach (var f in musicTracks)
+                musicLoudness[f] = (await (musicMeasured.TryGetValue(f, out var measuring) ? measuring : info.LoudnessAsync(f, ct))).IntegratedLufs;
+        }
+        catch
+        {
+            // Bad media or a failed probe: the measurements stop too, and end before the render gives up.
+            await musicWork.CancelAsync();
+            await Settled(Task.WhenAll(musicMeasured.Values));
+            throw;
+        }
 
         // 3. One segment per piece; identical pieces (the interval, repeated clips) share one.
         var specs = new List<SegmentSpec>();
@@ -143,17 +146,31 @@ public sealed class Renderer(
             var mute = e.Volume <= 0 || !s.HasAudio;
             audio.Add(new AudioPart(SegmentCache.AudioFile(cacheDir, s.AudioKey), mute ? 0 : Gain(lufs, settings.Output.LoudnessLufs) + AudioRules.VolumeDb(e.Volume), mute));
         }
-        // The thumbnail reads the segments, not the output: it is made while the final pass (one busy core) runs.
-        var thumbnail = WriteThumbnailAsync(request.OutputPath, plan, specs, cacheDir, ct);
+        // The thumbnail reads the segments, not the output: it is made (to a temporary file) while the final pass, one
+        // busy core, runs, and takes its place only beside a finished output.
+        var jpg = Path.ChangeExtension(request.OutputPath, ".jpg");
+        var thumbnailTemp = jpg + "." + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture) + ".tmp.jpg";
+        using var thumbnailWork = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var thumbnail = Task.Run(() => WriteThumbnailAsync(thumbnailTemp, plan, specs, cacheDir, thumbnailWork.Token), CancellationToken.None);
         try
         {
-            await AssembleAsync(request.OutputPath, specs, audio, cacheDir, totalSamples, music, settings, tracker, ct);
+            try
+            {
+                await AssembleAsync(request.OutputPath, specs, audio, cacheDir, totalSamples, music, settings, tracker, ct);
+            }
+            catch
+            {
+                await thumbnailWork.CancelAsync();
+                await Settled(thumbnail);
+                throw;
+            }
+            await thumbnail;
+            File.Move(thumbnailTemp, jpg, overwrite: true);
         }
         finally
         {
-            await thumbnail.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            AtomicFile.TryDelete(thumbnailTemp);
         }
-        await thumbnail;
 
         var pieces = plan.Zip(specs, (e, s) => new DescribedPiece(e.Kind, e.StreamerName, e.StreamerLogin, e.Title, s.Seconds, e.Clipper)).ToList();
         var descriptionPath = Path.ChangeExtension(request.OutputPath, ".txt");
@@ -283,25 +300,19 @@ public sealed class Renderer(
     /// <c>NAME.jpg</c> beside the output (see <see cref="Thumbnail"/>): the first clip (else the first piece) at the
     /// loudest second of its audio segment.
     /// </summary>
-    private async Task WriteThumbnailAsync(string outputPath, IReadOnlyList<PlanEntry> plan, IReadOnlyList<SegmentSpec> specs, string cacheDir, CancellationToken ct)
+    private async Task WriteThumbnailAsync(string file, IReadOnlyList<PlanEntry> plan, IReadOnlyList<SegmentSpec> specs, string cacheDir, CancellationToken ct)
     {
         var index = Math.Max(0, plan.ToList().FindIndex(e => e.Kind == ItemKind.Clip));
         var spec = specs[index];
         var offset = spec.HasAudio ? Thumbnail.LoudestSecond(SegmentCache.AudioFile(cacheDir, spec.AudioKey)) + 0.5 : 0;
         offset = Math.Min(offset, Math.Max(0, spec.Seconds - 1.0 / spec.Output.Fps));
         var textFile = spec.Overlay is { } ov ? await TextFileAsync(cacheDir, ov.Text, ct) : null;
-        var jpg = Path.ChangeExtension(outputPath, ".jpg");
-        var temp = jpg + "." + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture) + ".tmp.jpg";
-        try
-        {
-            await runner.FfmpegAsync(Thumbnail.Command(spec, offset, textFile, temp), null, ct);
-            File.Move(temp, jpg, overwrite: true);
-        }
-        finally
-        {
-            AtomicFile.TryDelete(temp);
-        }
+        await runner.FfmpegAsync(Thumbnail.Command(spec, offset, textFile, file), null, ct);
     }
+
+    /// <summary>A task that completes when <paramref name="task"/> has ended, however it ended (its exception observed, not thrown).</summary>
+    private static Task Settled(Task task) =>
+        task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>The cache's file holding <paramref name="text"/> for drawtext, written once and marked used.</summary>
     private async Task<string> TextFileAsync(string cacheDir, string text, CancellationToken ct)
