@@ -108,6 +108,29 @@ public sealed class RendererOutputTests(MediaFactory media) : IClassFixture<Medi
     }
 
     [Fact]
+    public async Task RenderAsync_MoreMusicTracksThanSegmentsAtOnce_MeasuresEachAndCoversTheVideo()
+    {
+        using var world = new RenderWorld();
+        var clip = world.Add(await media.ClipAsync("o-clip-3m.mp4", 2.0, audio: false), "a.mp4");
+        string[] tracks =
+        [
+            world.Add(await media.MusicAsync("o-m1.mp3", 0.6, 330), "music/1.mp3"),
+            world.Add(await media.MusicAsync("o-m2.mp3", 0.6, 440), "music/2.mp3"),
+            world.Add(await media.MusicAsync("o-m3.mp3", 0.6, 550), "music/3.mp3"),
+        ];
+        var doc = RenderWorld.Small();
+        doc.Music = new MusicSection { Tracks = [.. tracks], Volume = 0.5, Duck = false };
+        doc.Items = [RenderWorld.Clip(clip, "A", "a")];
+
+        // One measurement at a time (Parallelism 1) for three tracks: each is measured, in turn, and the silent clip
+        // leaves the music alone to be heard.
+        var result = await world.RenderAsync(doc, adjust: r => r with { Parallelism = 1 });
+
+        Assert.Equal(2.0, result.DurationSeconds, 3);
+        Assert.InRange(await Analysis.LoudnessAsync(world.Output), -30, -10);
+    }
+
+    [Fact]
     public async Task RenderAsync_CorruptClip_FailsNamingTheItem()
     {
         using var world = new RenderWorld();

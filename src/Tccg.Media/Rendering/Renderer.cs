@@ -82,7 +82,21 @@ public sealed class Renderer(
         tracker.Report(RenderStage.Probing, 0);
         var musicTracks = settings.Music.Tracks.Distinct(StringComparer.Ordinal).ToList();
         using var musicWork = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var musicMeasured = musicTracks.Where(File.Exists).ToDictionary(f => f, f => info.LoudnessAsync(f, musicWork.Token), StringComparer.Ordinal);
+        using var musicSlots = new SemaphoreSlim(parallelism);
+        var musicMeasured = musicTracks.Where(File.Exists).ToDictionary(f => f, MeasureMusicAsync, StringComparer.Ordinal);
+        async Task<LoudnessMeasurement> MeasureMusicAsync(string track)
+        {
+            // As many at once as segments encode at once (Tccg:Generator:Parallelism), however many tracks there are.
+            await musicSlots.WaitAsync(musicWork.Token);
+            try
+            {
+                return await info.LoudnessAsync(track, musicWork.Token);
+            }
+            finally
+            {
+                musicSlots.Release();
+            }
+        }
         var files = plan.Select(p => p.FilePath).Concat(settings.Music.Tracks).Distinct(StringComparer.Ordinal).ToList();
         var facts = new ConcurrentDictionary<string, MediaFacts>(StringComparer.Ordinal);
         var probeErrors = new ConcurrentBag<string>();
