@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Tccg.Core.Configuration;
+using Tccg.Core.Tasks;
 using Tccg.Core.Timeline;
 using Tccg.Media.Caching;
 using Tccg.Media.Loudness;
@@ -129,7 +130,7 @@ public sealed class Renderer(
         {
             // Bad media or a failed probe: the measurements stop too, and end before the render gives up.
             await musicWork.CancelAsync();
-            await Settled(Task.WhenAll(musicMeasured.Values));
+            await Task.WhenAll(musicMeasured.Values).Settled();
             throw;
         }
 
@@ -175,7 +176,7 @@ public sealed class Renderer(
             catch
             {
                 await thumbnailWork.CancelAsync();
-                await Settled(thumbnail);
+                await thumbnail.Settled();
                 throw;
             }
             await thumbnail;
@@ -311,8 +312,8 @@ public sealed class Renderer(
     }
 
     /// <summary>
-    /// <c>NAME.jpg</c> beside the output (see <see cref="Thumbnail"/>): the first clip (else the first piece) at the
-    /// loudest second of its audio segment.
+    /// The output's thumbnail (see <see cref="Thumbnail"/>) into <paramref name="file"/>: the first clip (else the first
+    /// piece) at the loudest second of its audio segment.
     /// </summary>
     private async Task WriteThumbnailAsync(string file, IReadOnlyList<PlanEntry> plan, IReadOnlyList<SegmentSpec> specs, string cacheDir, CancellationToken ct)
     {
@@ -323,10 +324,6 @@ public sealed class Renderer(
         var textFile = spec.Overlay is { } ov ? await TextFileAsync(cacheDir, ov.Text, ct) : null;
         await runner.FfmpegAsync(Thumbnail.Command(spec, offset, textFile, file), null, ct);
     }
-
-    /// <summary>A task that completes when <paramref name="task"/> has ended, however it ended (its exception observed, not thrown).</summary>
-    private static Task Settled(Task task) =>
-        task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>The cache's file holding <paramref name="text"/> for drawtext, written once and marked used.</summary>
     private async Task<string> TextFileAsync(string cacheDir, string text, CancellationToken ct)

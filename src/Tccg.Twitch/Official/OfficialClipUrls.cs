@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tccg.Core.Configuration;
+using Tccg.Core.Tasks;
 using Tccg.Storage.Settings;
 using Tccg.Twitch.Gql;
 using Tccg.Twitch.Helix;
@@ -111,7 +112,7 @@ public sealed class OfficialClipUrls(
             if (_asking.TryGetValue(clipId, out var inFlight))
             {
                 // Another clip's call covers this one: wait for it, whatever it ended with, then look again.
-                await inFlight.WaitAsync(ct).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                await inFlight.WaitAsync(ct).Settled();
                 ct.ThrowIfCancellationRequested();
                 continue;
             }
