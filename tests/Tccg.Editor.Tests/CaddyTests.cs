@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
-using Tccg.Storage.Compilations;
 
 namespace Tccg.Editor.Tests;
 
@@ -62,24 +61,7 @@ public sealed class CaddyTests(BrowserFixture browser)
         };
         await BrowserFixture.WithScreenshotOnFailureAsync(page, async () =>
         {
-            await page.GotoAsync(proxy.BaseUrl + $"review/{compilation.Id}");
-            await page.WaitForURLAsync("**/tccg/login?**");
-            await page.FillAsync("input[name=name]", "viacaddy");
-            await page.FillAsync("input[name=password]", EditorServer.Password);
-            await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(proxy.BaseUrl + $"review/{compilation.Id}");
-            await ReviewTests.ShowsAsync(page, server.Clips[0].Id);
-            await page.Keyboard.PressAsync("k");
-            await ReviewTests.ShowsAsync(page, server.Clips[1].Id);
-
-            IReadOnlyList<ReviewEntry> decisions = [];
-            for (var wait = 0; wait < 100 && decisions.Count == 0; wait++)
-            {
-                decisions = await server.Service<ICompilationStore>().GetDecisionsAsync(compilation.Id, CancellationToken.None);
-                if (decisions.Count == 0)
-                    await Task.Delay(50);
-            }
-            Assert.Equal((server.Clips[0].Id, ReviewDecision.Keep), (Assert.Single(decisions).ClipId, decisions[0].Decision));
+            await ProxyTests.LogInAndKeepTheFirstClipAsync(page, server, proxy.BaseUrl, "viacaddy", compilation.Id);
 
             lock (sockets)
             {

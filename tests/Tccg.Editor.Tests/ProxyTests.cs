@@ -28,6 +28,32 @@ public sealed class ProxyTests(BrowserFixture browser)
         ["Tccg:Server:ForwardedHeaders:KnownProxies:0"] = NginxProxy.ProxyAddress,
     };
 
+    /// <summary>
+    /// Through a proxy at <paramref name="baseUrl"/> (under /tccg/): an unauthenticated visit to the review page lands
+    /// on the login page under the prefix and returns there after the form's login; then K keeps the first clip, the
+    /// second shows, and the decision reaches the store (the page's circuit works through the proxy).
+    /// </summary>
+    internal static async Task LogInAndKeepTheFirstClipAsync(IPage page, EditorServer server, Uri baseUrl, string userName, long compilationId)
+    {
+        await page.GotoAsync(baseUrl + $"review/{compilationId}");
+        await page.WaitForURLAsync("**/tccg/login?**");
+        await page.FillAsync("input[name=name]", userName);
+        await page.FillAsync("input[name=password]", EditorServer.Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(baseUrl + $"review/{compilationId}");
+        await ReviewTests.ShowsAsync(page, server.Clips[0].Id);
+        await page.Keyboard.PressAsync("k");
+        await ReviewTests.ShowsAsync(page, server.Clips[1].Id);
+        IReadOnlyList<ReviewEntry> decisions = [];
+        for (var wait = 0; wait < 100 && decisions.Count == 0; wait++)
+        {
+            decisions = await server.Service<ICompilationStore>().GetDecisionsAsync(compilationId, CancellationToken.None);
+            if (decisions.Count == 0)
+                await Task.Delay(50);
+        }
+        Assert.Equal((server.Clips[0].Id, ReviewDecision.Keep), (Assert.Single(decisions).ClipId, decisions[0].Decision));
+    }
+
     [Fact]
     public async Task Chromium_OverHttpsUnderTccg_LogsInReviewsThroughTheCircuitAndHoldsASecureCookie()
     {
@@ -40,26 +66,8 @@ public sealed class ProxyTests(BrowserFixture browser)
         var page = await context.NewPageAsync();
         await BrowserFixture.WithScreenshotOnFailureAsync(page, async () =>
         {
-            // An unauthenticated visit lands on the login page under the prefix, and returns after login.
-            await page.GotoAsync(proxy.BaseUrl + $"review/{compilation.Id}");
-            await page.WaitForURLAsync("**/tccg/login?**");
-            await page.FillAsync("input[name=name]", "viaproxy");
-            await page.FillAsync("input[name=password]", EditorServer.Password);
-            await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(proxy.BaseUrl + $"review/{compilation.Id}");
-
             // The review page is interactive: its circuit runs over a WebSocket through nginx.
-            await ReviewTests.ShowsAsync(page, server.Clips[0].Id);
-            await page.Keyboard.PressAsync("k");
-            await ReviewTests.ShowsAsync(page, server.Clips[1].Id);
-            IReadOnlyList<ReviewEntry> decisions = [];
-            for (var wait = 0; wait < 100 && decisions.Count == 0; wait++)
-            {
-                decisions = await server.Service<ICompilationStore>().GetDecisionsAsync(compilation.Id, CancellationToken.None);
-                if (decisions.Count == 0)
-                    await Task.Delay(50);
-            }
-            Assert.Equal((server.Clips[0].Id, ReviewDecision.Keep), (Assert.Single(decisions).ClipId, decisions[0].Decision));
+            await LogInAndKeepTheFirstClipAsync(page, server, proxy.BaseUrl, "viaproxy", compilation.Id);
 
             // Links stay under the prefix.
             await page.ClickAsync("nav >> text=Renders");
