@@ -37,20 +37,11 @@ public sealed class BackupTests
 
         // The server keeps adding clips while the backup runs.
         using var stop = new CancellationTokenSource();
-        var added = 0;
-        var writer = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await clips.UpsertFoundAsync([Found("During" + added)], ct);
-                added++;
-                await Task.Delay(5, ct);
-            }
-        }, ct);
+        var writer = KeepAddingClipsAsync(clips, stop.Token, ct);
         var backup = Path.Combine(work, "backup");
         var (exit, output, errors) = await CliRunner.RunAsync(work, "--data", data, "backup", "--to", backup, "--with-clips");
         await stop.CancelAsync();
-        await writer;
+        var added = await writer;
         Assert.True(exit == 0, errors);
         Assert.Contains("Backup written to", output, StringComparison.Ordinal);
         Assert.True(added > 0, "the writer never ran during the backup");
@@ -127,19 +118,11 @@ public sealed class BackupTests
                     (await http.PostAsJsonAsync(new Uri("/api/v1/auth/login", UriKind.Relative), new { name = "keeper", password = Password })).EnsureSuccessStatusCode();
 
                 using var stop = new CancellationTokenSource();
-                var writer = Task.Run(async () =>
-                {
-                    while (!stop.IsCancellationRequested)
-                    {
-                        await clips.UpsertFoundAsync([Found("During" + added)], ct);
-                        added++;
-                        await Task.Delay(5, ct);
-                    }
-                }, ct);
+                var writer = KeepAddingClipsAsync(clips, stop.Token, ct);
                 backup = Path.Combine(work, "backup");
                 var (exit, output, errors) = await CliRunner.RunAsync(work, ["--data", data, .. OnMariaDb(source), "backup", "--to", backup]);
                 await stop.CancelAsync();
-                await writer;
+                added = await writer;
                 Assert.True(exit == 0, errors);
                 Assert.Contains("Backup written to", output, StringComparison.Ordinal);
                 Assert.True(added > 0, "the writer never ran during the backup");
@@ -216,6 +199,19 @@ public sealed class BackupTests
             Directory.Delete(work, recursive: true);
         }
     }
+
+    /// <summary>Adds a clip every few milliseconds until <paramref name="stop"/>, as a running server does; how many it added.</summary>
+    private static Task<int> KeepAddingClipsAsync(IClipStore clips, CancellationToken stop, CancellationToken ct) => Task.Run(async () =>
+    {
+        var added = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            await clips.UpsertFoundAsync([Found("During" + added)], ct);
+            added++;
+            await Task.Delay(5, ct);
+        }
+        return added;
+    }, ct);
 
     private static FoundClip Found(string id) => new()
     {
