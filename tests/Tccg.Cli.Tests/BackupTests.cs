@@ -10,6 +10,7 @@ using Tccg.Storage.Backup;
 using Tccg.Storage.Clips;
 using Tccg.Storage.Compilations;
 using Tccg.Storage.Renders;
+using Tccg.Tests;
 
 namespace Tccg.Cli.Tests;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using MySqlConnector;
+using Tccg.Tests;
 
 namespace Tccg.Cli.Tests;
 

@@ -1,7 +1,7 @@
-using Dapper;
 using MySqlConnector;
 using Tccg.Core.Configuration;
 using Tccg.Storage.Database;
+using Tccg.Tests;
 
 namespace Tccg.Storage.Tests;
 
@@ -33,14 +33,12 @@ public sealed class SqliteTestDatabase : ITestDatabase
 /// </summary>
 public sealed class MariaDbTestDatabase : ITestDatabase, IAsyncLifetime
 {
-    public const string DefaultConnectionString = "Server=127.0.0.1;Port=33071;User ID=tccg;Password=tccg;Database=tccg_test";
-
     private readonly string name = "tccg_t_" + Guid.NewGuid().ToString("N")[..12];
     private TccgDatabase? database;
 
     // xunit needs exactly one public constructor on a class fixture.
     public MariaDbTestDatabase()
-        : this(Environment.GetEnvironmentVariable("TCCG_TEST_MYSQL") is { Length: > 0 } value ? value : DefaultConnectionString)
+        : this(TestMariaDb.ServerConnectionString)
     {
     }
 
@@ -53,21 +51,7 @@ public sealed class MariaDbTestDatabase : ITestDatabase, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var server = new MySqlConnectionStringBuilder(ServerConnectionString) { Database = "", ConnectionTimeout = 5 };
-        try
-        {
-            await using var connection = new MySqlConnection(server.ConnectionString);
-            await connection.OpenAsync();
-            await connection.ExecuteAsync($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
-        }
-        catch (MySqlException e)
-        {
-            throw new InvalidOperationException(
-                $"MariaDB for the storage tests is unreachable at {server.Server}:{server.Port} ({e.Message}). " +
-                "Run scripts/mariadb.sh start (or scripts/test.sh), or point TCCG_TEST_MYSQL at a server where the user may create databases.", e);
-        }
-        var builder = new MySqlConnectionStringBuilder(ServerConnectionString) { Database = name };
-        database = new TccgDatabase(DatabaseProvider.MySql, builder.ConnectionString);
+        database = new TccgDatabase(DatabaseProvider.MySql, await TestMariaDb.CreateDatabaseAsync(ServerConnectionString, name));
         await new MigrationRunner(database).MigrateAsync(CancellationToken.None);
     }
 
@@ -78,10 +62,7 @@ public sealed class MariaDbTestDatabase : ITestDatabase, IAsyncLifetime
     {
         if (database is null)
             return;
-        var server = new MySqlConnectionStringBuilder(ServerConnectionString) { Database = "" };
-        await using var connection = new MySqlConnection(server.ConnectionString);
-        await connection.OpenAsync();
-        await connection.ExecuteAsync($"DROP DATABASE IF EXISTS `{name}`");
+        await TestMariaDb.DropAsync(database.ConnectionString);
         await using var pooled = new MySqlConnection(database.ConnectionString);
         MySqlConnection.ClearPool(pooled);
     }

@@ -1,7 +1,7 @@
-using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
 using Tccg.Storage.Renders;
+using Tccg.Tests;
 
 namespace Tccg.Server.Tests.Deployment;
 
@@ -17,38 +17,19 @@ public sealed class MultiServerTests : IAsyncLifetime
     private readonly string _shared = Path.Combine(Path.GetTempPath(), "tccg-shared-" + Guid.NewGuid().ToString("N"));
     private readonly List<TestServer> _servers = [];
 
-    private static string ServerConnectionString =>
-        Environment.GetEnvironmentVariable("TCCG_TEST_MYSQL") is { Length: > 0 } value
-            ? value
-            : "Server=127.0.0.1;Port=33071;User ID=tccg;Password=tccg;Database=tccg_test";
-
-    private string ConnectionString => new MySqlConnectionStringBuilder(ServerConnectionString) { Database = _database }.ConnectionString;
+    private string ConnectionString => new MySqlConnectionStringBuilder(TestMariaDb.ServerConnectionString) { Database = _database }.ConnectionString;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_shared);
-        var server = new MySqlConnectionStringBuilder(ServerConnectionString) { Database = "", ConnectionTimeout = 5 };
-        try
-        {
-            await using var connection = new MySqlConnection(server.ConnectionString);
-            await connection.OpenAsync();
-            await connection.ExecuteAsync($"CREATE DATABASE `{_database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
-        }
-        catch (MySqlException e)
-        {
-            throw new InvalidOperationException($"MariaDB for the multi-server tests is unreachable at {server.Server}:{server.Port} ({e.Message}). Run scripts/mariadb.sh start.", e);
-        }
+        await TestMariaDb.CreateDatabaseAsync(TestMariaDb.ServerConnectionString, _database);
     }
 
     public async Task DisposeAsync()
     {
         foreach (var server in _servers)
             await server.DisposeAsync();
-        await using (var connection = new MySqlConnection(new MySqlConnectionStringBuilder(ServerConnectionString) { Database = "" }.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await connection.ExecuteAsync($"DROP DATABASE IF EXISTS `{_database}`");
-        }
+        await TestMariaDb.DropAsync(ConnectionString);
         Directory.Delete(_shared, recursive: true);
     }
 
