@@ -233,7 +233,19 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         var page = $"SELECT {(query.ListingOnly ? ListingColumns : "c.*")} FROM ({sql}) k JOIN clips c ON c.id = k.id";
 
         await using var connection = await database.OpenAsync(ct);
-        var rows = (await connection.QueryAsync<ClipRecord>(new CommandDefinition(page, p, cancellationToken: ct))).AsList();
+        List<ClipRecord> rows;
+        if (query.ListingOnly)
+        {
+            // Typed reads by ordinal: a list page is 50 rows of 22 columns, and the generic (boxed) reads were most of its cost.
+            rows = new List<ClipRecord>(query.Limit + 1);
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(page, p, cancellationToken: ct));
+            while (await reader.ReadAsync(ct))
+                rows.Add(ReadListing(reader));
+        }
+        else
+        {
+            rows = (await connection.QueryAsync<ClipRecord>(new CommandDefinition(page, p, cancellationToken: ct))).AsList();
+        }
         // The page is a handful of rows: sorting them here spares the database a sort of whole rows.
         rows.Sort(query.Order == ClipOrder.ViewsDesc
             ? (a, b) => a.ViewCount != b.ViewCount ? b.ViewCount.CompareTo(a.ViewCount) : b.Id.CompareTo(a.Id)
@@ -245,6 +257,41 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         var lastKey = query.Order == ClipOrder.ViewsDesc ? last.ViewCount : Db.Ms(last.CreatedAt);
         return new ClipPage(rows, MakeCursor(query.Order, lastKey, last.Id));
     }
+
+    /// <summary>One row of <see cref="ListingColumns"/>, in that order.</summary>
+    private static ClipRecord ReadListing(System.Data.Common.DbDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        TwitchClipId = r.GetString(1),
+        Url = r.GetString(2),
+        Title = r.GetString(3),
+        BroadcasterId = r.GetString(4),
+        BroadcasterName = r.GetString(5),
+        BroadcasterLogin = r.IsDBNull(6) ? null : r.GetString(6),
+        GameId = r.GetString(7),
+        Language = r.GetString(8),
+        ViewCount = r.GetInt32(9),
+        CreatedAt = Db.Time(r.GetInt64(10)),
+        ThumbnailUrl = r.GetString(11),
+        Duration = r.GetDouble(12),
+        Status = ParseStatus(r.GetString(13)),
+        FilePath = r.IsDBNull(14) ? null : r.GetString(14),
+        MediaDuration = r.IsDBNull(15) ? null : r.GetDouble(15),
+        Width = r.IsDBNull(16) ? null : r.GetInt32(16),
+        Height = r.IsDBNull(17) ? null : r.GetInt32(17),
+        Fps = r.IsDBNull(18) ? null : r.GetDouble(18),
+        LoudnessLufs = r.IsDBNull(19) ? null : r.GetDouble(19),
+        LastError = r.IsDBNull(20) ? null : r.GetString(20),
+        DuplicateOf = r.IsDBNull(21) ? null : r.GetInt64(21),
+    };
+
+    /// <summary>The stored (lower-case) status name; the two common ones without parsing.</summary>
+    private static ClipStatus ParseStatus(string value) => value switch
+    {
+        "found" => ClipStatus.Found,
+        "downloaded" => ClipStatus.Downloaded,
+        _ => Db.Parse<ClipStatus>(value),
+    };
 
     public Task<IReadOnlyList<ClipRecord>> NextToReviewAsync(string gameId, long compilationId, int count, CancellationToken ct) =>
         NextToReviewAsync(ClipScope.Game(gameId), compilationId, count, ct);

@@ -47,6 +47,14 @@ public sealed record ClipView(
 
 public sealed record ClipPageView(IReadOnlyList<ClipView> Items, string? NextCursor);
 
+/// <summary>
+/// Compile-time JSON for the clip pages (the web defaults, as the rest of the API): the clip browser writes 50 clips a
+/// request, and the generated writer costs a fraction of the reflection-based one.
+/// </summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ClipPageView))]
+internal sealed partial class ClipsJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
+
 public sealed record MissingCheckResult(int MarkedMissing);
 
 /// <summary>The clip bin: paged queries, one clip, its media (with Range) and the missing-files check.</summary>
@@ -55,7 +63,7 @@ public static class ClipsApi
     public static RouteGroupBuilder MapClipsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/clips").WithTags("Clips");
-        group.MapGet("/", QueryAsync).RequireAuthorization(Policies.Editor).RequireRateLimiting(DatabaseWork.Policy)
+        group.MapGet("/", QueryAsync).RequireAuthorization(Policies.Editor).RequireRateLimiting(DatabaseWork.Policy).Produces<ClipPageView>()
             .WithName("QueryClips").WithSummary("The clip browser: filter by game, channel (Twitch user id), status, language, streamer, q (title text), from/before, minViews, minDuration/maxDuration; sort=views|date; keyset-paged with ?after=cursor");
         group.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.Editor).RequireRateLimiting(DatabaseWork.Policy)
             .WithName("GetClip").WithSummary("One clip");
@@ -66,15 +74,15 @@ public static class ClipsApi
         return api;
     }
 
-    public static async Task<Ok<ClipPageView>> QueryAsync(
+    public static async Task<JsonHttpResult<ClipPageView>> QueryAsync(
         HttpContext http, ClipBrowserService browser, CancellationToken ct,
         string? game = null, string? status = null, int? minViews = null, DateTimeOffset? from = null,
         DateTimeOffset? before = null, string? order = null, int limit = 50, string? after = null,
         long? compilation = null, string? review = null, string? language = null, string? streamer = null,
         string? q = null, double? minDuration = null, double? maxDuration = null, string? sort = null, string? channel = null) =>
-        TypedResults.Ok(await browser.BrowseAsync(http.Caller(), new ClipBrowseRequest(
+        TypedResults.Json(await browser.BrowseAsync(http.Caller(), new ClipBrowseRequest(
             game, status, language, streamer, q, from, before, minViews, minDuration, maxDuration, sort ?? order, limit, after,
-            compilation, review, channel), ct));
+            compilation, review, channel), ct), ClipsJsonContext.Default.ClipPageView);
 
     public static async Task<Ok<ClipView>> GetAsync(long id, HttpContext http, ClipBinService service, CancellationToken ct) =>
         TypedResults.Ok(ClipView.From(await service.GetClipAsync(http.Caller(), id, ct)));
