@@ -173,6 +173,39 @@ public abstract class ClipQueryTests(ITestDatabase provider) : StorageTestBase(p
     }
 
     [Fact]
+    public async Task Query_TitleText_SameAnswerInAGameAndOverEveryGame()
+    {
+        // SQLite answers title text in two ways (migration 14): within a game by walking the game's titles, over every game
+        // through the text's rarest trigrams and a LIKE check; MariaDB with LIKE. Every way is the same substring match.
+        var game = Unique("g");
+        var tag = Unique("t");
+        FoundClip At(int views, string title, string g) => ClipStoreTests.Clip(g, views) with { Title = title };
+        await Clips.UpsertFoundAsync(
+        [
+            At(1, $"{tag} Insane CLUTCH ace", game),
+            At(2, $"{tag} insane, clutch", game),
+            At(3, $"x{tag}insane clutch!", Unique("g")),
+            At(4, $"{tag} clutch insane", game),
+            At(5, $"{tag} 100% INSANE clutch_", Unique("g")),
+            At(6, $"{tag} insane clutch", Unique("g")),
+        ], Ct);
+        async Task<int[]> ViewsAsync(string text, string? inGame, ClipOrder order = ClipOrder.ViewsDesc) =>
+            [.. (await Clips.QueryAsync(new ClipQuery { GameId = inGame, TitleContains = text, Order = order, Limit = 50 }, Ct)).Items.Select(c => c.ViewCount)];
+
+        Assert.Equal(new[] { 6, 1 }, await ViewsAsync($"{tag} insane clutch", null));
+        Assert.Equal(new[] { 1 }, await ViewsAsync($"{tag} insane clutch", game));
+        Assert.Equal(new[] { 2, 1 }, await ViewsAsync($"{tag.ToUpperInvariant()} INSANE", game));
+        Assert.Equal(new[] { 6, 1 }, await ViewsAsync($"{tag.ToUpperInvariant()} INSANE CLUTCH", null, ClipOrder.NewestFirst));
+        Assert.Equal(new[] { 1 }, await ViewsAsync($"{tag} insane clutch", game, ClipOrder.NewestFirst));
+        Assert.Equal(new[] { 3 }, await ViewsAsync($"{tag}insane", null));
+        Assert.Equal(new[] { 5 }, await ViewsAsync($"{tag} 100% insane clutch_", null));
+        Assert.Empty(await ViewsAsync($"{tag} 100_ insane", null));
+        Assert.Equal(new[] { 4 }, await ViewsAsync($"{tag} clutch", game));
+        Assert.Equal(new[] { 4 }, await ViewsAsync($"{tag} clutch", null));
+        Assert.Empty(await ViewsAsync($"{tag} clutch ace", null));
+    }
+
+    [Fact]
     public async Task Counts_PerGameAndStatus_FollowEveryMove()
     {
         var (game, ids) = await DownloadedGameAsync(4);

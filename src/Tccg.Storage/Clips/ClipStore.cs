@@ -12,6 +12,9 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
 {
     private const string Select = "SELECT c.* FROM clips c";
 
+    /// <summary>Up to this many clips in a game, title text within the game is searched by walking the game's titles.</summary>
+    internal const long TitleWalkLimit = 200_000;
+
     /// <summary>The columns <see cref="ClipQuery.ListingOnly"/> reads.</summary>
     public const string ListingColumns =
         "c.id, c.twitch_clip_id, c.url, c.title, c.broadcaster_id, c.broadcaster_name, c.broadcaster_login, c.game_id, " +
@@ -133,10 +136,14 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, 1000);
-        // The page's ids come from a covering sort index alone (migration 12: game or not, views or date, with status,
-        // language, duration and the other key); only the page's rows are read.
-        var sql = new StringBuilder("SELECT c.id FROM clips c WHERE 1 = 1");
+        // The page's ids come from a covering sort index alone (migrations 12 and 14: game or not, views or date, with
+        // status, language, duration and the other key; game + status and game + language first); only the page's rows
+        // are read.
+        await using var connection = await database.OpenAsync(ct);
+        var sql = new StringBuilder();
         var p = new DynamicParameters();
+        var key = query.Order == ClipOrder.ViewsDesc ? "c.view_count" : "c.created_at";
+        string? index = null;
         if (query.GameId is not null)
         {
             sql.Append(" AND c.game_id = @GameId");
@@ -172,19 +179,35 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             sql.Append(" AND c.language = @Language");
             p.Add("Language", language);
         }
-        if (query.Streamer is { } streamer)
-        {
-            // The streamer's clips come from the name and login indexes (a few hundred rows, sorted); asked as an OR,
-            // SQLite would walk a whole sort index instead.
-            sql.Append(" AND c.id IN (SELECT n.id FROM clips n WHERE n.broadcaster_name = @Streamer" +
-                " UNION ALL SELECT l.id FROM clips l WHERE l.broadcaster_login = @StreamerLogin)");
-            p.Add("Streamer", streamer);
-            p.Add("StreamerLogin", streamer.ToLowerInvariant());
-        }
         if (!string.IsNullOrEmpty(query.TitleContains))
         {
             var text = query.TitleContains;
-            if (database.Dialect.HasTitleTrigrams && text.EnumerateRunes().Count() >= 3)
+            var like = "%" + text.Replace("!", "!!", StringComparison.Ordinal)
+                .Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal) + "%";
+            if (database.Dialect.HasTitleTrigrams && query.GameId is not null && query.Streamer is null && Ascii.IsValid(text)
+                && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COALESCE(SUM(n), 0) FROM clip_counts WHERE game_id = @GameId", new { query.GameId }, cancellationToken: ct)) <= TitleWalkLimit)
+            {
+                // Within a game (of at most TitleWalkLimit clips): walk the game's titles in page order (migration 14) and
+                // stop at the page. Common text ("clip 1") ends the walk early; text no title of the game holds costs one
+                // pass over the game's index entries, still less than the trigram posting lists of a common word. LIKE
+                // folds ASCII letters as the trigram index does for ASCII text.
+                sql.Append(" AND ").Append(database.Dialect.LikeIgnoringCase("c.title", "@Title"));
+                p.Add("Title", like);
+                index = query.Order == ClipOrder.ViewsDesc ? "ix_clips_title_game_views" : "ix_clips_title_game_date";
+            }
+            else if (database.Dialect.HasTitleTrigrams && text.Length > 3 && Ascii.IsValid(text))
+            {
+                // Trigram index (migration 12), ASCII text: the candidates hold the text's two rarest trigrams (a phrase of
+                // every trigram reads the posting lists of the common ones too, e.g. " cl" of every "clip"); LIKE keeps
+                // those that hold the whole text, folding ASCII letters as the trigram index does.
+                var rarest = await RarestTrigramsAsync(connection, text, ct);
+                sql.Append(" AND c.id IN (SELECT rowid FROM clip_titles WHERE clip_titles MATCH @TitleMatch)");
+                p.Add("TitleMatch", string.Join(" AND ", rarest.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")));
+                sql.Append(" AND ").Append(database.Dialect.LikeIgnoringCase("c.title", "@Title"));
+                p.Add("Title", like);
+            }
+            else if (database.Dialect.HasTitleTrigrams && text.EnumerateRunes().Count() >= 3)
             {
                 // Trigram index (migration 12): the clips whose title holds the text, case-insensitive, as one phrase.
                 sql.Append(" AND c.id IN (SELECT rowid FROM clip_titles WHERE clip_titles MATCH @TitleMatch)");
@@ -193,8 +216,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             else
             {
                 sql.Append(" AND ").Append(database.Dialect.LikeIgnoringCase("c.title", "@Title"));
-                p.Add("Title", "%" + text.Replace("!", "!!", StringComparison.Ordinal)
-                    .Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal) + "%");
+                p.Add("Title", like);
             }
         }
         if (query.MinDuration is { } minDuration)
@@ -220,8 +242,6 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
                 p.Add("ReviewDecision", review.State == ReviewState.Kept ? "keep" : "skip");
             }
         }
-
-        var key = query.Order == ClipOrder.ViewsDesc ? "c.view_count" : "c.created_at";
         if (query.After is { } cursor)
         {
             var (keyValue, id) = ParseCursor(cursor, query.Order);
@@ -229,10 +249,26 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             p.Add("CursorKey", keyValue);
             p.Add("CursorId", id);
         }
-        sql.Append(CultureInfo.InvariantCulture, $" ORDER BY {key} DESC, c.id DESC LIMIT {query.Limit + 1}");
-        var page = $"SELECT {(query.ListingOnly ? ListingColumns : "c.*")} FROM ({sql}) k JOIN clips c ON c.id = k.id";
+        var filters = sql.ToString();
+        var limit = (query.Limit + 1).ToString(CultureInfo.InvariantCulture);
+        string ids;
+        if (query.Streamer is { } streamer)
+        {
+            // The streamer's clips by display name come sorted from ix_clips_name_sort (migration 14) with both keys on
+            // the entries; by login from ix_clips_login_missing (asked as a list of ids: the planner would rather scan the
+            // table than trust an index of mostly missing logins). Each side is a short list, merged and cut to the page.
+            p.Add("Streamer", streamer);
+            p.Add("StreamerLogin", streamer.ToLowerInvariant());
+            ids = $"SELECT s.id FROM (SELECT c.id, {key} AS sort_key FROM clips c WHERE c.broadcaster_name = @Streamer{filters}" +
+                $" UNION SELECT c.id, {key} AS sort_key FROM clips c WHERE c.id IN (SELECT l.id FROM clips l WHERE l.broadcaster_login = @StreamerLogin){filters}) s" +
+                $" ORDER BY s.sort_key DESC, s.id DESC LIMIT {limit}";
+        }
+        else
+        {
+            ids = $"SELECT c.id FROM clips c{(index is null ? "" : " INDEXED BY " + index)} WHERE 1 = 1{filters} ORDER BY {key} DESC, c.id DESC LIMIT {limit}";
+        }
+        var page = $"SELECT {(query.ListingOnly ? ListingColumns : "c.*")} FROM ({ids}) k JOIN clips c ON c.id = k.id";
 
-        await using var connection = await database.OpenAsync(ct);
         List<ClipRecord> rows;
         if (query.ListingOnly)
         {
@@ -256,6 +292,34 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         var last = rows[^1];
         var lastKey = query.Order == ClipOrder.ViewsDesc ? last.ViewCount : Db.Ms(last.CreatedAt);
         return new ClipPage(rows, MakeCursor(query.Order, lastKey, last.Id));
+    }
+
+    /// <summary>How many titles hold each trigram (counted up to <see cref="TrigramCountCap"/>), as of a few minutes ago.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Count, DateTimeOffset Until)> trigramCounts = new(StringComparer.Ordinal);
+
+    private const int TrigramCountCap = 20_000;
+
+    /// <summary>The (lower-case) trigrams of <paramref name="text"/> held by the fewest titles, at most two.</summary>
+    private async Task<IReadOnlyList<string>> RarestTrigramsAsync(System.Data.Common.DbConnection connection, string text, CancellationToken ct)
+    {
+        var lower = text.ToLowerInvariant();
+        var now = time.GetUtcNow();
+        if (trigramCounts.Count > 10_000)
+            trigramCounts.Clear();
+        var counted = new List<(string Trigram, long Count)>();
+        foreach (var trigram in Enumerable.Range(0, lower.Length - 2).Select(i => lower.Substring(i, 3)).Distinct(StringComparer.Ordinal))
+        {
+            if (!trigramCounts.TryGetValue(trigram, out var known) || known.Until < now)
+            {
+                var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM clip_titles WHERE clip_titles MATCH @Trigram LIMIT " + TrigramCountCap.ToString(CultureInfo.InvariantCulture) + ")",
+                    new { Trigram = "\"" + trigram.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" }, cancellationToken: ct));
+                known = (count, now.AddMinutes(10));
+                trigramCounts[trigram] = known;
+            }
+            counted.Add((trigram, known.Count));
+        }
+        return [.. counted.OrderBy(c => c.Count).Take(2).Select(c => c.Trigram)];
     }
 
     /// <summary>One row of <see cref="ListingColumns"/>, in that order.</summary>

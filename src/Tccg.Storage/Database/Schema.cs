@@ -422,6 +422,30 @@ internal static class Schema
             // Replacing or deleting a clip's keys (and the cascade from clips) finds them by clip.
             "CREATE INDEX IF NOT EXISTS ix_fingerprint_keys_clip ON clip_fingerprint_keys (clip_id)",
         ]),
+        new(14, "clip browser: indexes that start with the equality filters, a streamer's clips in sort order, a game's titles in sort order", d =>
+        [
+            // Game + status (the editor's next clips, the browser's status filter): language and duration on the entries too,
+            // so a filter that matches nothing is checked on the index alone instead of on every row of the game.
+            d.DropIndex("ix_clips_game_status_views", "clips"),
+            "CREATE INDEX IF NOT EXISTS ix_clips_browse_game_status ON clips (game_id, status, view_count, id, language, duration, created_at)",
+            // Game + language: a language a game has no clips in is an empty range, not a walk of the game's clips.
+            "CREATE INDEX IF NOT EXISTS ix_clips_browse_game_language ON clips (game_id, language, view_count, id, status, duration, created_at)",
+            // A streamer's clips by display name with both sort keys: the page is sorted from index entries alone.
+            d.DropIndex("ix_clips_name", "clips"),
+            "CREATE INDEX IF NOT EXISTS ix_clips_name_sort ON clips (broadcaster_name, view_count, created_at)",
+            // SQLite: a game's titles in each sort order, so title text within a game is checked on index entries walked in
+            // page order (ClipStore.QueryAsync), not through the trigram table's posting lists of common trigrams. MariaDB
+            // cannot index a whole VARCHAR(1024) utf8mb4 title and searches titles with LIKE on the game's rows.
+            .. (d.Provider == Tccg.Core.Configuration.DatabaseProvider.Sqlite
+                ? (string[])
+                [
+                    "CREATE INDEX IF NOT EXISTS ix_clips_title_game_views ON clips (game_id, view_count, id, title)",
+                    "CREATE INDEX IF NOT EXISTS ix_clips_title_game_date ON clips (game_id, created_at, id, title)",
+                    // Row counts per index for the planner (it otherwise guesses for the new indexes).
+                    "ANALYZE clips",
+                ]
+                : []),
+        ]),
     ];
 
     public static int Latest => Migrations[^1].Version;
