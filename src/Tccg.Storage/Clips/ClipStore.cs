@@ -143,7 +143,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         var sql = new StringBuilder();
         var p = new DynamicParameters();
         var key = query.Order == ClipOrder.ViewsDesc ? "c.view_count" : "c.created_at";
-        string? index = null;
+        var access = ""; // SQLite: how the clips are reached when the planner cannot know (INDEXED BY, NOT INDEXED)
         if (query.GameId is not null)
         {
             sql.Append(" AND c.game_id = @GameId");
@@ -194,16 +194,24 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
                 // folds ASCII letters as the trigram index does for ASCII text.
                 sql.Append(" AND ").Append(database.Dialect.LikeIgnoringCase("c.title", "@Title"));
                 p.Add("Title", like);
-                index = query.Order == ClipOrder.ViewsDesc ? "ix_clips_title_game_views" : "ix_clips_title_game_date";
+                access = query.Order == ClipOrder.ViewsDesc ? " INDEXED BY ix_clips_title_game_views" : " INDEXED BY ix_clips_title_game_date";
             }
             else if (database.Dialect.HasTitleTrigrams && text.Length > 3 && Ascii.IsValid(text))
             {
                 // Trigram index (migration 12), ASCII text: the candidates hold the text's two rarest trigrams (a phrase of
                 // every trigram reads the posting lists of the common ones too, e.g. " cl" of every "clip"); LIKE keeps
                 // those that hold the whole text, folding ASCII letters as the trigram index does.
+                // When even the rarest trigram is in TrigramCountCap titles or more, the text is common: walking the sort order
+                // with LIKE finds a page sooner than listing every candidate. Otherwise the candidates are few and the page
+                // is read by id from them (NOT INDEXED: walking a sort index and testing each entry's id against the list
+                // would read a row per entry for the LIKE).
                 var rarest = await RarestTrigramsAsync(connection, text, ct);
-                sql.Append(" AND c.id IN (SELECT rowid FROM clip_titles WHERE clip_titles MATCH @TitleMatch)");
-                p.Add("TitleMatch", string.Join(" AND ", rarest.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")));
+                if (rarest[0].Count < TrigramCountCap)
+                {
+                    sql.Append(" AND c.id IN (SELECT rowid FROM clip_titles WHERE clip_titles MATCH @TitleMatch)");
+                    p.Add("TitleMatch", string.Join(" AND ", rarest.Select(t => "\"" + t.Trigram.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")));
+                    access = query.Streamer is null ? " NOT INDEXED" : "";
+                }
                 sql.Append(" AND ").Append(database.Dialect.LikeIgnoringCase("c.title", "@Title"));
                 p.Add("Title", like);
             }
@@ -265,7 +273,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         }
         else
         {
-            ids = $"SELECT c.id FROM clips c{(index is null ? "" : " INDEXED BY " + index)} WHERE 1 = 1{filters} ORDER BY {key} DESC, c.id DESC LIMIT {limit}";
+            ids = $"SELECT c.id FROM clips c{access} WHERE 1 = 1{filters} ORDER BY {key} DESC, c.id DESC LIMIT {limit}";
         }
         var page = $"SELECT {(query.ListingOnly ? ListingColumns : "c.*")} FROM ({ids}) k JOIN clips c ON c.id = k.id";
 
@@ -297,18 +305,22 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
     /// <summary>How many titles hold each trigram (counted up to <see cref="TrigramCountCap"/>), as of a few minutes ago.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Count, DateTimeOffset Until)> trigramCounts = new(StringComparer.Ordinal);
 
-    private const int TrigramCountCap = 20_000;
+    private const int TrigramCountCap = 100_000;
 
-    /// <summary>The (lower-case) trigrams of <paramref name="text"/> held by the fewest titles, at most two.</summary>
-    private async Task<IReadOnlyList<string>> RarestTrigramsAsync(System.Data.Common.DbConnection connection, string text, CancellationToken ct)
+    /// <summary>The (lower-case) trigrams of <paramref name="text"/> held by the fewest titles, at most two, with their counts.</summary>
+    private async Task<IReadOnlyList<(string Trigram, long Count)>> RarestTrigramsAsync(System.Data.Common.DbConnection connection, string text, CancellationToken ct)
     {
         var lower = text.ToLowerInvariant();
         var now = time.GetUtcNow();
         if (trigramCounts.Count > 10_000)
             trigramCounts.Clear();
-        var counted = new List<(string Trigram, long Count)>();
-        foreach (var trigram in Enumerable.Range(0, lower.Length - 2).Select(i => lower.Substring(i, 3)).Distinct(StringComparer.Ordinal))
+        var counted = new List<(string Trigram, long Count, int At)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var at = 0; at + 3 <= lower.Length; at++)
         {
+            var trigram = lower.Substring(at, 3);
+            if (!seen.Add(trigram))
+                continue;
             if (!trigramCounts.TryGetValue(trigram, out var known) || known.Until < now)
             {
                 var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -317,9 +329,15 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
                 known = (count, now.AddMinutes(10));
                 trigramCounts[trigram] = known;
             }
-            counted.Add((trigram, known.Count));
+            counted.Add((trigram, known.Count, at));
         }
-        return [.. counted.OrderBy(c => c.Count).Take(2).Select(c => c.Trigram)];
+        // The second one does not overlap the first, and of equally rare ones is the farthest: neighbouring trigrams are
+        // mostly in the same titles ("ins", "ane" of "insane"), two far apart narrow the candidates down ("ins" of
+        // "insane", "utc" of "clutch").
+        var first = counted.MinBy(c => c.Count);
+        var second = counted.Where(c => Math.Abs(c.At - first.At) >= 3)
+            .OrderBy(c => c.Count).ThenByDescending(c => Math.Abs(c.At - first.At)).FirstOrDefault();
+        return second.Trigram is null ? [(first.Trigram, first.Count)] : [(first.Trigram, first.Count), (second.Trigram, second.Count)];
     }
 
     /// <summary>One row of <see cref="ListingColumns"/>, in that order.</summary>
