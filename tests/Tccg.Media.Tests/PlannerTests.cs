@@ -123,6 +123,20 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Build_FinalInOnePass_CopiesTheVideoInputAfterTheSoundsAndMixes()
+    {
+        var args = FinalCommand.Build("/l.txt", [new AudioPart("/a1.wav", 3.5, false), new AudioPart("/a2.wav", 0, true)], 96000,
+            [new MusicTrack("/m.mp3", 1.5, -2)], new MusicSettings(["/m.mp3"], 0.5, true), Output, "/out.tmp");
+
+        Assert.Equal(["/a1.wav", "/a2.wav", "/m.mp3", "/m.mp3", "/l.txt"], args.Where((_, i) => i > 0 && args[i - 1] == "-i"));
+        Assert.Equal(["4:v:0", "[aout]"], args.Where((_, i) => i > 0 && args[i - 1] == "-map"));
+        Assert.Equal("copy", args[args.IndexOf("-c:v") + 1]);
+        Assert.Equal("aac", args[args.IndexOf("-c:a") + 1]);
+        Assert.Equal("+faststart", args[args.IndexOf("-movflags") + 1]);
+        Assert.Contains("sidechaincompress", args[args.IndexOf("-filter_complex") + 1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_FinalMux_CopiesBothStreamsWithFaststart()
     {
         var args = FinalCommand.BuildMux("/l.txt", "/out.m4a", "/out.tmp");

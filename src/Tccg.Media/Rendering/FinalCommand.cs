@@ -14,7 +14,8 @@ public sealed record MusicTrack(string Path, double Duration, double GainDb);
 /// Pure planner for the last steps: the segment audio joined sample-exactly (concat of PCM WAVs) and mixed with the
 /// music (chained and repeated to cover the video, ducked under the clips), limited to the true-peak ceiling and
 /// encoded once to AAC (<see cref="BuildAudio"/>, while the pictures still encode); then the stream-copy concat of
-/// the segment videos muxed with that sound, <c>+faststart</c> (<see cref="BuildMux"/>).
+/// the segment videos muxed with that sound, <c>+faststart</c> (<see cref="BuildMux"/>). When no picture is encoding
+/// both happen in one pass (<see cref="Build"/>).
 /// </summary>
 public static class FinalCommand
 {
@@ -27,11 +28,39 @@ public static class FinalCommand
         return sb.ToString();
     }
 
+    private static readonly string[] Head = ["-hide_banner", "-nostdin", "-v", "error", "-y", "-progress", "pipe:1", "-nostats"];
+
     /// <summary>The compilation's sound, mixed and encoded to AAC in an MP4 file of its own (<paramref name="outputFile"/>).</summary>
     public static List<string> BuildAudio(IReadOnlyList<AudioPart> audio, long totalSamples, IReadOnlyList<MusicTrack> music,
         MusicSettings musicSettings, OutputSettings output, string outputFile)
     {
-        var args = new List<string> { "-hide_banner", "-nostdin", "-v", "error", "-y", "-progress", "pipe:1", "-nostats" };
+        var (inputs, graph) = Mix(audio, totalSamples, music, musicSettings, output);
+        return [.. Head, .. inputs, "-filter_complex", graph, "-map", "[aout]", "-vn", "-sn", "-dn", .. Aac(output),
+            "-map_metadata", "-1", "-f", "mp4", outputFile];
+    }
+
+    /// <summary>
+    /// The output in one pass, when no picture is being encoded (a music or volume change): the segment videos
+    /// (<paramref name="videoList"/>) stream-copied, the sound mixed and encoded as in <see cref="BuildAudio"/>, <c>+faststart</c>.
+    /// </summary>
+    public static List<string> Build(string videoList, IReadOnlyList<AudioPart> audio, long totalSamples, IReadOnlyList<MusicTrack> music,
+        MusicSettings musicSettings, OutputSettings output, string outputFile)
+    {
+        var (inputs, graph) = Mix(audio, totalSamples, music, musicSettings, output);
+        var video = inputs.Count(a => a == "-i").ToString(CultureInfo.InvariantCulture);
+        return [.. Head, .. inputs, "-f", "concat", "-safe", "0", "-i", videoList, "-filter_complex", graph,
+            "-map", video + ":v:0", "-map", "[aout]", "-c:v", "copy", .. Aac(output),
+            "-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", outputFile];
+    }
+
+    private static string[] Aac(OutputSettings output) =>
+        ["-c:a", "aac", "-b:a", $"{output.AudioBitrateKbps.ToString(CultureInfo.InvariantCulture)}k", "-ar", SegmentSpec.SampleRate.ToString(CultureInfo.InvariantCulture), "-ac", "2"];
+
+    /// <summary>The mix's inputs (segment WAVs, then music) and its filtergraph, whose output is <c>[aout]</c>.</summary>
+    private static (List<string> Inputs, string Graph) Mix(IReadOnlyList<AudioPart> audio, long totalSamples, IReadOnlyList<MusicTrack> music,
+        MusicSettings musicSettings, OutputSettings output)
+    {
+        var args = new List<string>();
         var n = totalSamples.ToString(CultureInfo.InvariantCulture);
         var sr = SegmentSpec.SampleRate.ToString(CultureInfo.InvariantCulture);
         var fmt = $"aformat=sample_fmts=fltp:sample_rates={sr}:channel_layouts=stereo";
@@ -80,11 +109,7 @@ public static class FinalCommand
             }
         }
 
-        args.AddRange(["-filter_complex", string.Join(';', graph),
-            "-map", "[aout]", "-vn", "-sn", "-dn",
-            "-c:a", "aac", "-b:a", $"{output.AudioBitrateKbps.ToString(CultureInfo.InvariantCulture)}k", "-ar", sr, "-ac", "2",
-            "-map_metadata", "-1", "-f", "mp4", outputFile]);
-        return args;
+        return (args, string.Join(';', graph));
     }
 
     /// <summary>
@@ -93,7 +118,7 @@ public static class FinalCommand
     /// </summary>
     public static List<string> BuildMux(string videoList, string audioFile, string outputFile) =>
     [
-        "-hide_banner", "-nostdin", "-v", "error", "-y", "-progress", "pipe:1", "-nostats",
+        .. Head,
         "-f", "concat", "-safe", "0", "-i", videoList, "-i", audioFile,
         "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
         "-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", outputFile,

@@ -150,7 +150,10 @@ public sealed class Renderer(
 
         // 4. The pictures encode while the sound is made beside them: every missing segment's audio in one process,
         //    then the mix with the music and its one AAC encode. Neither waits for the other, so no core idles
-        //    through a long serial step at the end; a failure on one side stops the other.
+        //    through a long serial step at the end; a failure on one side stops the other. With no picture to encode
+        //    (a music or volume change), the mix goes straight into the output in one pass instead.
+        var pictureJobs = jobs.Where(j => j.Video).ToList();
+        var soundJobs = jobs.Where(j => j.Audio).ToList();
         var outDir = Path.GetDirectoryName(Path.GetFullPath(request.OutputPath))!;
         Directory.CreateDirectory(outDir);
         var tag = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
@@ -161,10 +164,18 @@ public sealed class Renderer(
         var thumbnailTemp = jpg + "." + tag + ".tmp.jpg";
         try
         {
-            var videosDone = 0;
-            using (var work = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            Func<string, string, List<string>> final;
+            if (pictureJobs.Count == 0)
             {
-                var sound = Task.Run(() => RenderSoundAsync(jobs.Where(j => j.Audio).ToList(), request, plan, specs, cacheDir, totalSamples, music, settings, soundFile,
+                tracker.Report(RenderStage.Assembling, 90);
+                var audio = await SoundPartsAsync(soundJobs, request, plan, specs, cacheDir, settings, ct);
+                final = (videoList, temp) => FinalCommand.Build(videoList, audio, totalSamples, music, settings.Music, settings.Output, temp);
+            }
+            else
+            {
+                var videosDone = 0;
+                using var work = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var sound = Task.Run(() => RenderSoundAsync(soundJobs, request, plan, specs, cacheDir, totalSamples, music, settings, soundFile,
                     fraction =>
                     {
                         if (Volatile.Read(ref videosDone) == 1)
@@ -172,7 +183,7 @@ public sealed class Renderer(
                     }, work.Token), CancellationToken.None);
                 var pictures = Task.Run(async () =>
                 {
-                    await EncodeSegmentsAsync(jobs.Where(j => j.Video).ToList(), cacheDir, parallelism, tracker, work.Token);
+                    await EncodeSegmentsAsync(pictureJobs, cacheDir, parallelism, tracker, work.Token);
                     Volatile.Write(ref videosDone, 1);
                     tracker.Report(RenderStage.Assembling, 90);
                 }, CancellationToken.None);
@@ -184,14 +195,15 @@ public sealed class Renderer(
                     await first;
                 }
                 await Task.WhenAll(sound, pictures);
+                final = (videoList, temp) => FinalCommand.BuildMux(videoList, soundFile, temp);
             }
 
-            // 5. Both stream-copied into the output (with the thumbnail beside it), and the description.
+            // 5. The output (with the thumbnail made beside it), and the description.
             using var thumbnailWork = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var thumbnail = Task.Run(() => WriteThumbnailAsync(thumbnailTemp, plan, specs, cacheDir, thumbnailWork.Token), CancellationToken.None);
             try
             {
-                await AssembleAsync(request.OutputPath, specs, soundFile, cacheDir, totalSamples, tracker, ct);
+                await AssembleAsync(request.OutputPath, specs, final, cacheDir, totalSamples, tracker, pictureJobs.Count == 0 ? 90 : 98, ct);
             }
             catch
             {
@@ -348,12 +360,28 @@ public sealed class Renderer(
     }
 
     /// <summary>
-    /// The compilation's sound into <paramref name="soundFile"/>: the missing segments' audio (at most
-    /// <see cref="SoundBatch"/> segments a process, each measured on the way), then every piece's audio joined at its
-    /// gain, mixed with the music and encoded once to AAC. <paramref name="mixed"/> hears the mix's progress (0–1).
+    /// The compilation's sound into <paramref name="soundFile"/> (<see cref="SoundPartsAsync"/>, then every piece's audio
+    /// joined at its gain, mixed with the music and encoded once to AAC). <paramref name="mixed"/> hears the mix's progress (0–1).
     /// </summary>
     private async Task RenderSoundAsync(List<SegmentJob> jobs, RenderRequest request, IReadOnlyList<PlanEntry> plan, IReadOnlyList<SegmentSpec> specs,
         string cacheDir, long totalSamples, List<MusicTrack> music, TimelineSettings settings, string soundFile, Action<double> mixed, CancellationToken ct)
+    {
+        var audio = await SoundPartsAsync(jobs, request, plan, specs, cacheDir, settings, ct);
+        var seconds = (double)totalSamples / SegmentSpec.SampleRate;
+        var parser = new FfmpegProgressParser();
+        await runner.FfmpegAsync(FinalCommand.BuildAudio(audio, totalSamples, music, settings.Music, settings.Output, soundFile), line =>
+        {
+            if (parser.Push(line) is { } p)
+                mixed(Math.Clamp(p.OutTime.TotalSeconds / seconds, 0, 1));
+        }, ct);
+    }
+
+    /// <summary>
+    /// Every piece's audio file and gain for the mix, after the missing segments' audio is rendered (at most
+    /// <see cref="SoundBatch"/> segments a process, each measured on the way).
+    /// </summary>
+    private async Task<List<AudioPart>> SoundPartsAsync(List<SegmentJob> jobs, RenderRequest request, IReadOnlyList<PlanEntry> plan,
+        IReadOnlyList<SegmentSpec> specs, string cacheDir, TimelineSettings settings, CancellationToken ct)
     {
         foreach (var batch in jobs.Chunk(SoundBatch))
             await RenderSegmentSoundAsync(batch, cacheDir, ct);
@@ -368,13 +396,7 @@ public sealed class Renderer(
             var mute = e.Volume <= 0 || !s.HasAudio;
             audio.Add(new AudioPart(SegmentCache.AudioFile(cacheDir, s.AudioKey), mute ? 0 : Gain(lufs, settings.Output.LoudnessLufs) + AudioRules.VolumeDb(e.Volume), mute));
         }
-        var seconds = (double)totalSamples / SegmentSpec.SampleRate;
-        var parser = new FfmpegProgressParser();
-        await runner.FfmpegAsync(FinalCommand.BuildAudio(audio, totalSamples, music, settings.Music, settings.Output, soundFile), line =>
-        {
-            if (parser.Push(line) is { } p)
-                mixed(Math.Clamp(p.OutTime.TotalSeconds / seconds, 0, 1));
-        }, ct);
+        return audio;
     }
 
     /// <summary>Segments whose audio one process renders (each an input file open at once).</summary>
@@ -414,8 +436,12 @@ public sealed class Renderer(
         }
     }
 
-    private async Task AssembleAsync(string outputPath, List<SegmentSpec> specs, string soundFile, string cacheDir, long totalSamples,
-        ProgressTracker tracker, CancellationToken ct)
+    /// <summary>
+    /// The output through a temporary file: <paramref name="command"/> (given the segment videos' concat list and the
+    /// temporary file) writes it; progress goes from <paramref name="fromPercent"/> to 100.
+    /// </summary>
+    private async Task AssembleAsync(string outputPath, List<SegmentSpec> specs, Func<string, string, List<string>> command, string cacheDir, long totalSamples,
+        ProgressTracker tracker, double fromPercent, CancellationToken ct)
     {
         var outDir = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
         var tag = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
@@ -426,10 +452,10 @@ public sealed class Renderer(
             await File.WriteAllTextAsync(videoList, FinalCommand.ConcatList(specs.Select(s => SegmentCache.VideoFile(cacheDir, s.VideoKey))), ct);
             var seconds = (double)totalSamples / SegmentSpec.SampleRate;
             var parser = new FfmpegProgressParser();
-            await runner.FfmpegAsync(FinalCommand.BuildMux(videoList, soundFile, temp), line =>
+            await runner.FfmpegAsync(command(videoList, temp), line =>
             {
                 if (parser.Push(line) is { } p)
-                    tracker.Report(RenderStage.Assembling, 98 + 2 * Math.Clamp(p.OutTime.TotalSeconds / seconds, 0, 1));
+                    tracker.Report(RenderStage.Assembling, fromPercent + (100 - fromPercent) * Math.Clamp(p.OutTime.TotalSeconds / seconds, 0, 1));
             }, ct);
             File.Move(temp, outputPath, overwrite: true);
         }
