@@ -42,4 +42,40 @@ public sealed class SegmentSoundTests(MediaFactory media) : IClassFixture<MediaF
         // Exactly each segment's samples (stereo float, 8 bytes each) after the same WAV header.
         Assert.Single(specs.Zip(batched, (s, f) => new FileInfo(f).Length - s.Samples * 8).Distinct());
     }
+
+    [Fact]
+    public async Task RenderAsync_MoreSegmentsThanOneBatch_MixedBesideThePicturesOrInOnePass_SoundsTheSame()
+    {
+        using var world = new RenderWorld();
+        var clip = world.Add(await media.ClipAsync("snd-long.mp4", 3.0, markAt: 2.0), "long.mp4");
+        var music = world.Add(await media.MusicAsync("snd-m.mp3", 1.0), "m.mp3");
+        var doc = RenderWorld.Small();
+        doc.Music = new MusicSection { Tracks = [music], Volume = 0.3 };
+        // One more piece than a sound batch holds, each a different 0.3 s of the clip: two batches.
+        var pieces = Renderer.SoundBatch + 1;
+        doc.Items = [.. Enumerable.Range(0, pieces).Select(k => RenderWorld.Clip(clip, "A", "a", start: k * 0.1, end: k * 0.1 + 0.3))];
+
+        var first = await world.RenderAsync(doc);
+        var mixedBeside = await DecodedSoundAsync(world.Output);
+        // Only the segments' sound gone from the cache: nothing to encode, so the mix goes into the output in one pass.
+        foreach (var wav in Directory.EnumerateFiles(world.CacheDir, SegmentCache.AudioPrefix + "*" + SegmentCache.AudioSuffix, SearchOption.AllDirectories))
+            File.Delete(wav);
+        var second = await world.RenderAsync(doc);
+
+        Assert.Equal((pieces, pieces), (first.VideoSegmentsEncoded, first.AudioSegmentsRendered));
+        Assert.Equal((0, pieces), (second.VideoSegmentsEncoded, second.AudioSegmentsRendered));
+        var streams = await Analysis.StreamsAsync(world.Output);
+        Assert.Equal((long)pieces * 9, Assert.Single(streams, st => st.CodecType == "video").Frames);
+        Assert.Equal(mixedBeside, await DecodedSoundAsync(world.Output));
+        // The pieces' length, and at most the AAC encoder's last frame (1024 samples) more.
+        Assert.InRange((double)mixedBeside.Length / 4 / 48000, pieces * 0.3 - 0.001, pieces * 0.3 + 1024.0 / 48000 + 0.001);
+    }
+
+    /// <summary>The output's sound decoded to 16-bit stereo at 48 kHz, the encoder's priming removed as a player does.</summary>
+    private async Task<byte[]> DecodedSoundAsync(string file)
+    {
+        var pcm = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".pcm");
+        await _runner.FfmpegAsync(["-v", "error", "-i", file, "-map", "0:a:0", "-f", "s16le", "-ac", "2", "-ar", "48000", pcm], null, CancellationToken.None);
+        return await File.ReadAllBytesAsync(pcm);
+    }
 }

@@ -184,8 +184,8 @@ public sealed class Renderer(
                 var pictures = Task.Run(async () =>
                 {
                     await EncodeSegmentsAsync(pictureJobs, cacheDir, parallelism, tracker, work.Token);
-                    Volatile.Write(ref videosDone, 1);
                     tracker.Report(RenderStage.Assembling, 90);
+                    Volatile.Write(ref videosDone, 1);
                 }, CancellationToken.None);
                 var first = await Task.WhenAny(sound, pictures);
                 if (!first.IsCompletedSuccessfully)
@@ -278,7 +278,8 @@ public sealed class Renderer(
             if (v || a)
                 jobs.Add(new SegmentJob(s, label, v, a));
         }
-        return jobs.OrderByDescending(j => j.Video ? j.Spec.Frames : j.Spec.Frames / 20).ToList();
+        // Longest pictures first, so the last to finish is a short one.
+        return jobs.OrderByDescending(j => j.Spec.Frames).ToList();
     }
 
     /// <summary>The missing video segments, <paramref name="parallelism"/> ffmpeg processes at once, longest first.</summary>
@@ -412,8 +413,16 @@ public sealed class Renderer(
             ProcessResult run;
             try
             {
-                // Each meter's summary is about 12 lines of stderr; the inputs' and outputs' descriptions come before.
+                // Each meter's summary is 14 lines of stderr; the inputs' and outputs' descriptions come before.
                 run = await runner.FfmpegAsync(SegmentCommand.BuildAudioBatch(batch.Select(j => j.Spec).ToList(), temps), null, 16 * batch.Count + 60, ct);
+            }
+            catch (MediaToolException ex) when (batch.Count > 1)
+            {
+                // Which piece broke the shared run: each on its own, so the error names that one.
+                _logger.LogWarning("Rendering the sound of {Count} segments together failed ({Error}); each on its own now", batch.Count, ex.Message);
+                foreach (var job in batch)
+                    await RenderSegmentSoundAsync([job], cacheDir, ct);
+                return;
             }
             catch (MediaToolException ex)
             {
