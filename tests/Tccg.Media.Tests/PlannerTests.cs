@@ -105,18 +105,62 @@ public sealed class PlannerTests
         Assert.Equal("ffconcat version 1.0\nfile '/c/it'\\''s.mp4'\n", FinalCommand.ConcatList(["/c/it's.mp4"]));
 
     [Fact]
-    public void Build_Final_CopiesVideoEncodesAudioOnceWithFaststart()
+    public void Build_FinalAudio_MixesAndEncodesAacOnce()
+    {
+        var args = FinalCommand.BuildAudio([new AudioPart("/a1.wav", 3.5, false), new AudioPart("/a2.wav", 0, true)], 96000,
+            [new MusicTrack("/m.mp3", 1.5, -2)], new MusicSettings(["/m.mp3"], 0.5, true), Output, "/out.m4a");
+        var joined = string.Join(' ', args);
+
+        Assert.Equal(["/a1.wav", "/a2.wav", "/m.mp3", "/m.mp3"], args.Where((_, i) => i > 0 && args[i - 1] == "-i"));
+        Assert.Equal("aac", args[args.IndexOf("-c:a") + 1]);
+        Assert.DoesNotContain("-c:v", args);
+        Assert.Contains("[0:a:0]", joined, StringComparison.Ordinal);
+        Assert.Contains("volume=3.5dB[s0]", joined, StringComparison.Ordinal);
+        Assert.Contains("volume=0[s1]", joined, StringComparison.Ordinal);
+        Assert.Contains("[2:a:0]aresample", joined, StringComparison.Ordinal);
+        Assert.Contains("sidechaincompress", joined, StringComparison.Ordinal);
+        Assert.Contains("atrim=end_sample=96000[aout]", joined, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_FinalInOnePass_CopiesTheVideoInputAfterTheSoundsAndMixes()
     {
         var args = FinalCommand.Build("/l.txt", [new AudioPart("/a1.wav", 3.5, false), new AudioPart("/a2.wav", 0, true)], 96000,
             [new MusicTrack("/m.mp3", 1.5, -2)], new MusicSettings(["/m.mp3"], 0.5, true), Output, "/out.tmp");
-        var joined = string.Join(' ', args);
 
+        Assert.Equal(["/a1.wav", "/a2.wav", "/m.mp3", "/m.mp3", "/l.txt"], args.Where((_, i) => i > 0 && args[i - 1] == "-i"));
+        Assert.Equal(["4:v:0", "[aout]"], args.Where((_, i) => i > 0 && args[i - 1] == "-map"));
         Assert.Equal("copy", args[args.IndexOf("-c:v") + 1]);
         Assert.Equal("aac", args[args.IndexOf("-c:a") + 1]);
         Assert.Equal("+faststart", args[args.IndexOf("-movflags") + 1]);
-        Assert.Contains("volume=3.5dB[s0]", joined, StringComparison.Ordinal);
-        Assert.Contains("volume=0[s1]", joined, StringComparison.Ordinal);
-        Assert.Contains("sidechaincompress", joined, StringComparison.Ordinal);
-        Assert.Contains("atrim=end_sample=96000[aout]", joined, StringComparison.Ordinal);
+        Assert.Contains("sidechaincompress", args[args.IndexOf("-filter_complex") + 1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_FinalMux_CopiesBothStreamsWithFaststart()
+    {
+        var args = FinalCommand.BuildMux("/l.txt", "/out.m4a", "/out.tmp");
+
+        Assert.Equal("copy", args[args.IndexOf("-c") + 1]);
+        Assert.Equal(["/l.txt", "/out.m4a"], args.Where((_, i) => i > 0 && args[i - 1] == "-i"));
+        Assert.Equal("+faststart", args[args.IndexOf("-movflags") + 1]);
+        Assert.Equal("/out.tmp", args[^1]);
+    }
+
+    [Fact]
+    public void Build_AudioBatch_NamesOneMeterAndOneExactWavPerSegment()
+    {
+        var silent = Spec() with { HasAudio = false };
+        var args = SegmentCommand.BuildAudioBatch([Spec(), silent], ["/c/a0.tmp", "/c/a1.tmp"]);
+        var joined = string.Join(' ', args);
+
+        Assert.Equal("1.5", args[args.IndexOf("-ss") + 1]);
+        Assert.Contains("anullsrc", joined, StringComparison.Ordinal);
+        Assert.Contains("ebur128@m0=", joined, StringComparison.Ordinal);
+        Assert.Contains("ebur128@m1=", joined, StringComparison.Ordinal);
+        Assert.Contains("atrim=end_sample=408000", joined, StringComparison.Ordinal);
+        Assert.Equal(["[a0]", "[a1]"], args.Where((_, i) => i > 0 && args[i - 1] == "-map"));
+        Assert.Equal(["/c/a0.tmp", "/c/a1.tmp"], args.Where(a => a.EndsWith(".tmp", StringComparison.Ordinal)));
+        Assert.DoesNotContain("libx264", args);
     }
 }

@@ -30,7 +30,7 @@ internal static class RenderCommand
         };
         var parallelism = new Option<int?>("--parallelism", "-j")
         {
-            Description = "Segments encoded at once. Default: Tccg:Generator:Parallelism (0 = one per core, plus one)",
+            Description = "Segment pictures encoded at once (one more ffmpeg makes the sound beside them). Default: Tccg:Generator:Parallelism (0 = one per core, plus one)",
             HelpName = "N",
         };
         var command = new Command("render", "Render a timeline to an upload-ready MP4 plus a credits/chapters text file")

@@ -70,7 +70,7 @@ public static class ConfigReference
         ["Tccg:Generator:Preset"] = "x264 preset.",
         ["Tccg:Generator:Crf"] = "x264 CRF (lower is better and larger).",
         ["Tccg:Generator:AudioBitrateKbps"] = "AAC bitrate.",
-        ["Tccg:Generator:Parallelism"] = "Segments encoded at once; 0 means one per core, plus one (keeps the cores busy while a segment starts or finishes).",
+        ["Tccg:Generator:Parallelism"] = "Segment pictures encoded at once (one more ffmpeg makes the sound beside them); 0 means one per core, plus one (keeps the cores busy while a segment starts or finishes).",
         ["Tccg:Generator:InputCacheMaxMb"] = "Size cap (MB) of a generator's input cache (clips and assets fetched over HTTP); least recently used files are removed after each job. 0 means unlimited.",
         ["Tccg:Generator:SegmentCacheMaxMb"] = "Size cap (MB) of the segment cache (encoded segments reused by later renders); least recently used segments are removed after each job. 0 means unlimited.",
         ["Tccg:Editor:EnforceIntro"] = "A compilation must have an intro.",

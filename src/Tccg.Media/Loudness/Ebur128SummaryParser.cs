@@ -22,6 +22,19 @@ public static class Ebur128SummaryParser
         return new LoudnessMeasurement(integrated, double.IsFinite(peak) ? peak : LoudnessMeasurement.SilenceDb, range);
     }
 
+    /// <summary>
+    /// The summary of the meter named <paramref name="meter"/> (<c>ebur128@NAME</c>) when one process measured several:
+    /// its last summary, up to the next line another filter logged.
+    /// </summary>
+    public static LoudnessMeasurement Parse(string stderr, string meter)
+    {
+        var at = stderr.LastIndexOf($"[ebur128@{meter} @ ", StringComparison.Ordinal);
+        if (at < 0)
+            throw new FormatException($"ffmpeg printed no ebur128 summary for meter {meter}.");
+        var end = stderr.IndexOf("\n[", at + 1, StringComparison.Ordinal);
+        return Parse(end < 0 ? stderr[at..] : stderr[at..end]);
+    }
+
     private static double? Value(string summary, string label)
     {
         foreach (var raw in summary.Split('\n'))

@@ -24,7 +24,10 @@ public sealed class LoudnessMeter(MediaProcessRunner runner)
     /// <see cref="Filter"/> with the meter named <c>ebur128@<paramref name="instance"/></c>, so the summaries of
     /// several meters in one run can be told apart by their log prefix <c>[ebur128@instance @ 0x…]</c>.
     /// </summary>
-    public static string NamedFilter(string instance) => RenderedAudioView + ",ebur128@" + instance + "=" + MeterOptions;
+    public static string NamedFilter(string instance) => RenderedAudioView + "," + NamedMeter(instance);
+
+    /// <summary>The meter alone, named <c>ebur128@<paramref name="instance"/></c> (summary only, as in <see cref="NamedFilter"/>).</summary>
+    public static string NamedMeter(string instance) => "ebur128@" + instance + "=" + MeterOptions;
 
     public LoudnessMeter() : this(new MediaProcessRunner()) { }
 

@@ -181,7 +181,7 @@ public sealed partial class MediaInspector(MediaProcessRunner runner, ILogger<Me
             for (var i = 0; i < paths.Count; i++)
             {
                 var facts = FfmpegInputParser.ParseInput(paths[i], lines, new FileInfo(paths[i]).Length, i);
-                var loudness = facts.HasAudio ? Ebur128SummaryParser.Parse(SummaryOf(stderr, i)) : LoudnessMeasurement.Silence;
+                var loudness = facts.HasAudio ? Ebur128SummaryParser.Parse(stderr, MeterName(i)) : LoudnessMeasurement.Silence;
                 results.Add(new MediaInspectionResult(paths[i], new MediaInspection(facts, loudness), null));
             }
         }
@@ -190,16 +190,6 @@ public sealed partial class MediaInspector(MediaProcessRunner runner, ILogger<Me
             return null;
         }
         return results;
-    }
-
-    /// <summary>The summary block of input <paramref name="input"/>'s loudness filter (up to the next filter's log).</summary>
-    private static string SummaryOf(string stderr, int input)
-    {
-        var at = stderr.IndexOf("[ebur128@" + MeterName(input) + " @", StringComparison.Ordinal);
-        if (at < 0)
-            return "";
-        var next = stderr.IndexOf("[ebur128@in", at + 1, StringComparison.Ordinal);
-        return next < 0 ? stderr[at..] : stderr[at..next];
     }
 
     /// <summary>Throws <see cref="MediaProbeException"/> when the file is missing, corrupt, truncated or not media.</summary>

@@ -28,9 +28,14 @@ public sealed class MediaProcessRunner(MediaTools tools, ILogger<MediaProcessRun
     public Task<ProcessResult> FfprobeAsync(IReadOnlyList<string> args, CancellationToken ct) =>
         RunCheckedAsync(Tools.Ffprobe, args, null, captureStdout: true, ct);
 
-    public async Task<ProcessResult> RunCheckedAsync(string exe, IReadOnlyList<string> args, Action<string>? onStdoutLine, bool captureStdout, CancellationToken ct)
+    /// <summary>As <see cref="FfmpegAsync(IReadOnlyList{string}, Action{string}?, CancellationToken)"/>, keeping the last <paramref name="stderrLines"/> lines of stderr.</summary>
+    public Task<ProcessResult> FfmpegAsync(IReadOnlyList<string> args, Action<string>? onStdoutLine, int stderrLines, CancellationToken ct) =>
+        RunCheckedAsync(Tools.Ffmpeg, args, onStdoutLine, captureStdout: false, ct, stderrLines);
+
+    public async Task<ProcessResult> RunCheckedAsync(string exe, IReadOnlyList<string> args, Action<string>? onStdoutLine, bool captureStdout, CancellationToken ct,
+        int stderrLines = TailLines)
     {
-        var result = await RunAsync(exe, args, onStdoutLine, captureStdout, ct);
+        var result = await RunAsync(exe, args, onStdoutLine, captureStdout, stderrLines, ct);
         if (result.ExitCode != 0)
         {
             var name = Path.GetFileName(exe);

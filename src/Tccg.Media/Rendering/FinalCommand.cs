@@ -11,10 +11,11 @@ public sealed record AudioPart(string Path, double GainDb, bool Mute);
 public sealed record MusicTrack(string Path, double Duration, double GainDb);
 
 /// <summary>
-/// Pure planner for the last step: stream-copy concat of the segment videos, the segment audio
-/// joined sample-exactly (concat of PCM WAVs) and mixed with the music (chained and repeated to
-/// cover the video, ducked under the clips), limited to the true-peak ceiling, encoded once to AAC,
-/// muxed with <c>+faststart</c>.
+/// Pure planner for the last steps: the segment audio joined sample-exactly (concat of PCM WAVs) and mixed with the
+/// music (chained and repeated to cover the video, ducked under the clips), limited to the true-peak ceiling and
+/// encoded once to AAC (<see cref="BuildAudio"/>, while the pictures still encode); then the stream-copy concat of
+/// the segment videos muxed with that sound, <c>+faststart</c> (<see cref="BuildMux"/>). When no picture is encoding
+/// both happen in one pass (<see cref="Build"/>).
 /// </summary>
 public static class FinalCommand
 {
@@ -27,14 +28,39 @@ public static class FinalCommand
         return sb.ToString();
     }
 
+    private static readonly string[] Head = ["-hide_banner", "-nostdin", "-v", "error", "-y", "-progress", "pipe:1", "-nostats"];
+
+    /// <summary>The compilation's sound, mixed and encoded to AAC in an MP4 file of its own (<paramref name="outputFile"/>).</summary>
+    public static List<string> BuildAudio(IReadOnlyList<AudioPart> audio, long totalSamples, IReadOnlyList<MusicTrack> music,
+        MusicSettings musicSettings, OutputSettings output, string outputFile)
+    {
+        var (inputs, graph) = Mix(audio, totalSamples, music, musicSettings, output);
+        return [.. Head, .. inputs, "-filter_complex", graph, "-map", "[aout]", "-vn", "-sn", "-dn", .. Aac(output),
+            "-map_metadata", "-1", "-f", "mp4", outputFile];
+    }
+
+    /// <summary>
+    /// The output in one pass, when no picture is being encoded (a music or volume change): the segment videos
+    /// (<paramref name="videoList"/>) stream-copied, the sound mixed and encoded as in <see cref="BuildAudio"/>, <c>+faststart</c>.
+    /// </summary>
     public static List<string> Build(string videoList, IReadOnlyList<AudioPart> audio, long totalSamples, IReadOnlyList<MusicTrack> music,
         MusicSettings musicSettings, OutputSettings output, string outputFile)
     {
-        var args = new List<string>
-        {
-            "-hide_banner", "-nostdin", "-v", "error", "-y", "-progress", "pipe:1", "-nostats",
-            "-f", "concat", "-safe", "0", "-i", videoList,
-        };
+        var (inputs, graph) = Mix(audio, totalSamples, music, musicSettings, output);
+        var video = inputs.Count(a => a == "-i").ToString(CultureInfo.InvariantCulture);
+        return [.. Head, .. inputs, "-f", "concat", "-safe", "0", "-i", videoList, "-filter_complex", graph,
+            "-map", video + ":v:0", "-map", "[aout]", "-c:v", "copy", .. Aac(output),
+            "-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", outputFile];
+    }
+
+    private static string[] Aac(OutputSettings output) =>
+        ["-c:a", "aac", "-b:a", $"{output.AudioBitrateKbps.ToString(CultureInfo.InvariantCulture)}k", "-ar", SegmentSpec.SampleRate.ToString(CultureInfo.InvariantCulture), "-ac", "2"];
+
+    /// <summary>The mix's inputs (segment WAVs, then music) and its filtergraph, whose output is <c>[aout]</c>.</summary>
+    private static (List<string> Inputs, string Graph) Mix(IReadOnlyList<AudioPart> audio, long totalSamples, IReadOnlyList<MusicTrack> music,
+        MusicSettings musicSettings, OutputSettings output)
+    {
+        var args = new List<string>();
         var n = totalSamples.ToString(CultureInfo.InvariantCulture);
         var sr = SegmentSpec.SampleRate.ToString(CultureInfo.InvariantCulture);
         var fmt = $"aformat=sample_fmts=fltp:sample_rates={sr}:channel_layouts=stereo";
@@ -45,11 +71,11 @@ public static class FinalCommand
             args.AddRange(["-i", audio[i].Path]);
             var gain = audio[i].Mute ? "0" : FilterEscaping.Num(Math.Round(audio[i].GainDb, 2)) + "dB";
             var label = $"s{i.ToString(CultureInfo.InvariantCulture)}";
-            graph.Add($"[{(i + 1).ToString(CultureInfo.InvariantCulture)}:a:0]{fmt},volume={gain}[{label}]");
+            graph.Add($"[{i.ToString(CultureInfo.InvariantCulture)}:a:0]{fmt},volume={gain}[{label}]");
             parts.Append('[').Append(label).Append(']');
         }
         graph.Add($"{parts}concat=n={audio.Count.ToString(CultureInfo.InvariantCulture)}:v=0:a=1[speechcat]");
-        var first = audio.Count + 1;
+        var first = audio.Count;
         var limit = FilterEscaping.Num(Math.Pow(10, output.TruePeakDb / 20));
         // Lookahead limiter with delay compensation (latency=1) keeps the sound where it was.
         var limiter = $"alimiter=limit={limit}:attack=5:release=50:level=0:latency=1";
@@ -83,13 +109,20 @@ public static class FinalCommand
             }
         }
 
-        args.AddRange(["-filter_complex", string.Join(';', graph),
-            "-map", "0:v:0", "-map", "[aout]",
-            "-c:v", "copy",
-            "-c:a", "aac", "-b:a", $"{output.AudioBitrateKbps.ToString(CultureInfo.InvariantCulture)}k", "-ar", sr, "-ac", "2",
-            "-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", outputFile]);
-        return args;
+        return (args, string.Join(';', graph));
     }
+
+    /// <summary>
+    /// The output: the segment videos (<paramref name="videoList"/>, a <see cref="ConcatList"/>) and the sound of
+    /// <see cref="BuildAudio"/>, both stream-copied (the AAC priming edit list is carried over), <c>+faststart</c>.
+    /// </summary>
+    public static List<string> BuildMux(string videoList, string audioFile, string outputFile) =>
+    [
+        .. Head,
+        "-f", "concat", "-safe", "0", "-i", videoList, "-i", audioFile,
+        "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
+        "-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", outputFile,
+    ];
 
     /// <summary>The tracks in order, repeated until they cover <paramref name="seconds"/>.</summary>
     public static List<MusicTrack> MusicSequence(IReadOnlyList<MusicTrack> tracks, double seconds)

@@ -143,35 +143,67 @@ public sealed class Renderer(
         // (the ones encoded now are new anyway).
         MarkReused(specs, jobs, cacheDir);
         var reused = specs.Select(s => s.VideoKey).Distinct(StringComparer.Ordinal).Count() - jobs.Count(j => j.Video);
-        await EncodeSegmentsAsync(jobs, cacheDir, parallelism, tracker, ct);
-
-        // 4. Concat, mix, encode the audio once, mux, and write the description.
-        tracker.Report(RenderStage.Assembling, 90);
         var totalSamples = specs.Sum(s => s.Samples);
         var music = settings.Music.Tracks
             .Select(t => new MusicTrack(t, facts[t].Duration, Gain(musicLoudness.GetValueOrDefault(t, LoudnessMeasurement.SilenceLufs), settings.Output.LoudnessLufs)))
             .ToList();
-        var audio = new List<AudioPart>();
-        foreach (var (e, s) in plan.Zip(specs))
-        {
-            // The clip bin's measurement of the whole file when given, else this segment's own.
-            var lufs = request.KnownLoudness is { } known && known.TryGetValue(e.FilePath, out var k)
-                ? k
-                : (await ReadMeasurementAsync(cacheDir, s.AudioKey, ct)).IntegratedLufs;
-            var mute = e.Volume <= 0 || !s.HasAudio;
-            audio.Add(new AudioPart(SegmentCache.AudioFile(cacheDir, s.AudioKey), mute ? 0 : Gain(lufs, settings.Output.LoudnessLufs) + AudioRules.VolumeDb(e.Volume), mute));
-        }
-        // The thumbnail reads the segments, not the output: it is made (to a temporary file) while the final pass, one
-        // busy core, runs, and takes its place only beside a finished output.
+
+        // 4. The pictures encode while the sound is made beside them: every missing segment's audio in one process,
+        //    then the mix with the music and its one AAC encode. Neither waits for the other, so no core idles
+        //    through a long serial step at the end; a failure on one side stops the other. With no picture to encode
+        //    (a music or volume change), the mix goes straight into the output in one pass instead.
+        var pictureJobs = jobs.Where(j => j.Video).ToList();
+        var soundJobs = jobs.Where(j => j.Audio).ToList();
+        var outDir = Path.GetDirectoryName(Path.GetFullPath(request.OutputPath))!;
+        Directory.CreateDirectory(outDir);
+        var tag = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
+        var soundFile = Path.Combine(outDir, $".{Path.GetFileName(request.OutputPath)}.{tag}.audio.m4a");
+        // The thumbnail reads the segments, not the output: it is made (to a temporary file) while the output is
+        // assembled, and takes its place only beside a finished output.
         var jpg = Path.ChangeExtension(request.OutputPath, ".jpg");
-        var thumbnailTemp = jpg + "." + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture) + ".tmp.jpg";
-        using var thumbnailWork = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var thumbnail = Task.Run(() => WriteThumbnailAsync(thumbnailTemp, plan, specs, cacheDir, thumbnailWork.Token), CancellationToken.None);
+        var thumbnailTemp = jpg + "." + tag + ".tmp.jpg";
         try
         {
+            Func<string, string, List<string>> final;
+            if (pictureJobs.Count == 0)
+            {
+                tracker.Report(RenderStage.Assembling, 90);
+                var audio = await SoundPartsAsync(soundJobs, request, plan, specs, cacheDir, settings, ct);
+                final = (videoList, temp) => FinalCommand.Build(videoList, audio, totalSamples, music, settings.Music, settings.Output, temp);
+            }
+            else
+            {
+                var videosDone = 0;
+                using var work = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var sound = Task.Run(() => RenderSoundAsync(soundJobs, request, plan, specs, cacheDir, totalSamples, music, settings, soundFile,
+                    fraction =>
+                    {
+                        if (Volatile.Read(ref videosDone) == 1)
+                            tracker.Report(RenderStage.Assembling, 90 + 8 * fraction);
+                    }, work.Token), CancellationToken.None);
+                var pictures = Task.Run(async () =>
+                {
+                    await EncodeSegmentsAsync(pictureJobs, cacheDir, parallelism, tracker, work.Token);
+                    tracker.Report(RenderStage.Assembling, 90);
+                    Volatile.Write(ref videosDone, 1);
+                }, CancellationToken.None);
+                var first = await Task.WhenAny(sound, pictures);
+                if (!first.IsCompletedSuccessfully)
+                {
+                    await work.CancelAsync();
+                    await Task.WhenAll(sound, pictures).Settled();
+                    await first;
+                }
+                await Task.WhenAll(sound, pictures);
+                final = (videoList, temp) => FinalCommand.BuildMux(videoList, soundFile, temp);
+            }
+
+            // 5. The output (with the thumbnail made beside it), and the description.
+            using var thumbnailWork = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var thumbnail = Task.Run(() => WriteThumbnailAsync(thumbnailTemp, plan, specs, cacheDir, thumbnailWork.Token), CancellationToken.None);
             try
             {
-                await AssembleAsync(request.OutputPath, specs, audio, cacheDir, totalSamples, music, settings, tracker, ct);
+                await AssembleAsync(request.OutputPath, specs, final, cacheDir, totalSamples, tracker, pictureJobs.Count == 0 ? 90 : 98, ct);
             }
             catch
             {
@@ -185,6 +217,7 @@ public sealed class Renderer(
         finally
         {
             AtomicFile.TryDelete(thumbnailTemp);
+            AtomicFile.TryDelete(soundFile);
         }
 
         var pieces = plan.Zip(specs, (e, s) => new DescribedPiece(e.Kind, e.StreamerName, e.StreamerLogin, e.Title, s.Seconds, e.Clipper)).ToList();
@@ -245,12 +278,14 @@ public sealed class Renderer(
             if (v || a)
                 jobs.Add(new SegmentJob(s, label, v, a));
         }
-        return jobs.OrderByDescending(j => j.Video ? j.Spec.Frames : j.Spec.Frames / 20).ToList();
+        // Longest pictures first, so the last to finish is a short one.
+        return jobs.OrderByDescending(j => j.Spec.Frames).ToList();
     }
 
+    /// <summary>The missing video segments, <paramref name="parallelism"/> ffmpeg processes at once, longest first.</summary>
     private async Task EncodeSegmentsAsync(List<SegmentJob> jobs, string cacheDir, int parallelism, ProgressTracker tracker, CancellationToken ct)
     {
-        double Weight(SegmentJob j) => j.Video ? j.Spec.Frames : j.Spec.Frames / 20.0;
+        static double Weight(SegmentJob j) => j.Spec.Frames;
         var total = Math.Max(1, jobs.Sum(Weight));
         var done = new ConcurrentDictionary<SegmentJob, double>();
         var finished = 0;
@@ -261,22 +296,20 @@ public sealed class Renderer(
         {
             var s = job.Spec;
             var tag = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
-            var videoTemp = job.Video ? SegmentCache.VideoTemp(cacheDir, s.VideoKey, tag) : null;
-            var audioTemp = job.Audio ? SegmentCache.AudioTemp(cacheDir, s.AudioKey, tag) : null;
+            var videoTemp = SegmentCache.VideoTemp(cacheDir, s.VideoKey, tag);
             string? textFile = null;
             string? captionFile = null;
             try
             {
-                if (job.Video && s.Overlay is { } ov)
+                if (s.Overlay is { } ov)
                     textFile = await TextFileAsync(cacheDir, ov.Text, token);
-                if (job.Video && s.Caption is { } caption)
+                if (s.Caption is { } caption)
                     captionFile = await TextFileAsync(cacheDir, caption.Text, token);
                 var parser = new FfmpegProgressParser();
-                var args = SegmentCommand.Build(s, videoTemp, audioTemp, textFile, captionFile);
-                ProcessResult run;
+                var args = SegmentCommand.Build(s, videoTemp, null, textFile, captionFile);
                 try
                 {
-                    run = await runner.FfmpegAsync(args, line =>
+                    await runner.FfmpegAsync(args, line =>
                     {
                         if (parser.Push(line) is { } p)
                         {
@@ -289,24 +322,15 @@ public sealed class Renderer(
                 {
                     throw new MediaToolException($"Rendering {job.Label} failed: {ex.Message}", ex.ExitCode, ex.StderrTail, ex.CommandLine);
                 }
-                if (audioTemp is not null)
-                {
-                    var measured = Ebur128SummaryParser.Parse(run.StderrTail);
-                    await AtomicFile.WriteTextAsync(SegmentCache.MeasurementFile(cacheDir, s.AudioKey), JsonSerializer.Serialize(measured), token);
-                    File.Move(audioTemp, SegmentCache.AudioFile(cacheDir, s.AudioKey), overwrite: true);
-                }
-                if (videoTemp is not null)
-                    File.Move(videoTemp, SegmentCache.VideoFile(cacheDir, s.VideoKey), overwrite: true);
+                File.Move(videoTemp, SegmentCache.VideoFile(cacheDir, s.VideoKey), overwrite: true);
                 done[job] = Weight(job);
                 Interlocked.Increment(ref finished);
                 Report();
-                _logger.LogInformation("Segment {Key} ({Input} from {Start} s, {Frames} frames) {What}",
-                    s.VideoKey, s.Input.Path, s.TrimStart, s.Frames, job.Video ? "encoded" : "audio rendered");
+                _logger.LogInformation("Segment {Key} ({Input} from {Start} s, {Frames} frames) encoded", s.VideoKey, s.Input.Path, s.TrimStart, s.Frames);
             }
             finally
             {
                 AtomicFile.TryDelete(videoTemp);
-                AtomicFile.TryDelete(audioTemp);
             }
         });
     }
@@ -336,11 +360,99 @@ public sealed class Renderer(
         return file;
     }
 
-    private async Task AssembleAsync(string outputPath, List<SegmentSpec> specs, List<AudioPart> audio, string cacheDir, long totalSamples,
-        List<MusicTrack> music, TimelineSettings settings, ProgressTracker tracker, CancellationToken ct)
+    /// <summary>
+    /// The compilation's sound into <paramref name="soundFile"/> (<see cref="SoundPartsAsync"/>, then every piece's audio
+    /// joined at its gain, mixed with the music and encoded once to AAC). <paramref name="mixed"/> hears the mix's progress (0–1).
+    /// </summary>
+    private async Task RenderSoundAsync(List<SegmentJob> jobs, RenderRequest request, IReadOnlyList<PlanEntry> plan, IReadOnlyList<SegmentSpec> specs,
+        string cacheDir, long totalSamples, List<MusicTrack> music, TimelineSettings settings, string soundFile, Action<double> mixed, CancellationToken ct)
+    {
+        var audio = await SoundPartsAsync(jobs, request, plan, specs, cacheDir, settings, ct);
+        var seconds = (double)totalSamples / SegmentSpec.SampleRate;
+        var parser = new FfmpegProgressParser();
+        await runner.FfmpegAsync(FinalCommand.BuildAudio(audio, totalSamples, music, settings.Music, settings.Output, soundFile), line =>
+        {
+            if (parser.Push(line) is { } p)
+                mixed(Math.Clamp(p.OutTime.TotalSeconds / seconds, 0, 1));
+        }, ct);
+    }
+
+    /// <summary>
+    /// Every piece's audio file and gain for the mix, after the missing segments' audio is rendered (at most
+    /// <see cref="SoundBatch"/> segments a process, each measured on the way).
+    /// </summary>
+    private async Task<List<AudioPart>> SoundPartsAsync(List<SegmentJob> jobs, RenderRequest request, IReadOnlyList<PlanEntry> plan,
+        IReadOnlyList<SegmentSpec> specs, string cacheDir, TimelineSettings settings, CancellationToken ct)
+    {
+        foreach (var batch in jobs.Chunk(SoundBatch))
+            await RenderSegmentSoundAsync(batch, cacheDir, ct);
+
+        var audio = new List<AudioPart>();
+        foreach (var (e, s) in plan.Zip(specs))
+        {
+            // The clip bin's measurement of the whole file when given, else this segment's own.
+            var lufs = request.KnownLoudness is { } known && known.TryGetValue(e.FilePath, out var k)
+                ? k
+                : (await ReadMeasurementAsync(cacheDir, s.AudioKey, ct)).IntegratedLufs;
+            var mute = e.Volume <= 0 || !s.HasAudio;
+            audio.Add(new AudioPart(SegmentCache.AudioFile(cacheDir, s.AudioKey), mute ? 0 : Gain(lufs, settings.Output.LoudnessLufs) + AudioRules.VolumeDb(e.Volume), mute));
+        }
+        return audio;
+    }
+
+    /// <summary>Segments whose audio one process renders (each an input file open at once).</summary>
+    internal const int SoundBatch = 16;
+
+    /// <summary>These segments' audio files and loudness measurements, in one ffmpeg process.</summary>
+    private async Task RenderSegmentSoundAsync(IReadOnlyList<SegmentJob> batch, string cacheDir, CancellationToken ct)
+    {
+        var tag = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
+        var temps = batch.Select(j => SegmentCache.AudioTemp(cacheDir, j.Spec.AudioKey, tag)).ToList();
+        try
+        {
+            ProcessResult run;
+            try
+            {
+                // Each meter's summary is 14 lines of stderr; the inputs' and outputs' descriptions come before.
+                run = await runner.FfmpegAsync(SegmentCommand.BuildAudioBatch(batch.Select(j => j.Spec).ToList(), temps), null, 16 * batch.Count + 60, ct);
+            }
+            catch (MediaToolException ex) when (batch.Count > 1)
+            {
+                // Which piece broke the shared run: each on its own, so the error names that one.
+                _logger.LogWarning("Rendering the sound of {Count} segments together failed ({Error}); each on its own now", batch.Count, ex.Message);
+                foreach (var job in batch)
+                    await RenderSegmentSoundAsync([job], cacheDir, ct);
+                return;
+            }
+            catch (MediaToolException ex)
+            {
+                throw new MediaToolException($"Rendering the sound of {string.Join(", ", batch.Select(j => j.Label))} failed: {ex.Message}",
+                    ex.ExitCode, ex.StderrTail, ex.CommandLine);
+            }
+            for (var k = 0; k < batch.Count; k++)
+            {
+                var s = batch[k].Spec;
+                var measured = Ebur128SummaryParser.Parse(run.StderrTail, SegmentCommand.MeterName(k));
+                await AtomicFile.WriteTextAsync(SegmentCache.MeasurementFile(cacheDir, s.AudioKey), JsonSerializer.Serialize(measured), ct);
+                File.Move(temps[k], SegmentCache.AudioFile(cacheDir, s.AudioKey), overwrite: true);
+                _logger.LogInformation("Segment audio {Key} ({Input} from {Start} s, {Samples} samples) rendered", s.AudioKey, s.Input.Path, s.TrimStart, s.Samples);
+            }
+        }
+        finally
+        {
+            foreach (var t in temps)
+                AtomicFile.TryDelete(t);
+        }
+    }
+
+    /// <summary>
+    /// The output through a temporary file: <paramref name="command"/> (given the segment videos' concat list and the
+    /// temporary file) writes it; progress goes from <paramref name="fromPercent"/> to 100.
+    /// </summary>
+    private async Task AssembleAsync(string outputPath, List<SegmentSpec> specs, Func<string, string, List<string>> command, string cacheDir, long totalSamples,
+        ProgressTracker tracker, double fromPercent, CancellationToken ct)
     {
         var outDir = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
-        Directory.CreateDirectory(outDir);
         var tag = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
         var videoList = Path.Combine(outDir, $".{Path.GetFileName(outputPath)}.{tag}.video.txt");
         var temp = Path.Combine(outDir, $".{Path.GetFileName(outputPath)}.{tag}.tmp");
@@ -349,11 +461,10 @@ public sealed class Renderer(
             await File.WriteAllTextAsync(videoList, FinalCommand.ConcatList(specs.Select(s => SegmentCache.VideoFile(cacheDir, s.VideoKey))), ct);
             var seconds = (double)totalSamples / SegmentSpec.SampleRate;
             var parser = new FfmpegProgressParser();
-            var args = FinalCommand.Build(videoList, audio, totalSamples, music, settings.Music, settings.Output, temp);
-            await runner.FfmpegAsync(args, line =>
+            await runner.FfmpegAsync(command(videoList, temp), line =>
             {
                 if (parser.Push(line) is { } p)
-                    tracker.Report(RenderStage.Assembling, 90 + 10 * Math.Clamp(p.OutTime.TotalSeconds / seconds, 0, 1));
+                    tracker.Report(RenderStage.Assembling, fromPercent + (100 - fromPercent) * Math.Clamp(p.OutTime.TotalSeconds / seconds, 0, 1));
             }, ct);
             File.Move(temp, outputPath, overwrite: true);
         }

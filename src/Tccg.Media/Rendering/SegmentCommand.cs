@@ -182,12 +182,51 @@ public static class SegmentCommand
             + $":x='{x}':y='{y}'" + (ov.Seconds > 0 ? $":enable='lt(t,{Num(ov.Seconds)})'" : "");
     }
 
-    /// <summary>48 kHz stereo, exactly Samples samples (silence-padded), measured by ebur128 on a side branch.</summary>
-    internal static string AudioChain(SegmentSpec s, string input, bool measure = true)
+    /// <summary>
+    /// The sound of many segments in one process, so it is ready (and the mix can start) while the pictures encode:
+    /// each segment's input read once for its audio alone, written to <paramref name="audioOuts"/>[k] exactly as
+    /// <see cref="Build"/> writes it, and measured by its own meter, named <see cref="MeterName"/>(k) in the summaries
+    /// on stderr (<see cref="Loudness.Ebur128SummaryParser.Parse(string, string)"/>).
+    /// </summary>
+    public static List<string> BuildAudioBatch(IReadOnlyList<SegmentSpec> specs, IReadOnlyList<string> audioOuts)
+    {
+        if (specs.Count == 0 || specs.Count != audioOuts.Count)
+            throw new ArgumentException("One audio file per segment, at least one.", nameof(audioOuts));
+        var args = new List<string> { "-hide_banner", "-nostdin", "-v", "info", "-y", "-progress", "pipe:1", "-nostats" };
+        var graph = new List<string>();
+        var outputs = new List<string>();
+        for (var k = 0; k < specs.Count; k++)
+        {
+            var s = specs[k];
+            if (s.HasAudio)
+                args.AddRange(["-ss", Num(s.TrimStart), "-t", Num(s.Seconds + 0.1), "-i", s.Input.Path]);
+            else
+                args.AddRange(["-f", "lavfi", "-i", $"anullsrc=r={SegmentSpec.SampleRate}:cl=stereo"]);
+            graph.Add(AudioChain(s, $"{I(k)}:a:0", measure: true, label: $"a{I(k)}", meter: MeterName(k)));
+            outputs.AddRange(["-map", $"[a{I(k)}]", "-vn", "-sn", "-dn",
+                "-c:a", "pcm_f32le", "-ar", I(SegmentSpec.SampleRate), "-ac", "2",
+                "-map_metadata", "-1", "-f", "wav", audioOuts[k]]);
+        }
+        args.AddRange(["-filter_complex", string.Join(';', graph)]);
+        args.AddRange(outputs);
+        return args;
+    }
+
+    /// <summary>The name of the loudness meter of the <paramref name="k"/>th segment of <see cref="BuildAudioBatch"/>.</summary>
+    public static string MeterName(int k) => "m" + I(k);
+
+    /// <summary>
+    /// 48 kHz stereo, exactly Samples samples (silence-padded), measured by ebur128 on a side branch; a named
+    /// <paramref name="meter"/> logs only its summary (no line per frame), under its name.
+    /// </summary>
+    internal static string AudioChain(SegmentSpec s, string input, bool measure = true, string label = "a", string? meter = null)
     {
         var n = s.Samples.ToString(CultureInfo.InvariantCulture);
         var chain = $"[{input}]aresample={SegmentSpec.SampleRate}:async=1:first_pts=0,aformat=sample_fmts=fltp:sample_rates={SegmentSpec.SampleRate}:channel_layouts=stereo,apad=whole_len={n},atrim=end_sample={n},asetpts=N/SR/TB";
-        return measure ? chain + ",asplit=2[a][meter];[meter]ebur128=peak=sample,anullsink" : chain + "[a]";
+        if (!measure)
+            return chain + $"[{label}]";
+        var ebur128 = meter is null ? "ebur128=peak=sample" : Loudness.LoudnessMeter.NamedMeter(meter);
+        return chain + $",asplit=2[{label}][{label}meter];[{label}meter]{ebur128},anullsink";
     }
 
     /// <summary>An H.264 level that fits the output, fixed per format so segments concatenate cleanly.</summary>
