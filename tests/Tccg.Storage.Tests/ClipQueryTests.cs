@@ -188,6 +188,7 @@ public abstract class ClipQueryTests(ITestDatabase provider) : StorageTestBase(p
             At(4, $"{tag} clutch insane", game),
             At(5, $"{tag} 100% INSANE clutch_", Unique("g")),
             At(6, $"{tag} insane clutch", Unique("g")),
+            At(7, $"{tag} qzxjv", Unique("g")),
         ], Ct);
         async Task<int[]> ViewsAsync(string text, string? inGame, ClipOrder order = ClipOrder.ViewsDesc) =>
             [.. (await Clips.QueryAsync(new ClipQuery { GameId = inGame, TitleContains = text, Order = order, Limit = 50 }, Ct)).Items.Select(c => c.ViewCount)];
@@ -203,6 +204,9 @@ public abstract class ClipQueryTests(ITestDatabase provider) : StorageTestBase(p
         Assert.Equal(new[] { 4 }, await ViewsAsync($"{tag} clutch", game));
         Assert.Equal(new[] { 4 }, await ViewsAsync($"{tag} clutch", null));
         Assert.Empty(await ViewsAsync($"{tag} clutch ace", null));
+        // Text too short for two trigrams apart goes through the trigram index as one phrase.
+        Assert.Contains(7, await ViewsAsync("QZXJV", null));
+        Assert.DoesNotContain(7, await ViewsAsync("qzxj ", null));
     }
 
     [Fact]

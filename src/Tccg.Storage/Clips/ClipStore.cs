@@ -204,16 +204,27 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
                 // When even the rarest trigram is in TrigramCountCap titles or more, the text is common: walking the sort order
                 // with LIKE finds a page sooner than listing every candidate. Otherwise the candidates are few and the page
                 // is read by id from them (NOT INDEXED: walking a sort index and testing each entry's id against the list
-                // would read a row per entry for the LIKE).
+                // would read a row per entry for the LIKE). Text too short for two trigrams apart (under six characters)
+                // goes as one phrase, as below.
                 var rarest = await RarestTrigramsAsync(connection, text, ct);
-                if (rarest[0].Count < TrigramCountCap)
+                if (rarest[0].Count >= TrigramCountCap)
+                {
+                    sql.Append(" AND ").Append(database.Dialect.LikeIgnoringCase("c.title", "@Title"));
+                    p.Add("Title", like);
+                }
+                else if (rarest.Count == 2)
                 {
                     sql.Append(" AND c.id IN (SELECT rowid FROM clip_titles WHERE clip_titles MATCH @TitleMatch)");
                     p.Add("TitleMatch", string.Join(" AND ", rarest.Select(t => "\"" + t.Trigram.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")));
                     access = query.Streamer is null ? " NOT INDEXED" : "";
+                    sql.Append(" AND ").Append(database.Dialect.LikeIgnoringCase("c.title", "@Title"));
+                    p.Add("Title", like);
                 }
-                sql.Append(" AND ").Append(database.Dialect.LikeIgnoringCase("c.title", "@Title"));
-                p.Add("Title", like);
+                else
+                {
+                    sql.Append(" AND c.id IN (SELECT rowid FROM clip_titles WHERE clip_titles MATCH @TitleMatch)");
+                    p.Add("TitleMatch", "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
+                }
             }
             else if (database.Dialect.HasTitleTrigrams && text.EnumerateRunes().Count() >= 3)
             {
