@@ -47,7 +47,7 @@ internal static partial class Baseline
                 frames, samples, overlay, o, e.Layout);
             args.AddRange(["-ss", FilterEscaping.Num(e.TrimStart), "-t", FilterEscaping.Num(spec.Seconds + 0.1), "-i", e.FilePath]);
             graph.Add(Relabel(SegmentCommand.VideoChain(spec, $"{i}:v:0", textFile), i));
-            var audioChain = SegmentCommand.AudioChain(spec, $"{i}:a:0", measure: false);
+            var audioChain = SegmentCommand.AudioChain(spec, $"{i}:a:0");
             graph.Add(Relabel(audioChain[..^3] + $",volume={(e.Volume <= 0 ? "0" : FilterEscaping.Num(Math.Round(gain, 2)) + "dB")}[a]", i));
             concatInputs.Append(inv, $"[v_{i}][a_{i}]");
         }

@@ -35,15 +35,18 @@ public sealed class PlannerTests
     [Fact]
     public void Build_Segment_SeeksTrimsToExactFramesAndSamples()
     {
-        var args = SegmentCommand.Build(Spec(), "/c/v.tmp", "/c/a.tmp", null);
+        var args = SegmentCommand.Build(Spec(), "/c/v.tmp", null);
         var joined = string.Join(' ', args);
+        var sound = SegmentCommand.BuildAudioBatch([Spec()], ["/c/a.tmp"]);
+        var soundJoined = string.Join(' ', sound);
 
         Assert.Equal("1.5", args[args.IndexOf("-ss") + 1]);
         Assert.Equal("255", args[args.IndexOf("-frames:v") + 1]);
         Assert.Contains("trim=end_frame=255", joined, StringComparison.Ordinal);
-        Assert.Contains("apad=whole_len=408000,atrim=end_sample=408000", joined, StringComparison.Ordinal);
-        Assert.Contains("ebur128", joined, StringComparison.Ordinal);
-        Assert.Equal("pcm_f32le", args[args.IndexOf("-c:a") + 1]);
+        Assert.Equal("1.5", sound[sound.IndexOf("-ss") + 1]);
+        Assert.Contains("apad=whole_len=408000,atrim=end_sample=408000", soundJoined, StringComparison.Ordinal);
+        Assert.Contains("ebur128", soundJoined, StringComparison.Ordinal);
+        Assert.Equal("pcm_f32le", sound[sound.IndexOf("-c:a") + 1]);
         Assert.Equal("high", args[args.IndexOf("-profile:v") + 1]);
     }
 
@@ -54,9 +57,9 @@ public sealed class PlannerTests
         var letterbox = Spec(1080, 1920, output: Output with { Fill = FillMode.Letterbox });
 
         Assert.True(vertical.UsesBlurFill);
-        Assert.Contains("boxblur", string.Join(' ', SegmentCommand.Build(vertical, "/v", null, null)), StringComparison.Ordinal);
+        Assert.Contains("boxblur", string.Join(' ', SegmentCommand.Build(vertical, "/v", null)), StringComparison.Ordinal);
         Assert.False(letterbox.UsesBlurFill);
-        Assert.Contains("pad=1920:1080", string.Join(' ', SegmentCommand.Build(letterbox, "/v", null, null)), StringComparison.Ordinal);
+        Assert.Contains("pad=1920:1080", string.Join(' ', SegmentCommand.Build(letterbox, "/v", null)), StringComparison.Ordinal);
         Assert.False(Spec(1920, 1080).UsesBlurFill);
     }
 

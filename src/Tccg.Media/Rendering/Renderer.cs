@@ -306,7 +306,7 @@ public sealed class Renderer(
                 if (s.Caption is { } caption)
                     captionFile = await TextFileAsync(cacheDir, caption.Text, token);
                 var parser = new FfmpegProgressParser();
-                var args = SegmentCommand.Build(s, videoTemp, null, textFile, captionFile);
+                var args = SegmentCommand.Build(s, videoTemp, textFile, captionFile);
                 try
                 {
                     await runner.FfmpegAsync(args, line =>

@@ -4,64 +4,37 @@ using Tccg.Core.Timeline;
 namespace Tccg.Media.Rendering;
 
 /// <summary>
-/// Pure planner: the ffmpeg arguments that render one segment to an H.264 video file (exactly
-/// <see cref="SegmentSpec.Frames"/> frames) and/or a 48 kHz stereo float WAV (exactly
-/// <see cref="SegmentSpec.Samples"/> samples), so audio and video last equally long to the sample.
-/// The audio is measured on the way (ebur128 with sample peak, summary on stderr at info level) so no separate
-/// loudness pass is needed.
+/// Pure planner: the ffmpeg arguments that render one segment's pictures to an H.264 video file (exactly
+/// <see cref="SegmentSpec.Frames"/> frames, <see cref="Build"/>), and many segments' sound, each to a 48 kHz stereo
+/// float WAV (exactly <see cref="SegmentSpec.Samples"/> samples, <see cref="BuildAudioBatch"/>), so audio and video
+/// last equally long to the sample. The audio is measured on the way (ebur128 with sample peak, summary on stderr
+/// at info level) so no separate loudness pass is needed.
 /// </summary>
 public static class SegmentCommand
 {
-    public static List<string> Build(SegmentSpec s, string? videoOut, string? audioOut, string? overlayTextFile, string? captionTextFile = null)
+    public static List<string> Build(SegmentSpec s, string videoOut, string? overlayTextFile, string? captionTextFile = null)
     {
-        if (videoOut is null && audioOut is null)
-            throw new ArgumentException("Nothing to render.", nameof(videoOut));
         var o = s.Output;
-        var args = new List<string> { "-hide_banner", "-nostdin", "-v", audioOut is null ? "error" : "info", "-y", "-progress", "pipe:1", "-nostats" };
-
-        // Input 0: the media, seeked (frame-accurately: ffmpeg decodes from the keyframe and drops
-        // what comes before) and read a little past the end so padding is rarely needed.
-        var readFor = s.Seconds + 0.1;
-        if (s.HasVideo || s.HasAudio)
-            args.AddRange(["-ss", Num(s.TrimStart), "-t", Num(readFor), "-i", s.Input.Path]);
-        var videoInput = "0:v:0";
-        var audioInput = "0:a:0";
-        var next = s.HasVideo || s.HasAudio ? 1 : 0;
-        if (videoOut is not null && !s.HasVideo)
-        {
+        var args = new List<string> { "-hide_banner", "-nostdin", "-v", "error", "-y", "-progress", "pipe:1", "-nostats" };
+        if (s.HasVideo)
+            args.AddRange(SeekedInput(s));
+        else
             args.AddRange(["-f", "lavfi", "-i", $"color=c=black:s={o.Width}x{o.Height}:r={o.Fps}"]);
-            videoInput = $"{next++}:v:0";
-        }
-        if (audioOut is not null && !s.HasAudio)
-        {
-            args.AddRange(["-f", "lavfi", "-i", $"anullsrc=r={SegmentSpec.SampleRate}:cl=stereo"]);
-            audioInput = $"{next}:a:0";
-        }
-
-        var graph = new List<string>();
-        if (videoOut is not null)
-            graph.Add(VideoChain(s, videoInput, overlayTextFile, captionTextFile));
-        if (audioOut is not null)
-            graph.Add(AudioChain(s, audioInput));
-        args.AddRange(["-filter_complex", string.Join(';', graph)]);
-
-        if (videoOut is not null)
-        {
-            args.AddRange(["-map", "[v]", "-an", "-sn", "-dn",
-                "-c:v", "libx264", "-preset", o.Preset, "-crf", I(o.Crf),
-                "-profile:v", "high", "-level:v", Level(o), "-pix_fmt", "yuv420p",
-                "-g", I(o.Fps * 2), "-keyint_min", I(o.Fps), "-r", I(o.Fps), "-fps_mode", "cfr",
-                "-frames:v", I(s.Frames), "-video_track_timescale", I(o.Fps * 1000),
-                "-map_metadata", "-1", "-f", "mp4", videoOut]);
-        }
-        if (audioOut is not null)
-        {
-            args.AddRange(["-map", "[a]", "-vn", "-sn", "-dn",
-                "-c:a", "pcm_f32le", "-ar", I(SegmentSpec.SampleRate), "-ac", "2",
-                "-map_metadata", "-1", "-f", "wav", audioOut]);
-        }
+        args.AddRange(["-filter_complex", VideoChain(s, "0:v:0", overlayTextFile, captionTextFile),
+            "-map", "[v]", "-an", "-sn", "-dn",
+            "-c:v", "libx264", "-preset", o.Preset, "-crf", I(o.Crf),
+            "-profile:v", "high", "-level:v", Level(o), "-pix_fmt", "yuv420p",
+            "-g", I(o.Fps * 2), "-keyint_min", I(o.Fps), "-r", I(o.Fps), "-fps_mode", "cfr",
+            "-frames:v", I(s.Frames), "-video_track_timescale", I(o.Fps * 1000),
+            "-map_metadata", "-1", "-f", "mp4", videoOut]);
         return args;
     }
+
+    /// <summary>
+    /// The segment's media, seeked (frame-accurately: ffmpeg decodes from the keyframe and drops what comes before)
+    /// and read a little past the end so padding is rarely needed.
+    /// </summary>
+    private static string[] SeekedInput(SegmentSpec s) => ["-ss", Num(s.TrimStart), "-t", Num(s.Seconds + 0.1), "-i", s.Input.Path];
 
     /// <summary>Place the picture by its layout (fit, blurred fill, crop, stacked), exact rate, exact frame count, then the overlays.</summary>
     internal static string VideoChain(SegmentSpec s, string input, string? overlayTextFile, string? captionTextFile = null)
@@ -184,8 +157,8 @@ public static class SegmentCommand
 
     /// <summary>
     /// The sound of many segments in one process, so it is ready (and the mix can start) while the pictures encode:
-    /// each segment's input read once for its audio alone, written to <paramref name="audioOuts"/>[k] exactly as
-    /// <see cref="Build"/> writes it, and measured by its own meter, named <see cref="MeterName"/>(k) in the summaries
+    /// each segment's input read once for its audio alone, written to <paramref name="audioOuts"/>[k], and measured by
+    /// its own meter, named <see cref="MeterName"/>(k) in the summaries
     /// on stderr (<see cref="Loudness.Ebur128SummaryParser.Parse(string, string)"/>).
     /// </summary>
     public static List<string> BuildAudioBatch(IReadOnlyList<SegmentSpec> specs, IReadOnlyList<string> audioOuts)
@@ -199,10 +172,10 @@ public static class SegmentCommand
         {
             var s = specs[k];
             if (s.HasAudio)
-                args.AddRange(["-ss", Num(s.TrimStart), "-t", Num(s.Seconds + 0.1), "-i", s.Input.Path]);
+                args.AddRange(SeekedInput(s));
             else
                 args.AddRange(["-f", "lavfi", "-i", $"anullsrc=r={SegmentSpec.SampleRate}:cl=stereo"]);
-            graph.Add(AudioChain(s, $"{I(k)}:a:0", measure: true, label: $"a{I(k)}", meter: MeterName(k)));
+            graph.Add(AudioChain(s, $"{I(k)}:a:0", label: $"a{I(k)}", meter: MeterName(k)));
             outputs.AddRange(["-map", $"[a{I(k)}]", "-vn", "-sn", "-dn",
                 "-c:a", "pcm_f32le", "-ar", I(SegmentSpec.SampleRate), "-ac", "2",
                 "-map_metadata", "-1", "-f", "wav", audioOuts[k]]);
@@ -216,17 +189,16 @@ public static class SegmentCommand
     public static string MeterName(int k) => "m" + I(k);
 
     /// <summary>
-    /// 48 kHz stereo, exactly Samples samples (silence-padded), measured by ebur128 on a side branch; a named
-    /// <paramref name="meter"/> logs only its summary (no line per frame), under its name.
+    /// 48 kHz stereo, exactly Samples samples (silence-padded), out as <paramref name="label"/>; with a
+    /// <paramref name="meter"/>, measured on a side branch by an ebur128 of that name, which logs only its summary.
     /// </summary>
-    internal static string AudioChain(SegmentSpec s, string input, bool measure = true, string label = "a", string? meter = null)
+    internal static string AudioChain(SegmentSpec s, string input, string label = "a", string? meter = null)
     {
         var n = s.Samples.ToString(CultureInfo.InvariantCulture);
         var chain = $"[{input}]aresample={SegmentSpec.SampleRate}:async=1:first_pts=0,aformat=sample_fmts=fltp:sample_rates={SegmentSpec.SampleRate}:channel_layouts=stereo,apad=whole_len={n},atrim=end_sample={n},asetpts=N/SR/TB";
-        if (!measure)
-            return chain + $"[{label}]";
-        var ebur128 = meter is null ? "ebur128=peak=sample" : Loudness.LoudnessMeter.NamedMeter(meter);
-        return chain + $",asplit=2[{label}][{label}meter];[{label}meter]{ebur128},anullsink";
+        return meter is null
+            ? chain + $"[{label}]"
+            : chain + $",asplit=2[{label}][{label}meter];[{label}meter]{Loudness.LoudnessMeter.NamedMeter(meter)},anullsink";
     }
 
     /// <summary>An H.264 level that fits the output, fixed per format so segments concatenate cleanly.</summary>
