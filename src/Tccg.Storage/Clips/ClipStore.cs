@@ -182,8 +182,19 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         if (!string.IsNullOrEmpty(query.TitleContains))
         {
             var text = query.TitleContains;
-            var like = "%" + text.Replace("!", "!!", StringComparison.Ordinal)
-                .Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal) + "%";
+            // The two ways a title is tested: LIKE (ASCII letters folded, as the trigram index folds them), and the
+            // trigram table (migration 12) holding the FTS5 query given.
+            void TitleLike()
+            {
+                sql.Append(" AND ").Append(database.Dialect.LikeIgnoringCase("c.title", "@Title"));
+                p.Add("Title", "%" + text.Replace("!", "!!", StringComparison.Ordinal)
+                    .Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal) + "%");
+            }
+            void TitleMatches(string match)
+            {
+                sql.Append(" AND c.id IN (SELECT rowid FROM clip_titles WHERE clip_titles MATCH @TitleMatch)");
+                p.Add("TitleMatch", match);
+            }
             if (database.Dialect.HasTitleTrigrams && query.GameId is not null && query.Streamer is null && Ascii.IsValid(text)
                 && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                     "SELECT COALESCE(SUM(n), 0) FROM clip_counts WHERE game_id = @GameId", new { query.GameId }, cancellationToken: ct)) <= TitleWalkLimit)
@@ -192,8 +203,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
                 // stop at the page. Common text ("clip 1") ends the walk early; text no title of the game holds costs one
                 // pass over the game's index entries, still less than the trigram posting lists of a common word. LIKE
                 // folds ASCII letters as the trigram index does for ASCII text.
-                sql.Append(" AND ").Append(database.Dialect.LikeIgnoringCase("c.title", "@Title"));
-                p.Add("Title", like);
+                TitleLike();
                 access = query.Order == ClipOrder.ViewsDesc ? " INDEXED BY ix_clips_title_game_views" : " INDEXED BY ix_clips_title_game_date";
             }
             else if (database.Dialect.HasTitleTrigrams && text.Length > 3 && Ascii.IsValid(text))
@@ -209,33 +219,27 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
                 var rarest = await RarestTrigramsAsync(connection, text, ct);
                 if (rarest[0].Count >= TrigramCountCap)
                 {
-                    sql.Append(" AND ").Append(database.Dialect.LikeIgnoringCase("c.title", "@Title"));
-                    p.Add("Title", like);
+                    TitleLike();
                 }
                 else if (rarest.Count == 2)
                 {
-                    sql.Append(" AND c.id IN (SELECT rowid FROM clip_titles WHERE clip_titles MATCH @TitleMatch)");
-                    p.Add("TitleMatch", string.Join(" AND ", rarest.Select(t => "\"" + t.Trigram.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")));
+                    TitleMatches(string.Join(" AND ", rarest.Select(t => FtsPhrase(t.Trigram))));
                     access = query.Streamer is null ? " NOT INDEXED" : "";
-                    sql.Append(" AND ").Append(database.Dialect.LikeIgnoringCase("c.title", "@Title"));
-                    p.Add("Title", like);
+                    TitleLike();
                 }
                 else
                 {
-                    sql.Append(" AND c.id IN (SELECT rowid FROM clip_titles WHERE clip_titles MATCH @TitleMatch)");
-                    p.Add("TitleMatch", "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
+                    TitleMatches(FtsPhrase(text));
                 }
             }
             else if (database.Dialect.HasTitleTrigrams && text.EnumerateRunes().Count() >= 3)
             {
                 // Trigram index (migration 12): the clips whose title holds the text, case-insensitive, as one phrase.
-                sql.Append(" AND c.id IN (SELECT rowid FROM clip_titles WHERE clip_titles MATCH @TitleMatch)");
-                p.Add("TitleMatch", "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
+                TitleMatches(FtsPhrase(text));
             }
             else
             {
-                sql.Append(" AND ").Append(database.Dialect.LikeIgnoringCase("c.title", "@Title"));
-                p.Add("Title", like);
+                TitleLike();
             }
         }
         if (query.MinDuration is { } minDuration)
@@ -336,7 +340,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             {
                 var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                     "SELECT COUNT(*) FROM (SELECT 1 FROM clip_titles WHERE clip_titles MATCH @Trigram LIMIT " + TrigramCountCap.ToString(CultureInfo.InvariantCulture) + ")",
-                    new { Trigram = "\"" + trigram.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" }, cancellationToken: ct));
+                    new { Trigram = FtsPhrase(trigram) }, cancellationToken: ct));
                 known = (count, now.AddMinutes(10));
                 trigramCounts[trigram] = known;
             }
@@ -350,6 +354,9 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             .OrderBy(c => c.Count).ThenByDescending(c => Math.Abs(c.At - first.At)).FirstOrDefault();
         return second.Trigram is null ? [(first.Trigram, first.Count)] : [(first.Trigram, first.Count), (second.Trigram, second.Count)];
     }
+
+    /// <summary><paramref name="text"/> as one FTS5 phrase (quoted, its quotes doubled).</summary>
+    private static string FtsPhrase(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>One row of <see cref="ListingColumns"/>, in that order.</summary>
     private static ClipRecord ReadListing(System.Data.Common.DbDataReader r) => new()
