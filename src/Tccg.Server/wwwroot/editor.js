@@ -128,7 +128,9 @@ class Review {
     }
     // Start the picture first; the scrub bar and the side panel follow (their work never delays the first frame).
     const p = v.play();
-    if (p && p.catch) p.catch(() => { v.muted = true; this.muted = true; this.hint("Press any key for sound"); v.play().catch(() => {}); });
+    // Only the autoplay policy's refusal plays it again, muted: a play() cut short by a pause (the user pausing or
+    // seeking at once) must not start the clip again behind their back.
+    if (p && p.catch) p.catch(e => { if (e?.name !== "NotAllowedError") return; v.muted = true; this.muted = true; this.hint("Press any key for sound"); v.play().catch(() => {}); });
     this.announce(c, v);
     this.renderMeta();
     this.maybeFetch();
