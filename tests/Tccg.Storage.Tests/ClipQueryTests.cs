@@ -210,6 +210,67 @@ public abstract class ClipQueryTests(ITestDatabase provider) : StorageTestBase(p
     }
 
     [Fact]
+    public async Task Query_TitleTextAroundASpace_PagesNewestFirstAndByViews_AndFollowsRenamesAndDeletes()
+    {
+        // SQLite finds text with a space and three characters on each side through its title key (migration 15), walking
+        // the key's entries newest first; MariaDB with LIKE. Pages by cursor in both orders; a renamed or deleted clip
+        // leaves the key's entries; a title holding the key but not the text is not a match.
+        var tag = Unique("k");
+        var games = new[] { Unique("g"), Unique("g") };
+        FoundClip At(int views, string title) => ClipStoreTests.Clip(games[views % 2], views) with
+        {
+            Title = title,
+            CreatedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(views % 7 * 10 + views),
+        };
+        var matching = Enumerable.Range(1, 9).Select(v => At(v, v % 3 == 0 ? $"{tag} INSANE clutch {v}" : $"wow {tag} insane Clutch")).ToList();
+        await Clips.UpsertFoundAsync(
+        [
+            .. matching,
+            At(20, $"{tag} insanely clutch"), // the key "ane clu" is not there: "ely clu"
+            At(21, $"{tag} arcane clutch"),   // the key is there, the text is not
+            At(22, $"{tag}   insane   clutch"),
+        ], Ct);
+        async Task<List<int>> PagesAsync(string text, ClipOrder order, string? game = null)
+        {
+            var views = new List<int>();
+            string? cursor = null;
+            do
+            {
+                var page = await Clips.QueryAsync(new ClipQuery { GameId = game, TitleContains = text, Order = order, Limit = 2, After = cursor }, Ct);
+                views.AddRange(page.Items.Select(c => c.ViewCount));
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null);
+            return views;
+        }
+        var newest = matching.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.ViewCount).Select(c => c.ViewCount).ToList();
+        Assert.Equal(newest, await PagesAsync($"{tag} insane clutch", ClipOrder.NewestFirst));
+        Assert.Equal(newest.Where(v => v % 3 != 0), await PagesAsync($"W {tag.ToUpperInvariant()} insane clutch", ClipOrder.NewestFirst));
+        Assert.Equal(Enumerable.Range(1, 9).Reverse(), await PagesAsync($"{tag} insane clutch", ClipOrder.ViewsDesc));
+        Assert.Equal(newest.Where(v => v % 2 == 1), await PagesAsync($"{tag} insane clutch", ClipOrder.NewestFirst, games[1]));
+        Assert.Equal(new[] { 9, 3 }, await PagesAsync($"{tag} insane clutch ", ClipOrder.ViewsDesc, games[1]));
+        Assert.Equal(new[] { 21 }, await PagesAsync($"{tag} arcane clutch", ClipOrder.ViewsDesc));
+        Assert.Equal(new[] { 22 }, await PagesAsync($"{tag}   insane   clutch", ClipOrder.ViewsDesc));
+
+        // Twitch renames clip 9; clip 8 is deleted from the bin.
+        await Clips.UpsertFoundAsync([matching[8] with { Title = $"{tag} calm moment" }], Ct);
+        await using (var connection = await Database.OpenAsync(Ct))
+            await Dapper.SqlMapper.ExecuteAsync(connection, "DELETE FROM clips WHERE twitch_clip_id = @Id", new { Id = matching[7].TwitchClipId });
+        if (Database.Dialect.HasTitleTrigrams)
+        {
+            // The triggers keep the keys: the renamed clip has its new title's keys only, the deleted one none.
+            await using var connection = await Database.OpenAsync(Ct);
+            var renamed = (await Clips.GetByTwitchIdAsync(matching[8].TwitchClipId, Ct))!.Id;
+            Assert.Equal(TitleKeys.Of($"{tag} calm moment").Order(), (await Dapper.SqlMapper.QueryAsync<string>(connection,
+                "SELECT title_key FROM clip_title_keys WHERE clip_id = @renamed", new { renamed })).Order());
+            Assert.Equal(matching.Count - 2 + 1 /* "arcane clutch" */, await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection,
+                "SELECT COUNT(*) FROM clip_title_keys WHERE title_key = 'ane clu' AND clip_id IN (SELECT id FROM clips WHERE title LIKE @t)", new { t = $"%{tag}%" }));
+        }
+        Assert.Equal(newest.Where(v => v is not 8 and not 9), await PagesAsync($"{tag} insane clutch", ClipOrder.NewestFirst));
+        Assert.Equal(new[] { 9 }, await PagesAsync($"{tag} calm moment", ClipOrder.NewestFirst));
+    }
+
+    [Fact]
     public async Task Counts_PerGameAndStatus_FollowEveryMove()
     {
         var (game, ids) = await DownloadedGameAsync(4);
@@ -228,3 +289,26 @@ public abstract class ClipQueryTests(ITestDatabase provider) : StorageTestBase(p
 public sealed class ClipQuerySqliteTests() : ClipQueryTests(new SqliteTestDatabase());
 
 public sealed class ClipQueryMariaDbTests(MariaDbTestDatabase db) : ClipQueryTests(db), IClassFixture<MariaDbTestDatabase>;
+
+public sealed class TitleKeysTests
+{
+    [Fact]
+    public void Of_SevenCharactersAroundEachSpace_AsciiFolded_Distinct()
+    {
+        Assert.Equal(["ane clu", "tch cli", "lip 123"], TitleKeys.Of("Insane CLUTCH clip 1234"));
+        Assert.Equal(["ane clu"], TitleKeys.Of("INSANE CLUTCH insane clutch"[..13]));
+        Assert.Equal(["ane clu", "tch ins"], TitleKeys.Of("insane clutch insane clutch"));
+        // Too near an end, or with a non-ASCII character in the window: no key (ASCII text can only match ASCII titles).
+        Assert.Empty(TitleKeys.Of("ab cdefg"));
+        Assert.Empty(TitleKeys.Of("abcdef"));
+        Assert.Empty(TitleKeys.Of(null));
+        Assert.Equal(["abc def"], TitleKeys.Of("Æabc defé"));
+        Assert.Empty(TitleKeys.Of("abé def"));
+        Assert.Equal(["\"b\" c\\d"], TitleKeys.Of("\"B\" c\\d"));
+        Assert.Equal("[\"\\u0022b\\u0022 c\\\\d\"]", TitleKeys.Json("\"B\" c\\d"));
+        Assert.Equal("[]", TitleKeys.Json("no"));
+        // Typed text: only ASCII text has keys.
+        Assert.Empty(TitleKeys.OfText("é insane clutch"));
+        Assert.Equal(["ane clu"], TitleKeys.OfText("insane clutch"));
+    }
+}

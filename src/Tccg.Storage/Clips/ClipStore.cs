@@ -144,6 +144,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         var p = new DynamicParameters();
         var key = query.Order == ClipOrder.ViewsDesc ? "c.view_count" : "c.created_at";
         var access = ""; // SQLite: how the clips are reached when the planner cannot know (INDEXED BY, NOT INDEXED)
+        var keyWalk = false; // SQLite: the page comes from walking a title key's entries (migration 15)
         if (query.GameId is not null)
         {
             sql.Append(" AND c.game_id = @GameId");
@@ -195,9 +196,24 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
                 sql.Append(" AND c.id IN (SELECT rowid FROM clip_titles WHERE clip_titles MATCH @TitleMatch)");
                 p.Add("TitleMatch", match);
             }
-            if (database.Dialect.HasTitleTrigrams && query.GameId is not null && query.Streamer is null && Ascii.IsValid(text)
-                && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COALESCE(SUM(n), 0) FROM clip_counts WHERE game_id = @GameId", new { query.GameId }, cancellationToken: ct)) <= TitleWalkLimit)
+            // Within a game (SQLite, ASCII text), how many clips the game has: up to TitleWalkLimit its titles can be walked.
+            var gameClips = database.Dialect.HasTitleTrigrams && query.GameId is not null && query.Streamer is null && Ascii.IsValid(text)
+                ? await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COALESCE(SUM(n), 0) FROM clip_counts WHERE game_id = @GameId", new { query.GameId }, cancellationToken: ct))
+                : (long?)null;
+            // Title keys (migration 15): text with a space and three characters on each side is looked up by its rarest key.
+            var titleKey = database.Dialect.HasTitleTrigrams && query.Streamer is null ? await RarestTitleKeyAsync(connection, text, ct) : null;
+            if (titleKey is { } k && k.Count < TrigramCountCap && (gameClips is not { } n || n > TitleWalkLimit || k.Count * 4 <= n))
+            {
+                // The key's entries, newest first, each checked on its clip's row (filters and LIKE): by date the walk stops
+                // at the page; by views every entry is read and sorted. Within a game this is chosen over walking the game's
+                // titles when the key has at most a quarter as many entries as the game has clips (an entry costs a row read,
+                // a walked title an index entry).
+                TitleLike();
+                p.Add("TitleKey", k.Key);
+                keyWalk = true;
+            }
+            else if (gameClips <= TitleWalkLimit)
             {
                 // Within a game (of at most TitleWalkLimit clips): walk the game's titles in page order (migration 14) and
                 // stop at the page. Common text ("clip 1") ends the walk early; text no title of the game holds costs one
@@ -268,7 +284,9 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         if (query.After is { } cursor)
         {
             var (keyValue, id) = ParseCursor(cursor, query.Order);
-            sql.Append(CultureInfo.InvariantCulture, $" AND {key} <= @CursorKey AND ({key} < @CursorKey OR c.id < @CursorId)");
+            // A walk of a title key's entries by date starts at the cursor on the entries themselves.
+            var (cursorKey, cursorId) = keyWalk && query.Order == ClipOrder.NewestFirst ? ("k.created_at", "k.clip_id") : (key, "c.id");
+            sql.Append(CultureInfo.InvariantCulture, $" AND {cursorKey} <= @CursorKey AND ({cursorKey} < @CursorKey OR {cursorId} < @CursorId)");
             p.Add("CursorKey", keyValue);
             p.Add("CursorId", id);
         }
@@ -285,6 +303,12 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             ids = $"SELECT s.id FROM (SELECT c.id, {key} AS sort_key FROM clips c WHERE c.broadcaster_name = @Streamer{filters}" +
                 $" UNION SELECT c.id, {key} AS sort_key FROM clips c WHERE c.id IN (SELECT l.id FROM clips l WHERE l.broadcaster_login = @StreamerLogin){filters}) s" +
                 $" ORDER BY s.sort_key DESC, s.id DESC LIMIT {limit}";
+        }
+        else if (keyWalk)
+        {
+            // CROSS JOIN: the key's entries are the outer loop (SQLite keeps that order), walked in date order.
+            ids = $"SELECT c.id FROM clip_title_keys k CROSS JOIN clips c ON c.id = k.clip_id WHERE k.title_key = @TitleKey{filters} ORDER BY " +
+                (query.Order == ClipOrder.NewestFirst ? "k.created_at DESC, k.clip_id DESC" : "c.view_count DESC, c.id DESC") + $" LIMIT {limit}";
         }
         else
         {
@@ -317,18 +341,44 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         return new ClipPage(rows, MakeCursor(query.Order, lastKey, last.Id));
     }
 
-    /// <summary>How many titles hold each trigram (counted up to <see cref="TrigramCountCap"/>), as of a few minutes ago.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Count, DateTimeOffset Until)> trigramCounts = new(StringComparer.Ordinal);
+    /// <summary>How many titles hold each trigram or title key (counted up to <see cref="TrigramCountCap"/>), as of a few minutes ago.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Count, DateTimeOffset Until)> termCounts = new(StringComparer.Ordinal);
 
     private const int TrigramCountCap = 100_000;
+
+    /// <summary>The title key of <paramref name="text"/> (<see cref="TitleKeys"/>) held by the fewest titles, with its count; null when the text has none.</summary>
+    private async Task<(string Key, long Count)?> RarestTitleKeyAsync(System.Data.Common.DbConnection connection, string text, CancellationToken ct)
+    {
+        (string Key, long Count)? rarest = null;
+        foreach (var key in TitleKeys.OfText(text))
+        {
+            var count = await CachedCountAsync(connection, key,
+                "SELECT COUNT(*) FROM (SELECT 1 FROM clip_title_keys WHERE title_key = @Term LIMIT " + TrigramCountCap.ToString(CultureInfo.InvariantCulture) + ")", key, ct);
+            if (rarest is null || count < rarest.Value.Count)
+                rarest = (key, count);
+        }
+        return rarest;
+    }
+
+    /// <summary>What <paramref name="sql"/> counts for <paramref name="term"/> (as <c>@Term</c>), remembered for ten minutes.</summary>
+    private async Task<long> CachedCountAsync(System.Data.Common.DbConnection connection, string cacheKey, string sql, string term, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (termCounts.Count > 10_000)
+            termCounts.Clear();
+        if (!termCounts.TryGetValue(cacheKey, out var known) || known.Until < now)
+        {
+            var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { Term = term }, cancellationToken: ct));
+            known = (count, now.AddMinutes(10));
+            termCounts[cacheKey] = known;
+        }
+        return known.Count;
+    }
 
     /// <summary>The (lower-case) trigrams of <paramref name="text"/> held by the fewest titles, at most two, with their counts.</summary>
     private async Task<IReadOnlyList<(string Trigram, long Count)>> RarestTrigramsAsync(System.Data.Common.DbConnection connection, string text, CancellationToken ct)
     {
         var lower = text.ToLowerInvariant();
-        var now = time.GetUtcNow();
-        if (trigramCounts.Count > 10_000)
-            trigramCounts.Clear();
         var counted = new List<(string Trigram, long Count, int At)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var at = 0; at + 3 <= lower.Length; at++)
@@ -336,15 +386,10 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             var trigram = lower.Substring(at, 3);
             if (!seen.Add(trigram))
                 continue;
-            if (!trigramCounts.TryGetValue(trigram, out var known) || known.Until < now)
-            {
-                var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM clip_titles WHERE clip_titles MATCH @Trigram LIMIT " + TrigramCountCap.ToString(CultureInfo.InvariantCulture) + ")",
-                    new { Trigram = FtsPhrase(trigram) }, cancellationToken: ct));
-                known = (count, now.AddMinutes(10));
-                trigramCounts[trigram] = known;
-            }
-            counted.Add((trigram, known.Count, at));
+            var count = await CachedCountAsync(connection, trigram,
+                "SELECT COUNT(*) FROM (SELECT 1 FROM clip_titles WHERE clip_titles MATCH @Term LIMIT " + TrigramCountCap.ToString(CultureInfo.InvariantCulture) + ")",
+                FtsPhrase(trigram), ct);
+            counted.Add((trigram, count, at));
         }
         // The second one does not overlap the first, and of equally rare ones is the farthest: neighbouring trigrams are
         // mostly in the same titles ("ins", "ane" of "insane"), two far apart narrow the candidates down ("ins" of

@@ -446,6 +446,10 @@ internal static class Schema
                 ]
                 : []),
         ]),
+        new(15, "clip browser: title keys (seven characters around each space) in date order, for title text over every game", d =>
+        [
+            .. d.ClipTitleKeys,
+        ]),
     ];
 
     public static int Latest => Migrations[^1].Version;

@@ -54,6 +54,13 @@ public abstract class SqlDialect
     /// </summary>
     internal abstract string LikeIgnoringCase(string column, string parameter);
 
+    /// <summary>
+    /// Migration 15: the title keys (<see cref="Clips.TitleKeys"/>). SQLite: <c>clip_title_keys</c> in date order, filled from
+    /// every title and kept in step by triggers calling the <c>tccg_title_keys</c> function (registered on each connection by
+    /// <see cref="TccgDatabase.OpenAsync"/>); MariaDB: nothing.
+    /// </summary>
+    internal abstract IReadOnlyList<string> ClipTitleKeys { get; }
+
     /// <summary>True when <see cref="ClipTitleSearch"/> made the <c>clip_titles</c> trigram table.</summary>
     public abstract bool HasTitleTrigrams { get; }
 
@@ -132,6 +139,37 @@ public abstract class SqlDialect
             """,
         ];
 
+        internal override IReadOnlyList<string> ClipTitleKeys =>
+        [
+            """
+            CREATE TABLE IF NOT EXISTS clip_title_keys (
+              title_key TEXT NOT NULL,
+              created_at BIGINT NOT NULL,
+              clip_id BIGINT NOT NULL,
+              PRIMARY KEY (title_key, created_at, clip_id)
+            ) WITHOUT ROWID
+            """,
+            // Sorted first: appending to the B-tree in key order is far cheaper than a million inserts at random places.
+            "INSERT OR IGNORE INTO clip_title_keys (title_key, created_at, clip_id) SELECT k.value, c.created_at, c.id FROM clips c, json_each(tccg_title_keys(c.title)) k ORDER BY 1, 2, 3",
+            """
+            CREATE TRIGGER IF NOT EXISTS clips_title_keys_insert AFTER INSERT ON clips BEGIN
+              INSERT OR IGNORE INTO clip_title_keys (title_key, created_at, clip_id) SELECT value, NEW.created_at, NEW.id FROM json_each(tccg_title_keys(NEW.title));
+            END
+            """,
+            """
+            CREATE TRIGGER IF NOT EXISTS clips_title_keys_delete AFTER DELETE ON clips BEGIN
+              DELETE FROM clip_title_keys WHERE title_key IN (SELECT value FROM json_each(tccg_title_keys(OLD.title))) AND created_at = OLD.created_at AND clip_id = OLD.id;
+            END
+            """,
+            """
+            CREATE TRIGGER IF NOT EXISTS clips_title_keys_update AFTER UPDATE OF title, created_at ON clips
+            WHEN OLD.title IS NOT NEW.title OR OLD.created_at IS NOT NEW.created_at BEGIN
+              DELETE FROM clip_title_keys WHERE title_key IN (SELECT value FROM json_each(tccg_title_keys(OLD.title))) AND created_at = OLD.created_at AND clip_id = OLD.id;
+              INSERT OR IGNORE INTO clip_title_keys (title_key, created_at, clip_id) SELECT value, NEW.created_at, NEW.id FROM json_each(tccg_title_keys(NEW.title));
+            END
+            """,
+        ];
+
         public override bool HasTitleTrigrams => true;
 
         internal override string LikeIgnoringCase(string column, string parameter) => $"{column} LIKE {parameter} ESCAPE '!'";
@@ -191,6 +229,8 @@ public abstract class SqlDialect
         internal override IReadOnlyList<string> ClipCountTriggerFixes => [];
 
         internal override IReadOnlyList<string> ClipTitleSearch => [];
+
+        internal override IReadOnlyList<string> ClipTitleKeys => [];
 
         public override bool HasTitleTrigrams => false;
 

@@ -52,6 +52,9 @@ public sealed class TccgDatabase
         try
         {
             await connection.OpenAsync(ct);
+            // The title keys' triggers (migration 15) call this on every write of a clip's title.
+            if (connection is SqliteConnection sqlite)
+                sqlite.CreateFunction<string?, string>(Clips.TitleKeys.Function, static title => Clips.TitleKeys.Json(title), isDeterministic: true);
             // Pragmas are per physical connection: a pooled one comes back with them already set.
             if (connection is SqliteConnection { Handle: { } handle } && !Prepared.TryGetValue(handle, out _))
             {

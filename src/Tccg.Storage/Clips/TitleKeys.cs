@@ -1,0 +1,57 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Tccg.Storage.Clips;
+
+/// <summary>
+/// The title keys of migration 15 (SQLite): every seven characters of a title centred on a space ("ane clu" of
+/// "Insane clutch"), ASCII letters folded to lower case, kept in <c>clip_title_keys</c> in date order. Text that holds a
+/// space with three characters on each side is in a title only if the title has that key, so the key's entries, walked
+/// newest first, are the candidates (a LIKE keeps those that hold the whole text): two common words in a row no longer
+/// read the long trigram lists of each word. Only keys of ASCII characters are kept, since LIKE folds ASCII letters
+/// only: ASCII text matches ASCII characters alone.
+/// </summary>
+internal static class TitleKeys
+{
+    /// <summary>The SQL function (registered on every SQLite connection) that gives a title's keys as a JSON array.</summary>
+    public const string Function = "tccg_title_keys";
+
+    /// <summary>Characters on each side of the space.</summary>
+    private const int Side = 3;
+
+    /// <summary>The distinct keys of <paramref name="title"/>, in order.</summary>
+    public static IReadOnlyList<string> Of(string? title)
+    {
+        if (title is null || title.Length < 2 * Side + 1)
+            return [];
+        List<string>? keys = null;
+        for (var at = Side; at + Side < title.Length; at++)
+        {
+            if (title[at] != ' ')
+                continue;
+            var window = title.AsSpan(at - Side, 2 * Side + 1);
+            if (!Ascii.IsValid(window))
+                continue;
+            var key = Fold(window);
+            keys ??= [];
+            if (!keys.Contains(key, StringComparer.Ordinal))
+                keys.Add(key);
+        }
+        return keys ?? (IReadOnlyList<string>)[];
+    }
+
+    /// <summary>The keys of <paramref name="title"/> as a JSON array of strings (what <see cref="Function"/> returns).</summary>
+    public static string Json(string? title) => JsonSerializer.Serialize(Of(title), TitleKeysJsonContext.Default.IReadOnlyListString);
+
+    /// <summary>The keys that ASCII <paramref name="text"/> (as typed into the title filter) holds; a title holding the text holds each.</summary>
+    public static IReadOnlyList<string> OfText(string text) => Ascii.IsValid(text) ? Of(text) : [];
+
+    private static string Fold(ReadOnlySpan<char> window) => string.Create(window.Length, window, static (to, from) =>
+    {
+        // Lower-case ASCII letters only, as SQLite's LIKE and the trigram index fold them.
+        Ascii.ToLower(from, to, out _);
+    });
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyList<string>))]
+internal sealed partial class TitleKeysJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
