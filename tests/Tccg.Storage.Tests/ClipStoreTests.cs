@@ -109,10 +109,11 @@ public abstract class ClipStoreTests(ITestDatabase provider) : StorageTestBase(p
     public async Task UpsertFound_ManyClips_AllStoredOnce()
     {
         var game = Unique("g");
-        var clips = Enumerable.Range(1, 1200).Select(i => Clip(game, i)).ToList();
-        Assert.Equal(1200, await Store.UpsertFoundAsync(clips, Ct));
-        Assert.Equal(1200, await Store.UpsertFoundAsync(clips, Ct));
-        Assert.Equal(1200, Assert.Single(await Store.CountsAsync(game, Ct)).Count);
+        // Over 2,000: SQLite's big-batch page cache.
+        var clips = Enumerable.Range(1, 2400).Select(i => Clip(game, i)).ToList();
+        Assert.Equal(2400, await Store.UpsertFoundAsync(clips, Ct));
+        Assert.Equal(2400, await Store.UpsertFoundAsync(clips, Ct));
+        Assert.Equal(2400, Assert.Single(await Store.CountsAsync(game, Ct)).Count);
     }
 
     [Fact]
@@ -251,3 +252,32 @@ public abstract class ClipStoreTests(ITestDatabase provider) : StorageTestBase(p
 public sealed class ClipStoreSqliteTests() : ClipStoreTests(new SqliteTestDatabase());
 
 public sealed class ClipStoreMariaDbTests(MariaDbTestDatabase db) : ClipStoreTests(db), IClassFixture<MariaDbTestDatabase>;
+
+public sealed class SqliteBulkUpsertTests
+{
+    [Fact]
+    public async Task UpsertFound_BigBatch_StoresEveryClip_AndGivesThePooledConnectionItsSmallCacheBack()
+    {
+        // Pooled (the server's setting): the connection the big batch used is the next one handed out.
+        var file = Path.Combine(Path.GetTempPath(), "tccg-bulk-" + Guid.NewGuid().ToString("N") + ".db");
+        var database = new TccgDatabase(Tccg.Core.Configuration.DatabaseProvider.Sqlite, $"Data Source={file}");
+        try
+        {
+            await new MigrationRunner(database).MigrateAsync(CancellationToken.None);
+            var store = new ClipStore(database, TimeProvider.System);
+            var game = "bulk";
+            await store.UpsertFoundAsync([.. Enumerable.Range(1, 2_500).Select(i => ClipStoreTests.Clip(game, i) with { Title = $"clip number {i}" })], CancellationToken.None);
+
+            Assert.Equal(2_500, (await store.CountsAsync(game, CancellationToken.None)).Single().Count);
+            Assert.Equal(new[] { 2_345 }, (await store.QueryAsync(new ClipQuery { TitleContains = "number 2345" }, CancellationToken.None)).Items.Select(c => c.ViewCount));
+            await using var connection = await database.OpenAsync(CancellationToken.None);
+            Assert.Equal(-8192L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "PRAGMA cache_size"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var f in Directory.EnumerateFiles(Path.GetTempPath(), Path.GetFileName(file) + "*"))
+                File.Delete(f);
+        }
+    }
+}

@@ -42,13 +42,29 @@ public sealed partial class ClipStore
             {
                 var (connection, tx) = await database.BeginAsync(ct);
                 await using (connection)
-                await using (tx)
                 {
-                    if (database.Provider == DatabaseProvider.Sqlite)
-                        await UpsertOneByOneAsync(connection, tx, clips, now, ct);
-                    else
-                        await UpsertBatchedAsync(connection, tx, clips, now, ct);
-                    await tx.CommitAsync(ct);
+                    // SQLite: a large batch touches pages of every index all over the file. With the connection's small page
+                    // cache, SQLite writes dirty pages out to the log mid-transaction, then writes the same pages again; a
+                    // larger cache for this transaction only, given back once it ends.
+                    var bigBatch = database.Provider == DatabaseProvider.Sqlite && clips.Count >= BigBatch;
+                    try
+                    {
+                        await using (tx)
+                        {
+                            if (bigBatch)
+                                await connection.ExecuteAsync(new CommandDefinition($"PRAGMA cache_size = -{BigBatchCacheKb}", transaction: tx, cancellationToken: ct));
+                            if (database.Provider == DatabaseProvider.Sqlite)
+                                await UpsertOneByOneAsync(connection, tx, clips, now, ct);
+                            else
+                                await UpsertBatchedAsync(connection, tx, clips, now, ct);
+                            await tx.CommitAsync(ct);
+                        }
+                    }
+                    finally
+                    {
+                        if (bigBatch)
+                            await connection.ExecuteAsync(new CommandDefinition($"PRAGMA cache_size = -{TccgDatabase.SqliteCacheKb}", cancellationToken: CancellationToken.None));
+                    }
                 }
 
                 return clips.Count;
@@ -61,6 +77,11 @@ public sealed partial class ClipStore
     }
 
     private const int MaxDeadlockAttempts = 5;
+
+    /// <summary>From this many clips in one call, the SQLite transaction gets a page cache of <see cref="BigBatchCacheKb"/>.</summary>
+    private const int BigBatch = 2_000;
+
+    private const int BigBatchCacheKb = 65_536;
 
     // The transaction is BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), so this writer holds the lock
     // throughout: "insert, else update" is exact, and counting the inserts in code is much cheaper than an

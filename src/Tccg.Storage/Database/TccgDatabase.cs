@@ -29,8 +29,11 @@ public sealed class TccgDatabase
     /// Set on every new SQLite connection. The page cache is small (8 MB a connection) and nothing is
     /// memory-mapped: hot pages live in the OS page cache, shared and outside the server's memory.
     /// </summary>
-    private const string SqlitePragmas =
-        "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -8192; PRAGMA mmap_size = 0;";
+    private static readonly string SqlitePragmas = string.Create(CultureInfo.InvariantCulture,
+        $"PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -{SqliteCacheKb}; PRAGMA mmap_size = 0;");
+
+    /// <summary>The page cache of a SQLite connection, in KiB (a bulk upsert borrows a larger one and gives it back).</summary>
+    internal const int SqliteCacheKb = 8192;
 
     private static readonly object Marker = new();
 
