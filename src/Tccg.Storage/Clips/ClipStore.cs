@@ -203,12 +203,12 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
                 : (long?)null;
             // Title keys (migration 15): text with a space and three characters on each side is looked up by its rarest key.
             var titleKey = database.Dialect.HasTitleTrigrams && query.Streamer is null ? await RarestTitleKeyAsync(connection, text, ct) : null;
-            if (titleKey is { } k && k.Count < TrigramCountCap && (gameClips is not { } n || n > TitleWalkLimit || k.Count * 4 <= n))
+            if (titleKey is { } k && k.Count < TrigramCountCap && (gameClips is not { } n || n > TitleWalkLimit || k.Count * 8 <= n))
             {
                 // The key's entries, newest first, each checked on its clip's row (filters and LIKE): by date the walk stops
                 // at the page; by views every entry is read and sorted. Within a game this is chosen over walking the game's
-                // titles when the key has at most a quarter as many entries as the game has clips (an entry costs a row read,
-                // a walked title an index entry).
+                // titles when the key has at most an eighth as many entries as the game has clips (an entry costs a row
+                // read, about eight times a walked title's index entry).
                 TitleLike();
                 p.Add("TitleKey", k.Key);
                 keyWalk = true;
