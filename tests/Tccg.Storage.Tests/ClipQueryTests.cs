@@ -252,6 +252,15 @@ public abstract class ClipQueryTests(ITestDatabase provider) : StorageTestBase(p
         Assert.Equal(new[] { 21 }, await PagesAsync($"{tag} arcane clutch", ClipOrder.ViewsDesc));
         Assert.Equal(new[] { 22 }, await PagesAsync($"{tag}   insane   clutch", ClipOrder.ViewsDesc));
 
+        // Within a game, text with three characters, a space and two more: the game's key entries, sorted on the entries;
+        // a re-found clip's new view count moves it, and back.
+        Assert.Equal(new[] { 9, 7, 5, 3, 1 }, await PagesAsync("INSANE cl", ClipOrder.ViewsDesc, games[1]));
+        Assert.Equal(newest.Where(v => v % 2 == 1), await PagesAsync("insane cl", ClipOrder.NewestFirst, games[1]));
+        await Clips.UpsertFoundAsync([matching[2] with { ViewCount = 1000 }], Ct);
+        Assert.Equal(new[] { 1000, 9, 7, 5, 1 }, await PagesAsync("insane cl", ClipOrder.ViewsDesc, games[1]));
+        await Clips.UpsertFoundAsync([matching[2]], Ct);
+        Assert.Equal(new[] { 9, 7, 5, 3, 1 }, await PagesAsync("insane cl", ClipOrder.ViewsDesc, games[1]));
+
         // Twitch renames clip 9; clip 8 is deleted from the bin.
         await Clips.UpsertFoundAsync([matching[8] with { Title = $"{tag} calm moment" }], Ct);
         await using (var connection = await Database.OpenAsync(Ct))
@@ -303,6 +312,10 @@ public sealed class TitleKeysTests
         Assert.Empty(TitleKeys.Of("abcdef"));
         Assert.Empty(TitleKeys.Of(null));
         Assert.Equal(["abc def"], TitleKeys.Of("Æabc defé"));
+        // At the end of a title, a key with two characters after the space; one is not enough.
+        Assert.Equal(["lip 17"], TitleKeys.Of("Clip 17"));
+        Assert.Equal(["ane clu", "tch 17"], TitleKeys.Of("insane clutch 17"));
+        Assert.Empty(TitleKeys.Of("clip 1"));
         Assert.Empty(TitleKeys.Of("abé def"));
         Assert.Equal(["\"b\" c\\d"], TitleKeys.Of("\"B\" c\\d"));
         Assert.Equal("[\"\\u0022b\\u0022 c\\\\d\"]", TitleKeys.Json("\"B\" c\\d"));
@@ -310,5 +323,10 @@ public sealed class TitleKeysTests
         // Typed text: only ASCII text has keys.
         Assert.Empty(TitleKeys.OfText("é insane clutch"));
         Assert.Equal(["ane clu"], TitleKeys.OfText("insane clutch"));
+        Assert.Empty(TitleKeys.OfText("clip 17"));
+        Assert.Equal("lip 17", TitleKeys.PrefixOfText("Clip 17"));
+        Assert.Equal("ane clu", TitleKeys.PrefixOfText("insane clutch 17"));
+        Assert.Null(TitleKeys.PrefixOfText("clip 1"));
+        Assert.True(string.CompareOrdinal("lip 17~", TitleKeys.After("lip 17")) < 0 && string.CompareOrdinal("lip 17", TitleKeys.After("lip 17")) < 0);
     }
 }

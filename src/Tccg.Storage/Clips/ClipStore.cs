@@ -142,9 +142,10 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         await using var connection = await database.OpenAsync(ct);
         var sql = new StringBuilder();
         var p = new DynamicParameters();
-        var key = query.Order == ClipOrder.ViewsDesc ? "c.view_count" : "c.created_at";
+        var sortColumn = query.Order == ClipOrder.ViewsDesc ? "view_count" : "created_at";
+        var key = "c." + sortColumn;
         var access = ""; // SQLite: how the clips are reached when the planner cannot know (INDEXED BY, NOT INDEXED)
-        var keyWalk = false; // SQLite: the page comes from walking a title key's entries (migration 15)
+        string? keyEntries = null; // SQLite: which title key entries the page comes from (migration 15), as a WHERE on k
         if (query.GameId is not null)
         {
             sql.Append(" AND c.game_id = @GameId");
@@ -196,24 +197,31 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
                 sql.Append(" AND c.id IN (SELECT rowid FROM clip_titles WHERE clip_titles MATCH @TitleMatch)");
                 p.Add("TitleMatch", match);
             }
-            // Within a game (SQLite, ASCII text), how many clips the game has: up to TitleWalkLimit its titles can be walked.
-            var gameClips = database.Dialect.HasTitleTrigrams && query.GameId is not null && query.Streamer is null && Ascii.IsValid(text)
-                ? await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COALESCE(SUM(n), 0) FROM clip_counts WHERE game_id = @GameId", new { query.GameId }, cancellationToken: ct))
-                : (long?)null;
-            // Title keys (migration 15): text with a space and three characters on each side is looked up by its rarest key.
-            var titleKey = database.Dialect.HasTitleTrigrams && query.Streamer is null ? await RarestTitleKeyAsync(connection, text, ct) : null;
-            if (titleKey is { } k && k.Count < TrigramCountCap && (gameClips is not { } n || n > TitleWalkLimit || k.Count * 8 <= n))
+            var keyed = database.Dialect.HasTitleTrigrams && query.Streamer is null;
+            var rarestKey = keyed && query.GameId is null ? await RarestTitleKeyAsync(connection, text, ct) : null;
+            var keyStart = keyed && query.GameId is not null ? TitleKeys.PrefixOfText(text) : null;
+            if (keyStart is not null)
             {
-                // The key's entries, newest first, each checked on its clip's row (filters and LIKE): by date the walk stops
-                // at the page; by views every entry is read and sorted. Within a game this is chosen over walking the game's
-                // titles when the key has at most an eighth as many entries as the game has clips (an entry costs a row
-                // read, about eight times a walked title's index entry).
+                // Within a game, text with a title key (three characters, a space, two or three more): the game's entries of
+                // the keys that start with it (ix_clip_title_keys_game), sorted on the entries, then each clip's row checked
+                // (the other filters and LIKE) in that order until the page is full.
+                TitleLike();
+                p.Add("KeyFrom", keyStart);
+                p.Add("KeyTo", TitleKeys.After(keyStart));
+                keyEntries = " INDEXED BY ix_clip_title_keys_game WHERE k.game_id = @GameId AND k.title_key >= @KeyFrom AND k.title_key < @KeyTo";
+            }
+            else if (rarestKey is { } k && k.Count < TrigramCountCap)
+            {
+                // Over every game, text with a whole key (three characters each side of a space): the entries of its rarest
+                // key, newest first straight from the key's date order (the walk stops at the page), or by views sorted on
+                // the entries; then each clip's row checked as above.
                 TitleLike();
                 p.Add("TitleKey", k.Key);
-                keyWalk = true;
+                keyEntries = " WHERE k.title_key = @TitleKey";
             }
-            else if (gameClips <= TitleWalkLimit)
+            else if (database.Dialect.HasTitleTrigrams && query.GameId is not null && query.Streamer is null && Ascii.IsValid(text)
+                && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COALESCE(SUM(n), 0) FROM clip_counts WHERE game_id = @GameId", new { query.GameId }, cancellationToken: ct)) <= TitleWalkLimit)
             {
                 // Within a game (of at most TitleWalkLimit clips): walk the game's titles in page order (migration 14) and
                 // stop at the page. Common text ("clip 1") ends the walk early; text no title of the game holds costs one
@@ -284,9 +292,11 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         if (query.After is { } cursor)
         {
             var (keyValue, id) = ParseCursor(cursor, query.Order);
-            // A walk of a title key's entries by date starts at the cursor on the entries themselves.
-            var (cursorKey, cursorId) = keyWalk && query.Order == ClipOrder.NewestFirst ? ("k.created_at", "k.clip_id") : (key, "c.id");
-            sql.Append(CultureInfo.InvariantCulture, $" AND {cursorKey} <= @CursorKey AND ({cursorKey} < @CursorKey OR {cursorId} < @CursorId)");
+            // A walk of title key entries starts at the cursor on the entries themselves.
+            if (keyEntries is not null)
+                keyEntries += $" AND k.{sortColumn} <= @CursorKey AND (k.{sortColumn} < @CursorKey OR k.clip_id < @CursorId)";
+            else
+                sql.Append(CultureInfo.InvariantCulture, $" AND {key} <= @CursorKey AND ({key} < @CursorKey OR c.id < @CursorId)");
             p.Add("CursorKey", keyValue);
             p.Add("CursorId", id);
         }
@@ -304,11 +314,14 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
                 $" UNION SELECT c.id, {key} AS sort_key FROM clips c WHERE c.id IN (SELECT l.id FROM clips l WHERE l.broadcaster_login = @StreamerLogin){filters}) s" +
                 $" ORDER BY s.sort_key DESC, s.id DESC LIMIT {limit}";
         }
-        else if (keyWalk)
+        else if (keyEntries is not null)
         {
-            // CROSS JOIN: the key's entries are the outer loop (SQLite keeps that order), walked in date order.
-            ids = $"SELECT c.id FROM clip_title_keys k CROSS JOIN clips c ON c.id = k.clip_id WHERE k.title_key = @TitleKey{filters} ORDER BY " +
-                (query.Order == ClipOrder.NewestFirst ? "k.created_at DESC, k.clip_id DESC" : "c.view_count DESC, c.id DESC") + $" LIMIT {limit}";
+            // The key entries in page order (a co-routine: by date over every game straight from the key's order, else
+            // sorted on the entries), then each clip's row in that order: CROSS JOIN keeps the entries as the outer loop,
+            // so the first rows that pass the filters are the page (no ORDER BY out here, which would read every row before
+            // sorting again; the page is sorted below). The LIMIT inside keeps the subquery from being merged into the join.
+            ids = $"SELECT c.id FROM (SELECT k.clip_id FROM clip_title_keys k{keyEntries} ORDER BY k.{sortColumn} DESC, k.clip_id DESC LIMIT {int.MaxValue}) k" +
+                $" CROSS JOIN clips c ON c.id = k.clip_id WHERE 1 = 1{filters} LIMIT {limit}";
         }
         else
         {

@@ -55,9 +55,9 @@ public abstract class SqlDialect
     internal abstract string LikeIgnoringCase(string column, string parameter);
 
     /// <summary>
-    /// Migration 15: the title keys (<see cref="Clips.TitleKeys"/>). SQLite: <c>clip_title_keys</c> in date order, filled from
-    /// every title and kept in step by triggers calling the <c>tccg_title_keys</c> function (registered on each connection by
-    /// <see cref="TccgDatabase.OpenAsync"/>); MariaDB: nothing.
+    /// Migration 15: the title keys (<see cref="Clips.TitleKeys"/>). SQLite: <c>clip_title_keys</c> in date order (and by game
+    /// with both sort keys), filled from every title and kept in step by triggers calling the <c>tccg_title_keys</c>
+    /// function (registered on each connection by <see cref="TccgDatabase.OpenAsync"/>); MariaDB: nothing.
     /// </summary>
     internal abstract IReadOnlyList<string> ClipTitleKeys { get; }
 
@@ -141,19 +141,27 @@ public abstract class SqlDialect
 
         internal override IReadOnlyList<string> ClipTitleKeys =>
         [
+            // By key in date order (the walk over every game); game and views on the entries, and a game's keys with both
+            // sort keys, for the walk within a game.
             """
             CREATE TABLE IF NOT EXISTS clip_title_keys (
               title_key TEXT NOT NULL,
               created_at BIGINT NOT NULL,
               clip_id BIGINT NOT NULL,
+              game_id VARCHAR(64) NOT NULL,
+              view_count INT NOT NULL,
               PRIMARY KEY (title_key, created_at, clip_id)
             ) WITHOUT ROWID
             """,
-            // Sorted first: appending to the B-tree in key order is far cheaper than a million inserts at random places.
-            "INSERT OR IGNORE INTO clip_title_keys (title_key, created_at, clip_id) SELECT k.value, c.created_at, c.id FROM clips c, json_each(tccg_title_keys(c.title)) k ORDER BY 1, 2, 3",
+            // Sorted first, and the second index after: appending to a B-tree in key order is far cheaper than a million
+            // inserts at random places.
+            "INSERT OR IGNORE INTO clip_title_keys (title_key, created_at, clip_id, game_id, view_count) " +
+            "SELECT k.value, c.created_at, c.id, c.game_id, c.view_count FROM clips c, json_each(tccg_title_keys(c.title)) k ORDER BY 1, 2, 3",
+            "CREATE INDEX IF NOT EXISTS ix_clip_title_keys_game ON clip_title_keys (game_id, title_key, view_count, created_at)",
             """
             CREATE TRIGGER IF NOT EXISTS clips_title_keys_insert AFTER INSERT ON clips BEGIN
-              INSERT OR IGNORE INTO clip_title_keys (title_key, created_at, clip_id) SELECT value, NEW.created_at, NEW.id FROM json_each(tccg_title_keys(NEW.title));
+              INSERT OR IGNORE INTO clip_title_keys (title_key, created_at, clip_id, game_id, view_count)
+                SELECT value, NEW.created_at, NEW.id, NEW.game_id, NEW.view_count FROM json_each(tccg_title_keys(NEW.title));
             END
             """,
             """
@@ -162,10 +170,19 @@ public abstract class SqlDialect
             END
             """,
             """
-            CREATE TRIGGER IF NOT EXISTS clips_title_keys_update AFTER UPDATE OF title, created_at ON clips
-            WHEN OLD.title IS NOT NEW.title OR OLD.created_at IS NOT NEW.created_at BEGIN
+            CREATE TRIGGER IF NOT EXISTS clips_title_keys_update AFTER UPDATE OF title, created_at, game_id ON clips
+            WHEN OLD.title IS NOT NEW.title OR OLD.created_at IS NOT NEW.created_at OR OLD.game_id IS NOT NEW.game_id BEGIN
               DELETE FROM clip_title_keys WHERE title_key IN (SELECT value FROM json_each(tccg_title_keys(OLD.title))) AND created_at = OLD.created_at AND clip_id = OLD.id;
-              INSERT OR IGNORE INTO clip_title_keys (title_key, created_at, clip_id) SELECT value, NEW.created_at, NEW.id FROM json_each(tccg_title_keys(NEW.title));
+              INSERT OR IGNORE INTO clip_title_keys (title_key, created_at, clip_id, game_id, view_count)
+                SELECT value, NEW.created_at, NEW.id, NEW.game_id, NEW.view_count FROM json_each(tccg_title_keys(NEW.title));
+            END
+            """,
+            // A re-found clip's new view count (its title, date and game unchanged) moves its entries in the game's index.
+            """
+            CREATE TRIGGER IF NOT EXISTS clips_title_keys_views AFTER UPDATE OF view_count ON clips
+            WHEN OLD.view_count IS NOT NEW.view_count AND OLD.title IS NEW.title AND OLD.created_at IS NEW.created_at AND OLD.game_id IS NEW.game_id BEGIN
+              UPDATE clip_title_keys SET view_count = NEW.view_count
+                WHERE title_key IN (SELECT value FROM json_each(tccg_title_keys(NEW.title))) AND created_at = NEW.created_at AND clip_id = NEW.id;
             END
             """,
         ];
