@@ -280,6 +280,27 @@ public abstract class ClipQueryTests(ITestDatabase provider) : StorageTestBase(p
     }
 
     [Fact]
+    public async Task Query_TitleTextWithinAGame_OnceForATitleWithTwoOfItsKeys_AndPastAnotherCharacterAfterIt()
+    {
+        // "insane cl" is the start of two keys of the first title ("ane clu", "ane cli"): one result. The third title's
+        // window "wow gg🔥" keeps its ASCII start as a key, so "wow gg" finds it.
+        var game = Unique("g");
+        await Clips.UpsertFoundAsync(
+        [
+            ClipStoreTests.Clip(game, 1) with { Title = "Insane clutch and insane clip" },
+            ClipStoreTests.Clip(game, 2) with { Title = "insane cloud" },
+            ClipStoreTests.Clip(game, 3) with { Title = "wow gg🔥 insane" },
+        ], Ct);
+        async Task<int[]> ViewsAsync(string text, ClipOrder order = ClipOrder.ViewsDesc) =>
+            [.. (await Clips.QueryAsync(new ClipQuery { GameId = game, TitleContains = text, Order = order }, Ct)).Items.Select(c => c.ViewCount)];
+
+        Assert.Equal(new[] { 2, 1 }, await ViewsAsync("insane cl"));
+        Assert.Equal(new[] { 2, 1 }, await ViewsAsync("INSANE CL", ClipOrder.NewestFirst));
+        Assert.Equal(new[] { 3 }, await ViewsAsync("WOW GG"));
+        Assert.Equal(new[] { 3 }, await ViewsAsync("wow gg🔥 ins"));
+    }
+
+    [Fact]
     public async Task Counts_PerGameAndStatus_FollowEveryMove()
     {
         var (game, ids) = await DownloadedGameAsync(4);
@@ -317,6 +338,8 @@ public sealed class TitleKeysTests
         Assert.Equal(["ane clu", "tch 17"], TitleKeys.Of("insane clutch 17"));
         Assert.Empty(TitleKeys.Of("clip 1"));
         Assert.Empty(TitleKeys.Of("abé def"));
+        // Another character in the last place: the first six are kept (for text with two characters after the space).
+        Assert.Equal(["wow gg", "ane ca"], TitleKeys.Of("wow gg🔥 Insane cañon"));
         Assert.Equal(["\"b\" c\\d"], TitleKeys.Of("\"B\" c\\d"));
         Assert.Equal("[\"\\u0022b\\u0022 c\\\\d\"]", TitleKeys.Json("\"B\" c\\d"));
         Assert.Equal("[]", TitleKeys.Json("no"));

@@ -63,7 +63,7 @@ public sealed partial class ClipStore
                     finally
                     {
                         if (bigBatch)
-                            await connection.ExecuteAsync(new CommandDefinition($"PRAGMA cache_size = -{TccgDatabase.SqliteCacheKb}", cancellationToken: CancellationToken.None));
+                            await database.RestoreSqliteCacheAsync(connection);
                     }
                 }
 

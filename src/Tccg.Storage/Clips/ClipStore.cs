@@ -137,8 +137,8 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, 1000);
         // The page's ids come from a covering sort index alone (migrations 12 and 14: game or not, views or date, with
-        // status, language, duration and the other key; game + status and game + language first); only the page's rows
-        // are read.
+        // status, language, duration and the other key; game + status and game + language first), and only the page's
+        // rows are read; except for title text, whose candidates (title keys, trigrams) are checked on their rows.
         await using var connection = await database.OpenAsync(ct);
         var sql = new StringBuilder();
         var p = new DynamicParameters();
@@ -146,6 +146,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         var key = "c." + sortColumn;
         var access = ""; // SQLite: how the clips are reached when the planner cannot know (INDEXED BY, NOT INDEXED)
         string? keyEntries = null; // SQLite: which title key entries the page comes from (migration 15), as a WHERE on k
+        var keyRange = false; // … and whether they are a range of keys
         if (query.GameId is not null)
         {
             sql.Append(" AND c.game_id = @GameId");
@@ -197,18 +198,22 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
                 sql.Append(" AND c.id IN (SELECT rowid FROM clip_titles WHERE clip_titles MATCH @TitleMatch)");
                 p.Add("TitleMatch", match);
             }
-            var keyed = database.Dialect.HasTitleTrigrams && query.Streamer is null;
+            var keyed = database.Dialect.HasTitleTrigrams && query.Streamer is null && Ascii.IsValid(text);
             var rarestKey = keyed && query.GameId is null ? await RarestTitleKeyAsync(connection, text, ct) : null;
             var keyStart = keyed && query.GameId is not null ? TitleKeys.PrefixOfText(text) : null;
-            if (keyStart is not null)
+            if (keyStart is not null && await CachedCountAsync(connection, $"{query.GameId}\n{keyStart}",
+                "SELECT COUNT(*) FROM (SELECT 1 FROM clip_title_keys INDEXED BY ix_clip_title_keys_game WHERE game_id = @Game AND title_key >= @Term AND title_key < @TermEnd LIMIT " +
+                GameKeyCap.ToString(CultureInfo.InvariantCulture) + ")", new { Game = query.GameId, Term = keyStart, TermEnd = TitleKeys.After(keyStart) }, ct) < GameKeyCap)
             {
-                // Within a game, text with a title key (three characters, a space, two or three more): the game's entries of
-                // the keys that start with it (ix_clip_title_keys_game), sorted on the entries, then each clip's row checked
-                // (the other filters and LIKE) in that order until the page is full.
+                // Within a game, text with a title key (three characters, a space, two or three more) that fewer than
+                // GameKeyCap of the game's entries hold (counted once, kept ten minutes): the game's entries of the keys
+                // that start with it (ix_clip_title_keys_game), sorted on the entries, then each clip's row checked (the
+                // other filters and LIKE) in that order until the page is full. A more common one is a title walk below.
                 TitleLike();
                 p.Add("KeyFrom", keyStart);
                 p.Add("KeyTo", TitleKeys.After(keyStart));
                 keyEntries = " INDEXED BY ix_clip_title_keys_game WHERE k.game_id = @GameId AND k.title_key >= @KeyFrom AND k.title_key < @KeyTo";
+                keyRange = true;
             }
             else if (rarestKey is { } k && k.Count < TrigramCountCap)
             {
@@ -219,9 +224,8 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
                 p.Add("TitleKey", k.Key);
                 keyEntries = " WHERE k.title_key = @TitleKey";
             }
-            else if (database.Dialect.HasTitleTrigrams && query.GameId is not null && query.Streamer is null && Ascii.IsValid(text)
-                && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COALESCE(SUM(n), 0) FROM clip_counts WHERE game_id = @GameId", new { query.GameId }, cancellationToken: ct)) <= TitleWalkLimit)
+            else if (keyed && query.GameId is not null && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COALESCE(SUM(n), 0) FROM clip_counts WHERE game_id = @GameId", new { query.GameId }, cancellationToken: ct)) <= TitleWalkLimit)
             {
                 // Within a game (of at most TitleWalkLimit clips): walk the game's titles in page order (migration 14) and
                 // stop at the page. Common text ("clip 1") ends the walk early; text no title of the game holds costs one
@@ -293,10 +297,12 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         {
             var (keyValue, id) = ParseCursor(cursor, query.Order);
             // A walk of title key entries starts at the cursor on the entries themselves.
-            if (keyEntries is not null)
-                keyEntries += $" AND k.{sortColumn} <= @CursorKey AND (k.{sortColumn} < @CursorKey OR k.clip_id < @CursorId)";
+            var (sortKey, sortId) = keyEntries is null ? (key, "c.id") : ("k." + sortColumn, "k.clip_id");
+            var after = $" AND {sortKey} <= @CursorKey AND ({sortKey} < @CursorKey OR {sortId} < @CursorId)";
+            if (keyEntries is null)
+                sql.Append(after);
             else
-                sql.Append(CultureInfo.InvariantCulture, $" AND {key} <= @CursorKey AND ({key} < @CursorKey OR c.id < @CursorId)");
+                keyEntries += after;
             p.Add("CursorKey", keyValue);
             p.Add("CursorId", id);
         }
@@ -317,11 +323,13 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         else if (keyEntries is not null)
         {
             // The key entries in page order (a co-routine: by date over every game straight from the key's order, else
-            // sorted on the entries), then each clip's row in that order: CROSS JOIN keeps the entries as the outer loop,
-            // so the first rows that pass the filters are the page (no ORDER BY out here, which would read every row before
-            // sorting again; the page is sorted below). The LIMIT inside keeps the subquery from being merged into the join.
-            ids = $"SELECT c.id FROM (SELECT k.clip_id FROM clip_title_keys k{keyEntries} ORDER BY k.{sortColumn} DESC, k.clip_id DESC LIMIT {int.MaxValue}) k" +
-                $" CROSS JOIN clips c ON c.id = k.clip_id WHERE 1 = 1{filters} LIMIT {limit}";
+            // sorted on the entries; DISTINCT for a range of keys, which a title can hold twice), then each clip's row in
+            // that order: CROSS JOIN keeps the entries as the outer loop, so the first rows that pass the filters are the
+            // page (no ORDER BY out here, which would read every candidate's row before sorting again; the page is sorted
+            // below). The LIMIT inside keeps the subquery from being merged into the join. This leans on how SQLite runs
+            // the statement, not on a guarantee of the language: Query_TitleTextAroundASpace_* pages through both orders.
+            ids = $"SELECT c.id FROM (SELECT {(keyRange ? "DISTINCT " : "")}k.clip_id, k.{sortColumn} FROM clip_title_keys k{keyEntries}" +
+                $" ORDER BY k.{sortColumn} DESC, k.clip_id DESC LIMIT {int.MaxValue}) k CROSS JOIN clips c ON c.id = k.clip_id WHERE 1 = 1{filters} LIMIT {limit}";
         }
         else
         {
@@ -359,6 +367,9 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
 
     private const int TrigramCountCap = 100_000;
 
+    /// <summary>Up to this many entries of a game's title keys, title text within the game is found through them.</summary>
+    private const int GameKeyCap = 20_000;
+
     /// <summary>The title key of <paramref name="text"/> (<see cref="TitleKeys"/>) held by the fewest titles, with its count; null when the text has none.</summary>
     private async Task<(string Key, long Count)?> RarestTitleKeyAsync(System.Data.Common.DbConnection connection, string text, CancellationToken ct)
     {
@@ -366,22 +377,22 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         foreach (var key in TitleKeys.OfText(text))
         {
             var count = await CachedCountAsync(connection, key,
-                "SELECT COUNT(*) FROM (SELECT 1 FROM clip_title_keys WHERE title_key = @Term LIMIT " + TrigramCountCap.ToString(CultureInfo.InvariantCulture) + ")", key, ct);
+                "SELECT COUNT(*) FROM (SELECT 1 FROM clip_title_keys WHERE title_key = @Term LIMIT " + TrigramCountCap.ToString(CultureInfo.InvariantCulture) + ")", new { Term = key }, ct);
             if (rarest is null || count < rarest.Value.Count)
                 rarest = (key, count);
         }
         return rarest;
     }
 
-    /// <summary>What <paramref name="sql"/> counts for <paramref name="term"/> (as <c>@Term</c>), remembered for ten minutes.</summary>
-    private async Task<long> CachedCountAsync(System.Data.Common.DbConnection connection, string cacheKey, string sql, string term, CancellationToken ct)
+    /// <summary>What <paramref name="sql"/> counts with <paramref name="parameters"/>, remembered for ten minutes under <paramref name="cacheKey"/>.</summary>
+    private async Task<long> CachedCountAsync(System.Data.Common.DbConnection connection, string cacheKey, string sql, object parameters, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         if (termCounts.Count > 10_000)
             termCounts.Clear();
         if (!termCounts.TryGetValue(cacheKey, out var known) || known.Until < now)
         {
-            var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { Term = term }, cancellationToken: ct));
+            var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: ct));
             known = (count, now.AddMinutes(10));
             termCounts[cacheKey] = known;
         }
@@ -401,7 +412,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
                 continue;
             var count = await CachedCountAsync(connection, trigram,
                 "SELECT COUNT(*) FROM (SELECT 1 FROM clip_titles WHERE clip_titles MATCH @Term LIMIT " + TrigramCountCap.ToString(CultureInfo.InvariantCulture) + ")",
-                FtsPhrase(trigram), ct);
+                new { Term = FtsPhrase(trigram) }, ct);
             counted.Add((trigram, count, at));
         }
         // The second one does not overlap the first, and of equally rare ones is the farthest: neighbouring trigrams are

@@ -9,8 +9,11 @@ namespace Tccg.Storage.Clips;
 /// <c>clip_title_keys</c> by date and by game. Text that holds a space with three characters before it and three after
 /// is in a title only if the title has that key; with two after, only if the title has a key starting with those six
 /// characters. So a key's entries are the candidates (a LIKE keeps those that hold the whole text): two common words in a
-/// row no longer read the long trigram lists of each word. Only keys of ASCII characters are kept, since LIKE folds
-/// ASCII letters only: ASCII text matches ASCII characters alone.
+/// row no longer read the long trigram lists of each word. Only ASCII characters go into keys, since LIKE folds ASCII
+/// letters only and ASCII text matches ASCII characters alone: a window with another character in its last place keeps
+/// its first six (text with two characters after the space still finds it), any other such window has no key.
+/// The triggers work out a clip's old keys with this same function: changing what <see cref="Of"/> returns needs a
+/// migration that rebuilds <c>clip_title_keys</c>.
 /// </summary>
 internal static class TitleKeys
 {
@@ -32,7 +35,11 @@ internal static class TitleKeys
                 continue;
             var window = title.AsSpan(at - Side, Side + 1 + Math.Min(Side, title.Length - at - 1));
             if (!Ascii.IsValid(window))
-                continue;
+            {
+                window = window[..(Side + 3)];
+                if (!Ascii.IsValid(window))
+                    continue;
+            }
             var key = Fold(window);
             keys ??= [];
             if (!keys.Contains(key, StringComparer.Ordinal))

@@ -446,7 +446,7 @@ internal static class Schema
                 ]
                 : []),
         ]),
-        new(15, "clip browser: title keys (seven characters around each space) in date order, for title text over every game", d =>
+        new(15, "clip browser: title keys (seven characters around each space), by key in date order and by game with both sort keys, for title text", d =>
         [
             .. d.ClipTitleKeys,
         ]),

@@ -139,6 +139,15 @@ public abstract class SqlDialect
             """,
         ];
 
+        // A clip's title keys, as migration 15's triggers add and remove them (NEW: the row as it is; OLD: as it was).
+        private const string InsertTitleKeys =
+            "INSERT OR IGNORE INTO clip_title_keys (title_key, created_at, clip_id, game_id, view_count) " +
+            "SELECT value, NEW.created_at, NEW.id, NEW.game_id, NEW.view_count FROM json_each(tccg_title_keys(NEW.title));";
+
+        private const string DeleteTitleKeys =
+            "DELETE FROM clip_title_keys WHERE title_key IN (SELECT value FROM json_each(tccg_title_keys(OLD.title))) " +
+            "AND created_at = OLD.created_at AND clip_id = OLD.id;";
+
         internal override IReadOnlyList<string> ClipTitleKeys =>
         [
             // By key in date order (the walk over every game); game and views on the entries, and a game's keys with both
@@ -158,25 +167,10 @@ public abstract class SqlDialect
             "INSERT OR IGNORE INTO clip_title_keys (title_key, created_at, clip_id, game_id, view_count) " +
             "SELECT k.value, c.created_at, c.id, c.game_id, c.view_count FROM clips c, json_each(tccg_title_keys(c.title)) k ORDER BY 1, 2, 3",
             "CREATE INDEX IF NOT EXISTS ix_clip_title_keys_game ON clip_title_keys (game_id, title_key, view_count, created_at)",
-            """
-            CREATE TRIGGER IF NOT EXISTS clips_title_keys_insert AFTER INSERT ON clips BEGIN
-              INSERT OR IGNORE INTO clip_title_keys (title_key, created_at, clip_id, game_id, view_count)
-                SELECT value, NEW.created_at, NEW.id, NEW.game_id, NEW.view_count FROM json_each(tccg_title_keys(NEW.title));
-            END
-            """,
-            """
-            CREATE TRIGGER IF NOT EXISTS clips_title_keys_delete AFTER DELETE ON clips BEGIN
-              DELETE FROM clip_title_keys WHERE title_key IN (SELECT value FROM json_each(tccg_title_keys(OLD.title))) AND created_at = OLD.created_at AND clip_id = OLD.id;
-            END
-            """,
-            """
-            CREATE TRIGGER IF NOT EXISTS clips_title_keys_update AFTER UPDATE OF title, created_at, game_id ON clips
-            WHEN OLD.title IS NOT NEW.title OR OLD.created_at IS NOT NEW.created_at OR OLD.game_id IS NOT NEW.game_id BEGIN
-              DELETE FROM clip_title_keys WHERE title_key IN (SELECT value FROM json_each(tccg_title_keys(OLD.title))) AND created_at = OLD.created_at AND clip_id = OLD.id;
-              INSERT OR IGNORE INTO clip_title_keys (title_key, created_at, clip_id, game_id, view_count)
-                SELECT value, NEW.created_at, NEW.id, NEW.game_id, NEW.view_count FROM json_each(tccg_title_keys(NEW.title));
-            END
-            """,
+            $"CREATE TRIGGER IF NOT EXISTS clips_title_keys_insert AFTER INSERT ON clips BEGIN {InsertTitleKeys} END",
+            $"CREATE TRIGGER IF NOT EXISTS clips_title_keys_delete AFTER DELETE ON clips BEGIN {DeleteTitleKeys} END",
+            "CREATE TRIGGER IF NOT EXISTS clips_title_keys_update AFTER UPDATE OF title, created_at, game_id ON clips " +
+            $"WHEN OLD.title IS NOT NEW.title OR OLD.created_at IS NOT NEW.created_at OR OLD.game_id IS NOT NEW.game_id BEGIN {DeleteTitleKeys} {InsertTitleKeys} END",
             // A re-found clip's new view count (its title, date and game unchanged) moves its entries in the game's index.
             """
             CREATE TRIGGER IF NOT EXISTS clips_title_keys_views AFTER UPDATE OF view_count ON clips

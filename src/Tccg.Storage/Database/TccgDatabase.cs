@@ -55,7 +55,8 @@ public sealed class TccgDatabase
         try
         {
             await connection.OpenAsync(ct);
-            // The title keys' triggers (migration 15) call this on every write of a clip's title.
+            // The title keys' triggers (migration 15) call this when a clip is inserted or deleted, or its title, date, game
+            // or views change. On every open: a connection handed back to the pool does not keep its functions.
             if (connection is SqliteConnection sqlite)
                 sqlite.CreateFunction<string?, string>(Clips.TitleKeys.Function, static title => Clips.TitleKeys.Json(title), isDeterministic: true);
             // Pragmas are per physical connection: a pooled one comes back with them already set.
@@ -70,6 +71,25 @@ public sealed class TccgDatabase
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Gives a SQLite connection that borrowed a larger page cache its own back. If that fails, the connection leaves the
+    /// pool (it would otherwise keep the larger cache, its pragmas counted as set), and the caller's own error, if any,
+    /// is the one it sees.
+    /// </summary>
+    internal async Task RestoreSqliteCacheAsync(DbConnection connection)
+    {
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                string.Create(CultureInfo.InvariantCulture, $"PRAGMA cache_size = -{SqliteCacheKb}"), cancellationToken: CancellationToken.None));
+        }
+        catch (DbException)
+        {
+            if (connection is SqliteConnection sqlite)
+                SqliteConnection.ClearPool(sqlite);
         }
     }
 

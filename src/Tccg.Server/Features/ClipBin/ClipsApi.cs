@@ -76,7 +76,8 @@ public sealed class ClipPageResult(ClipPageView page) : IResult, IValueHttpResul
         httpContext.Response.ContentType = ContentType;
         using (var writer = new System.Text.Json.Utf8JsonWriter(httpContext.Response.BodyWriter))
             System.Text.Json.JsonSerializer.Serialize(writer, page, ClipsJsonContext.Default.ClipPageView);
-        await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+        // No token: a client that went away completes the flush (as the serializer's own writes do), it does not throw.
+        await httpContext.Response.BodyWriter.FlushAsync();
     }
 }
 
