@@ -52,7 +52,7 @@ public sealed partial class ClipStore
                         await using (tx)
                         {
                             if (bigBatch)
-                                await connection.ExecuteAsync(new CommandDefinition($"PRAGMA cache_size = -{BigBatchCacheKb}", transaction: tx, cancellationToken: ct));
+                                await connection.ExecuteAsync(new CommandDefinition(TccgDatabase.SqliteCachePragma(BigBatchCacheKb), transaction: tx, cancellationToken: ct));
                             if (database.Provider == DatabaseProvider.Sqlite)
                                 await UpsertOneByOneAsync(connection, tx, clips, now, ct);
                             else

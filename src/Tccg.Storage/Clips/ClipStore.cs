@@ -145,7 +145,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         var sortColumn = query.Order == ClipOrder.ViewsDesc ? "view_count" : "created_at";
         var key = "c." + sortColumn;
         var access = ""; // SQLite: how the clips are reached when the planner cannot know (INDEXED BY, NOT INDEXED)
-        string? keyEntries = null; // SQLite: which title key entries the page comes from (migration 15), as a WHERE on k
+        string? keyEntries = null; // SQLite: the title key entries the page comes from (migration 15), as FROM … WHERE on k
         var keyRange = false; // … and whether they are a range of keys
         if (query.GameId is not null)
         {
@@ -201,9 +201,8 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             var keyed = database.Dialect.HasTitleTrigrams && query.Streamer is null && Ascii.IsValid(text);
             var rarestKey = keyed && query.GameId is null ? await RarestTitleKeyAsync(connection, text, ct) : null;
             var keyStart = keyed && query.GameId is not null ? TitleKeys.PrefixOfText(text) : null;
-            if (keyStart is not null && await CachedCountAsync(connection, $"{query.GameId}\n{keyStart}",
-                "SELECT COUNT(*) FROM (SELECT 1 FROM clip_title_keys INDEXED BY ix_clip_title_keys_game WHERE game_id = @Game AND title_key >= @Term AND title_key < @TermEnd LIMIT " +
-                GameKeyCap.ToString(CultureInfo.InvariantCulture) + ")", new { Game = query.GameId, Term = keyStart, TermEnd = TitleKeys.After(keyStart) }, ct) < GameKeyCap)
+            if (keyStart is not null && await CachedCountAsync(connection, $"{query.GameId}\n{keyStart}", GameKeyEntries, GameKeyCap,
+                new { query.GameId, KeyFrom = keyStart, KeyTo = TitleKeys.After(keyStart) }, ct) < GameKeyCap)
             {
                 // Within a game, text with a title key (three characters, a space, two or three more) that fewer than
                 // GameKeyCap of the game's entries hold (counted once, kept ten minutes): the game's entries of the keys
@@ -212,7 +211,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
                 TitleLike();
                 p.Add("KeyFrom", keyStart);
                 p.Add("KeyTo", TitleKeys.After(keyStart));
-                keyEntries = " INDEXED BY ix_clip_title_keys_game WHERE k.game_id = @GameId AND k.title_key >= @KeyFrom AND k.title_key < @KeyTo";
+                keyEntries = GameKeyEntries;
                 keyRange = true;
             }
             else if (rarestKey is { } k && k.Count < TrigramCountCap)
@@ -222,7 +221,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
                 // the entries; then each clip's row checked as above.
                 TitleLike();
                 p.Add("TitleKey", k.Key);
-                keyEntries = " WHERE k.title_key = @TitleKey";
+                keyEntries = KeyEntries;
             }
             else if (keyed && query.GameId is not null && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COALESCE(SUM(n), 0) FROM clip_counts WHERE game_id = @GameId", new { query.GameId }, cancellationToken: ct)) <= TitleWalkLimit)
@@ -328,7 +327,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             // page (no ORDER BY out here, which would read every candidate's row before sorting again; the page is sorted
             // below). The LIMIT inside keeps the subquery from being merged into the join. This leans on how SQLite runs
             // the statement, not on a guarantee of the language: Query_TitleTextAroundASpace_* pages through both orders.
-            ids = $"SELECT c.id FROM (SELECT {(keyRange ? "DISTINCT " : "")}k.clip_id, k.{sortColumn} FROM clip_title_keys k{keyEntries}" +
+            ids = $"SELECT c.id FROM (SELECT {(keyRange ? "DISTINCT " : "")}k.clip_id, k.{sortColumn} FROM {keyEntries}" +
                 $" ORDER BY k.{sortColumn} DESC, k.clip_id DESC LIMIT {int.MaxValue}) k CROSS JOIN clips c ON c.id = k.clip_id WHERE 1 = 1{filters} LIMIT {limit}";
         }
         else
@@ -370,29 +369,39 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
     /// <summary>Up to this many entries of a game's title keys, title text within the game is found through them.</summary>
     private const int GameKeyCap = 20_000;
 
+    /// <summary>The entries of one title key (<c>@TitleKey</c>), by key in date order (migration 15).</summary>
+    private const string KeyEntries = "clip_title_keys k WHERE k.title_key = @TitleKey";
+
+    /// <summary>A game's entries of the title keys from <c>@KeyFrom</c> up to <c>@KeyTo</c> (migration 15).</summary>
+    private const string GameKeyEntries =
+        "clip_title_keys k INDEXED BY ix_clip_title_keys_game WHERE k.game_id = @GameId AND k.title_key >= @KeyFrom AND k.title_key < @KeyTo";
+
     /// <summary>The title key of <paramref name="text"/> (<see cref="TitleKeys"/>) held by the fewest titles, with its count; null when the text has none.</summary>
     private async Task<(string Key, long Count)?> RarestTitleKeyAsync(System.Data.Common.DbConnection connection, string text, CancellationToken ct)
     {
         (string Key, long Count)? rarest = null;
         foreach (var key in TitleKeys.OfText(text))
         {
-            var count = await CachedCountAsync(connection, key,
-                "SELECT COUNT(*) FROM (SELECT 1 FROM clip_title_keys WHERE title_key = @Term LIMIT " + TrigramCountCap.ToString(CultureInfo.InvariantCulture) + ")", new { Term = key }, ct);
+            var count = await CachedCountAsync(connection, key, KeyEntries, TrigramCountCap, new { TitleKey = key }, ct);
             if (rarest is null || count < rarest.Value.Count)
                 rarest = (key, count);
         }
         return rarest;
     }
 
-    /// <summary>What <paramref name="sql"/> counts with <paramref name="parameters"/>, remembered for ten minutes under <paramref name="cacheKey"/>.</summary>
-    private async Task<long> CachedCountAsync(System.Data.Common.DbConnection connection, string cacheKey, string sql, object parameters, CancellationToken ct)
+    /// <summary>
+    /// How many rows <paramref name="source"/> (<c>FROM</c> it, with <paramref name="parameters"/>) has, counted up to
+    /// <paramref name="cap"/> and remembered for ten minutes under <paramref name="cacheKey"/>.
+    /// </summary>
+    private async Task<long> CachedCountAsync(System.Data.Common.DbConnection connection, string cacheKey, string source, int cap, object parameters, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         if (termCounts.Count > 10_000)
             termCounts.Clear();
         if (!termCounts.TryGetValue(cacheKey, out var known) || known.Until < now)
         {
-            var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: ct));
+            var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"SELECT COUNT(*) FROM (SELECT 1 FROM {source} LIMIT {cap.ToString(CultureInfo.InvariantCulture)})", parameters, cancellationToken: ct));
             known = (count, now.AddMinutes(10));
             termCounts[cacheKey] = known;
         }
@@ -410,9 +419,8 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             var trigram = lower.Substring(at, 3);
             if (!seen.Add(trigram))
                 continue;
-            var count = await CachedCountAsync(connection, trigram,
-                "SELECT COUNT(*) FROM (SELECT 1 FROM clip_titles WHERE clip_titles MATCH @Term LIMIT " + TrigramCountCap.ToString(CultureInfo.InvariantCulture) + ")",
-                new { Term = FtsPhrase(trigram) }, ct);
+            var count = await CachedCountAsync(connection, trigram, "clip_titles WHERE clip_titles MATCH @Trigram", TrigramCountCap,
+                new { Trigram = FtsPhrase(trigram) }, ct);
             counted.Add((trigram, count, at));
         }
         // The second one does not overlap the first, and of equally rare ones is the farthest: neighbouring trigrams are

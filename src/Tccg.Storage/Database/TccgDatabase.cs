@@ -29,11 +29,14 @@ public sealed class TccgDatabase
     /// Set on every new SQLite connection. The page cache is small (8 MB a connection) and nothing is
     /// memory-mapped: hot pages live in the OS page cache, shared and outside the server's memory.
     /// </summary>
-    private static readonly string SqlitePragmas = string.Create(CultureInfo.InvariantCulture,
-        $"PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -{SqliteCacheKb}; PRAGMA mmap_size = 0;");
+    private static readonly string SqlitePragmas =
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; " + SqliteCachePragma(SqliteCacheKb) + " PRAGMA mmap_size = 0;";
 
     /// <summary>The page cache of a SQLite connection, in KiB (a bulk upsert borrows a larger one and gives it back).</summary>
     internal const int SqliteCacheKb = 8192;
+
+    /// <summary>The pragma that gives a SQLite connection a page cache of <paramref name="kb"/> KiB.</summary>
+    internal static string SqliteCachePragma(int kb) => string.Create(CultureInfo.InvariantCulture, $"PRAGMA cache_size = -{kb};");
 
     private static readonly object Marker = new();
 
@@ -83,8 +86,7 @@ public sealed class TccgDatabase
     {
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                string.Create(CultureInfo.InvariantCulture, $"PRAGMA cache_size = -{SqliteCacheKb}"), cancellationToken: CancellationToken.None));
+            await connection.ExecuteAsync(new CommandDefinition(SqliteCachePragma(SqliteCacheKb), cancellationToken: CancellationToken.None));
         }
         catch (DbException)
         {
