@@ -325,12 +325,14 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         else if (keyEntries is not null)
         {
             // The key entries in page order (a co-routine: by date over every game straight from the key's order, else
-            // sorted on the entries; DISTINCT for a range of keys, which a title can hold twice), then each clip's row in
-            // that order: CROSS JOIN keeps the entries as the outer loop, so the first rows that pass the filters are the
-            // page (no ORDER BY out here, which would read every candidate's row before sorting again; the page is sorted
-            // below). The LIMIT inside keeps the subquery from being merged into the join. This leans on how SQLite runs
-            // the statement, not on a guarantee of the language: Query_TitleTextAroundASpace_* pages through both orders.
-            ids = $"SELECT c.id FROM (SELECT {(keyRange ? "DISTINCT " : "")}k.clip_id, k.{sortColumn} FROM {keyEntries}" +
+            // sorted on the entries; for a range of keys, which a title can hold twice, grouped in the sort's own order so
+            // one sorter does both), then each clip's row in that order: CROSS JOIN keeps the entries as the outer loop, so
+            // the first rows that pass the filters are the page (no ORDER BY out here, which would read every candidate's
+            // row before sorting again; the page is sorted below). The LIMIT inside keeps the subquery from being merged
+            // into the join. This leans on how SQLite runs the statement, not on a guarantee of the language:
+            // Query_TitleTextAroundASpace_* pages through both orders.
+            ids = $"SELECT c.id FROM (SELECT k.clip_id, k.{sortColumn} FROM {keyEntries}" +
+                (keyRange ? $" GROUP BY k.{sortColumn}, k.clip_id" : "") +
                 $" ORDER BY k.{sortColumn} DESC, k.clip_id DESC LIMIT {int.MaxValue}) k CROSS JOIN clips c ON c.id = k.clip_id WHERE 1 = 1{filters} LIMIT {limit}";
         }
         else

@@ -450,6 +450,14 @@ internal static class Schema
         [
             .. d.ClipTitleKeys,
         ]),
+        new(16, "clip browser: game + status + language in views order", d =>
+        [
+            // A game, status and language together (with views, duration or dates) walk only the language's entries of the
+            // game's clips in that status, and check fewer columns each; a filter of them that matches nothing reads about
+            // half as much as through ix_clips_browse_game_status (bench/server: "game+status+language+views+duration").
+            "CREATE INDEX IF NOT EXISTS ix_clips_browse_game_status_language ON clips (game_id, status, language, view_count, id, duration, created_at)",
+            .. (d.Provider == Tccg.Core.Configuration.DatabaseProvider.Sqlite ? (string[])["ANALYZE ix_clips_browse_game_status_language"] : []),
+        ]),
     ];
 
     public static int Latest => Migrations[^1].Version;
