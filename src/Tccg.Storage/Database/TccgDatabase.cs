@@ -230,8 +230,10 @@ public sealed class ReadLease : IAsyncDisposable
 
     /// <summary>
     /// The command for <paramref name="sql"/> with <paramref name="parameters"/> bound (by name, as Dapper names them): the
-    /// one kept for this text, its statement still prepared, or a new one. Read its reader to the end or dispose it before
-    /// the lease.
+    /// one kept for this text, its statement still prepared, or a new one. Only values added with
+    /// <see cref="DynamicParameters.Add(string, object?, System.Data.DbType?, ParameterDirection?, int?)"/> are bound, as
+    /// they are (not a template object's, and without Dapper's type handlers: pass times as <c>Db.Ms</c>). Read its reader
+    /// to the end or dispose it before the lease.
     /// </summary>
     public DbCommand Command(string sql, DynamicParameters parameters)
     {
