@@ -137,4 +137,71 @@ public sealed class ReadLeaseTests : IDisposable
         }
         Assert.Equal(2, (await store.QueryAsync(query, CancellationToken.None)).Items.Count);
     }
+
+    [Fact]
+    public async Task Rows_AreReadTypedFromTheKeptStatement_WithEachCallsValuesBound()
+    {
+        using var database = await CreateAsync();
+        const string sql = "SELECT @Text || '!', @Number + 1, @Real * 2, @Nothing IS NULL, NULL, 0, @Flag UNION ALL SELECT 'second', 0, 0.5, 0, 'x', 0, 0";
+        static (string, long, double, long, string?, long, int) Read(SqlRow r) =>
+            (r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetInt64(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetInt64(5), r.GetInt32(6));
+        DynamicParameters Values(string text, long number)
+        {
+            var p = new DynamicParameters();
+            p.Add("Text", text);
+            p.Add("Number", number);
+            p.Add("Real", 1.25);
+            p.Add("Nothing", null);
+            p.Add("Flag", true);
+            p.Add("NotInTheSql", "ignored");
+            return p;
+        }
+
+        await using (var lease = await database.OpenForReadsAsync(CancellationToken.None))
+        {
+            var rows = await lease.RowsAsync(sql, Values("héllo", 41), Read, 2, CancellationToken.None);
+            Assert.Equal([("héllo!", 42L, 2.5, 1L, null, 0L, 1), ("second", 0L, 0.5, 0L, "x", 0L, 0)], rows);
+            Assert.Equal(1, lease.PreparedCount);
+        }
+        await using (var lease = await database.OpenForReadsAsync(CancellationToken.None))
+        {
+            var rows = await lease.RowsAsync(sql, Values("again", -1), Read, 2, CancellationToken.None);
+            Assert.Equal(("again!", 0L, 2.5, 1L, null, 0L, 1), rows[0]);
+            Assert.Equal(1, lease.PreparedCount); // the same statement, its values bound again
+        }
+    }
+
+    [Fact]
+    public async Task Rows_RefuseNullsReadAsValues_MissingValues_AndBadSql_AndTheConnectionStaysUsable()
+    {
+        using var database = await CreateAsync();
+        await using var lease = await database.OpenForReadsAsync(CancellationToken.None);
+        var none = new DynamicParameters();
+
+        var text = await Assert.ThrowsAsync<InvalidOperationException>(() => lease.RowsAsync("SELECT NULL", none, r => r.GetString(0), 1, CancellationToken.None));
+        Assert.Contains("NULL at ordinal 0", text.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => lease.RowsAsync("SELECT NULL", none, r => r.GetInt64(0), 1, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => lease.RowsAsync("SELECT NULL", none, r => r.GetDouble(0), 1, CancellationToken.None));
+        Assert.Equal([0L], await lease.RowsAsync("SELECT 0", none, r => r.GetInt64(0), 1, CancellationToken.None));
+        Assert.Equal([""], await lease.RowsAsync("SELECT ''", none, r => r.GetString(0), 1, CancellationToken.None));
+
+        var missing = await Assert.ThrowsAsync<InvalidOperationException>(() => lease.RowsAsync("SELECT @A + @B", Values(("A", 1L)), r => r.GetInt64(0), 1, CancellationToken.None));
+        Assert.Contains("@B", missing.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => lease.RowsAsync("SELECT * FROM no_such_table", none, r => r.GetInt64(0), 1, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => lease.RowsAsync("SELECT @A", Values(("A", new DateTimeOffset())), r => r.GetInt64(0), 1, CancellationToken.None));
+
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => lease.RowsAsync("SELECT 1", none, r => r.GetInt64(0), 1, cancelled.Token));
+        Assert.Equal([8L], await lease.RowsAsync("SELECT @A + 1", Values(("A", 7L)), r => r.GetInt64(0), 1, CancellationToken.None));
+        Assert.Equal(8, await PlusOneAsync(lease, 7));
+    }
+
+    private static DynamicParameters Values(params (string Name, object? Value)[] values)
+    {
+        var p = new DynamicParameters();
+        foreach (var (name, value) in values)
+            p.Add(name, value);
+        return p;
+    }
 }

@@ -310,7 +310,8 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
         }
         var filters = sql.ToString();
         var limit = (query.Limit + 1).ToString(CultureInfo.InvariantCulture);
-        string ids;
+        var columns = query.ListingOnly ? ListingColumns : "c.*";
+        string page;
         if (query.Streamer is { } streamer)
         {
             // The streamer's clips by display name come sorted from ix_clips_name_sort (migration 14) with both keys on
@@ -318,9 +319,9 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             // table than trust an index of mostly missing logins). Each side is a short list, merged and cut to the page.
             p.Add("Streamer", streamer);
             p.Add("StreamerLogin", streamer.ToLowerInvariant());
-            ids = $"SELECT s.id FROM (SELECT c.id, {key} AS sort_key FROM clips c WHERE c.broadcaster_name = @Streamer{filters}" +
+            page = Rows($"SELECT s.id FROM (SELECT c.id, {key} AS sort_key FROM clips c WHERE c.broadcaster_name = @Streamer{filters}" +
                 $" UNION SELECT c.id, {key} AS sort_key FROM clips c WHERE c.id IN (SELECT l.id FROM clips l WHERE l.broadcaster_login = @StreamerLogin){filters}) s" +
-                $" ORDER BY s.sort_key DESC, s.id DESC LIMIT {limit}";
+                $" ORDER BY s.sort_key DESC, s.id DESC LIMIT {limit}");
         }
         else if (keyEntries is not null)
         {
@@ -330,31 +331,30 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
             // the first rows that pass the filters are the page (no ORDER BY out here, which would read every candidate's
             // row before sorting again; the page is sorted below). The LIMIT inside keeps the subquery from being merged
             // into the join. This leans on how SQLite runs the statement, not on a guarantee of the language:
-            // Query_TitleTextAroundASpace_* pages through both orders.
-            ids = $"SELECT c.id FROM (SELECT k.clip_id, k.{sortColumn} FROM {keyEntries}" +
+            // Query_TitleTextAroundASpace_* pages through both orders. The page's columns come from the rows read for the
+            // filters (not read again by id).
+            page = $"SELECT {columns} FROM (SELECT k.clip_id, k.{sortColumn} FROM {keyEntries}" +
                 (keyRange ? $" GROUP BY k.{sortColumn}, k.clip_id" : "") +
                 $" ORDER BY k.{sortColumn} DESC, k.clip_id DESC LIMIT {int.MaxValue}) k CROSS JOIN clips c ON c.id = k.clip_id WHERE 1 = 1{filters} LIMIT {limit}";
         }
         else
         {
-            ids = $"SELECT c.id FROM clips c{access} WHERE 1 = 1{filters} ORDER BY {key} DESC, c.id DESC LIMIT {limit}";
+            page = Rows($"SELECT c.id FROM clips c{access} WHERE 1 = 1{filters} ORDER BY {key} DESC, c.id DESC LIMIT {limit}");
         }
-        var page = $"SELECT {(query.ListingOnly ? ListingColumns : "c.*")} FROM ({ids}) k JOIN clips c ON c.id = k.id";
+
+        // The rows of the page's ids (found on the indexes alone where the filters allow), read once each.
+        string Rows(string ids) => $"SELECT {columns} FROM ({ids}) k JOIN clips c ON c.id = k.id";
 
         List<ClipRecord> rows;
-        await using (var reader = await reads.Command(page, p).ExecuteReaderAsync(ct))
+        if (query.ListingOnly)
         {
-            if (query.ListingOnly)
-            {
-                // Typed reads by ordinal: a list page is 50 rows of 22 columns, and the generic (boxed) reads were most of its cost.
-                rows = new List<ClipRecord>(query.Limit + 1);
-                while (await reader.ReadAsync(ct))
-                    rows.Add(ReadListing(reader));
-            }
-            else
-            {
-                rows = reader.Parse<ClipRecord>().AsList();
-            }
+            // Typed reads by ordinal: a list page is 50 rows of 22 columns, and the generic (boxed) reads were most of its cost.
+            rows = await reads.RowsAsync(page, p, ReadListing, query.Limit + 1, ct);
+        }
+        else
+        {
+            await using var reader = await reads.Command(page, p).ExecuteReaderAsync(ct);
+            rows = reader.Parse<ClipRecord>().AsList();
         }
         // The page is a handful of rows: sorting them here spares the database a sort of whole rows.
         rows.Sort(query.Order == ClipOrder.ViewsDesc
@@ -443,7 +443,7 @@ public sealed partial class ClipStore(TccgDatabase database, TimeProvider time) 
     private static string FtsPhrase(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>One row of <see cref="ListingColumns"/>, in that order.</summary>
-    private static ClipRecord ReadListing(System.Data.Common.DbDataReader r) => new()
+    private static ClipRecord ReadListing(SqlRow r) => new()
     {
         Id = r.GetInt64(0),
         TwitchClipId = r.GetString(1),

@@ -205,7 +205,7 @@ public sealed class TccgDatabase : IDisposable
 }
 
 /// <summary>
-/// A connection for reads (<see cref="TccgDatabase.OpenForReadsAsync"/>) and its commands, kept prepared by SQL text (the
+/// A connection for reads (<see cref="TccgDatabase.OpenForReadsAsync"/>) and its statements, kept prepared by SQL text (the
 /// most recently used <see cref="MaxStatements"/>). Used by one caller at a time; dispose it to hand it back.
 /// </summary>
 public sealed class ReadLease : IAsyncDisposable
@@ -214,8 +214,8 @@ public sealed class ReadLease : IAsyncDisposable
     public const int MaxStatements = 48;
 
     private readonly TccgDatabase? owner;
-    private readonly Dictionary<string, LinkedListNode<DbCommand>> bySql = new(StringComparer.Ordinal);
-    private readonly LinkedList<DbCommand> recent = new();
+    private readonly Dictionary<string, LinkedListNode<Kept>> bySql = new(StringComparer.Ordinal);
+    private readonly LinkedList<Kept> recent = new();
 
     internal ReadLease(DbConnection connection, TccgDatabase? owner)
     {
@@ -225,7 +225,7 @@ public sealed class ReadLease : IAsyncDisposable
 
     public DbConnection Connection { get; }
 
-    /// <summary>How many commands this connection holds prepared.</summary>
+    /// <summary>How many SQL texts this connection holds prepared.</summary>
     public int PreparedCount => recent.Count;
 
     /// <summary>
@@ -237,26 +237,15 @@ public sealed class ReadLease : IAsyncDisposable
     /// </summary>
     public DbCommand Command(string sql, DynamicParameters parameters)
     {
-        DbCommand command;
-        if (bySql.TryGetValue(sql, out var node))
+        var kept = Keep(sql);
+        if (kept.Command is { } command)
         {
-            recent.Remove(node);
-            recent.AddFirst(node);
-            command = node.Value;
             command.Parameters.Clear();
         }
         else
         {
-            command = Connection.CreateCommand();
+            command = kept.Command = Connection.CreateCommand();
             command.CommandText = sql;
-            bySql[sql] = recent.AddFirst(command);
-            if (recent.Count > MaxStatements)
-            {
-                var last = recent.Last!;
-                recent.RemoveLast();
-                bySql.Remove(last.Value.CommandText);
-                last.Value.Dispose();
-            }
         }
         foreach (var name in parameters.ParameterNames)
         {
@@ -266,6 +255,119 @@ public sealed class ReadLease : IAsyncDisposable
             command.Parameters.Add(parameter);
         }
         return command;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> with <paramref name="parameters"/> bound as <see cref="Command"/> binds them and reads
+    /// every row with <paramref name="read"/>. With SQLite the statement is stepped and its columns read through
+    /// SQLitePCLRaw, the library under Microsoft.Data.Sqlite, which checks each column's type with a call of its own before
+    /// reading it: a 50-row page of 22 columns read typed through the data reader cost twice the native calls. Any other
+    /// database reads through its data reader.
+    /// </summary>
+    public async Task<List<T>> RowsAsync<T>(string sql, DynamicParameters parameters, Func<SqlRow, T> read, int capacity, CancellationToken ct)
+    {
+        var rows = new List<T>(capacity);
+        if (Connection is not SqliteConnection { Handle: { } db })
+        {
+            await using var reader = await Command(sql, parameters).ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                rows.Add(read(new SqlRow(reader)));
+            return rows;
+        }
+
+        var kept = Keep(sql);
+        var statement = kept.Statement ??= Prepare(db, sql);
+        try
+        {
+            Bind(db, statement, parameters);
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                var rc = SQLitePCL.raw.sqlite3_step(statement);
+                if (rc == SQLitePCL.raw.SQLITE_DONE)
+                    break;
+                if (rc != SQLitePCL.raw.SQLITE_ROW)
+                    SqliteException.ThrowExceptionForRC(rc, db);
+                rows.Add(read(new SqlRow(statement)));
+            }
+        }
+        finally
+        {
+            _ = SQLitePCL.raw.sqlite3_reset(statement);
+        }
+        return rows;
+    }
+
+    private static SQLitePCL.sqlite3_stmt Prepare(SQLitePCL.sqlite3 db, string sql)
+    {
+        var rc = SQLitePCL.raw.sqlite3_prepare_v3(db, sql, SQLitePCL.raw.SQLITE_PREPARE_PERSISTENT, out var statement, out var tail);
+        if (rc != SQLitePCL.raw.SQLITE_OK)
+        {
+            statement?.Dispose();
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+        if (statement is null)
+            throw new ArgumentException("The SQL holds no statement.", nameof(sql));
+        if (!string.IsNullOrWhiteSpace(tail))
+        {
+            statement.Dispose();
+            throw new ArgumentException("Only one statement can be read as rows.", nameof(sql));
+        }
+        return statement;
+    }
+
+    /// <summary>Binds each value by name; every parameter of the statement must have one (as Microsoft.Data.Sqlite checks).</summary>
+    private static void Bind(SQLitePCL.sqlite3 db, SQLitePCL.sqlite3_stmt statement, DynamicParameters parameters)
+    {
+        _ = SQLitePCL.raw.sqlite3_clear_bindings(statement);
+        var bound = 0;
+        foreach (var name in parameters.ParameterNames)
+        {
+            var index = SQLitePCL.raw.sqlite3_bind_parameter_index(statement, "@" + name);
+            if (index == 0)
+                continue; // not in this SQL: ignored, as the data reader's command ignores it
+            var rc = parameters.Get<object?>(name) switch
+            {
+                null or DBNull => SQLitePCL.raw.sqlite3_bind_null(statement, index),
+                string text => SQLitePCL.raw.sqlite3_bind_text(statement, index, text),
+                long n => SQLitePCL.raw.sqlite3_bind_int64(statement, index, n),
+                int n => SQLitePCL.raw.sqlite3_bind_int64(statement, index, n),
+                bool b => SQLitePCL.raw.sqlite3_bind_int64(statement, index, b ? 1 : 0),
+                double d => SQLitePCL.raw.sqlite3_bind_double(statement, index, d),
+                var other => throw new ArgumentException($"Parameter @{name}: a {other.GetType().Name} is not bound here (use text, a whole number or a double).", nameof(parameters)),
+            };
+            if (rc != SQLitePCL.raw.SQLITE_OK)
+                SqliteException.ThrowExceptionForRC(rc, db);
+            bound++;
+        }
+        var count = SQLitePCL.raw.sqlite3_bind_parameter_count(statement);
+        if (bound != count)
+        {
+            var missing = Enumerable.Range(1, count).Select(i => SQLitePCL.raw.sqlite3_bind_parameter_name(statement, i).utf8_to_string())
+                .Where(n => n is not null && !parameters.ParameterNames.Contains(n[1..], StringComparer.Ordinal));
+            throw new InvalidOperationException($"Must add values for the following parameters: {string.Join(", ", missing)}");
+        }
+    }
+
+    /// <summary>The entry kept for <paramref name="sql"/>, now the most recent; the least recent is finalized past <see cref="MaxStatements"/>.</summary>
+    private Kept Keep(string sql)
+    {
+        if (bySql.TryGetValue(sql, out var node))
+        {
+            recent.Remove(node);
+            recent.AddFirst(node);
+            return node.Value;
+        }
+        var kept = new Kept(sql);
+        bySql[sql] = recent.AddFirst(kept);
+        if (recent.Count > MaxStatements)
+        {
+            var last = recent.Last!;
+            recent.RemoveLast();
+            bySql.Remove(last.Value.Sql);
+            last.Value.Dispose();
+        }
+        return kept;
     }
 
     public ValueTask DisposeAsync()
@@ -280,12 +382,66 @@ public sealed class ReadLease : IAsyncDisposable
     /// <summary>Finalizes the statements and closes the connection.</summary>
     internal void Close()
     {
-        foreach (var command in recent)
-            command.Dispose();
+        foreach (var kept in recent)
+            kept.Dispose();
         recent.Clear();
         bySql.Clear();
         Connection.Dispose();
     }
+
+    /// <summary>One SQL text kept prepared: as a command (<see cref="Command"/>), as a SQLite statement (<see cref="RowsAsync"/>), or both.</summary>
+    private sealed class Kept(string sql) : IDisposable
+    {
+        public string Sql { get; } = sql;
+
+        public DbCommand? Command { get; set; }
+
+        public SQLitePCL.sqlite3_stmt? Statement { get; set; }
+
+        public void Dispose()
+        {
+            Command?.Dispose();
+            Statement?.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// The current row of <see cref="ReadLease.RowsAsync"/>, read by ordinal: from a SQLite statement (one native call a value)
+/// or from a data reader. Valid only inside the callback.
+/// </summary>
+public readonly struct SqlRow
+{
+    private readonly SQLitePCL.sqlite3_stmt? statement;
+    private readonly DbDataReader? reader;
+
+    internal SqlRow(SQLitePCL.sqlite3_stmt statement) => this.statement = statement;
+
+    internal SqlRow(DbDataReader reader) => this.reader = reader;
+
+    public bool IsDBNull(int i) => statement is not null
+        ? SQLitePCL.raw.sqlite3_column_type(statement, i) == SQLitePCL.raw.SQLITE_NULL
+        : reader!.IsDBNull(i);
+
+    public long GetInt64(int i) => statement is not null ? NotNull(i, SQLitePCL.raw.sqlite3_column_int64(statement, i)) : reader!.GetInt64(i);
+
+    public int GetInt32(int i) => statement is not null ? checked((int)GetInt64(i)) : reader!.GetInt32(i);
+
+    public double GetDouble(int i) => statement is not null ? NotNull(i, SQLitePCL.raw.sqlite3_column_double(statement, i)) : reader!.GetDouble(i);
+
+    public string GetString(int i) => statement is not null
+        ? SQLitePCL.raw.sqlite3_column_text(statement, i).utf8_to_string() ?? throw Null(i)
+        : reader!.GetString(i);
+
+    /// <summary>
+    /// A zero read from SQLite is also what a NULL reads as: only then is the type asked (the data reader throws on NULL,
+    /// and so does this).
+    /// </summary>
+    private T NotNull<T>(int i, T value) where T : System.Numerics.INumberBase<T> =>
+        T.IsZero(value) && IsDBNull(i) ? throw Null(i) : value;
+
+    private static InvalidOperationException Null(int i) =>
+        new($"The data is NULL at ordinal {i}. This method can't be called on NULL values. Check using IsDBNull before calling.");
 }
 
 /// <summary>Time and enum conventions shared by every store.</summary>
