@@ -230,18 +230,25 @@ public abstract class ClipQueryTests(ITestDatabase provider) : StorageTestBase(p
             At(21, $"{tag} arcane clutch"),   // the key is there, the text is not
             At(22, $"{tag}   insane   clutch"),
         ], Ct);
+        // Whole rows and the list's columns (as the clip browser asks: read through SQLitePCLRaw on SQLite) page alike.
         async Task<List<int>> PagesAsync(string text, ClipOrder order, string? game = null)
         {
-            var views = new List<int>();
-            string? cursor = null;
-            do
+            var pages = new List<List<(long, string, int)>>();
+            foreach (var listing in new[] { false, true })
             {
-                var page = await Clips.QueryAsync(new ClipQuery { GameId = game, TitleContains = text, Order = order, Limit = 2, After = cursor }, Ct);
-                views.AddRange(page.Items.Select(c => c.ViewCount));
-                cursor = page.NextCursor;
+                var rows = new List<(long, string, int)>();
+                string? cursor = null;
+                do
+                {
+                    var page = await Clips.QueryAsync(new ClipQuery { GameId = game, TitleContains = text, Order = order, Limit = 2, After = cursor, ListingOnly = listing }, Ct);
+                    rows.AddRange(page.Items.Select(c => (c.Id, c.Title, c.ViewCount)));
+                    cursor = page.NextCursor;
+                }
+                while (cursor is not null);
+                pages.Add(rows);
             }
-            while (cursor is not null);
-            return views;
+            Assert.Equal(pages[0], pages[1]);
+            return pages[0].Select(r => r.Item3).ToList();
         }
         var newest = matching.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.ViewCount).Select(c => c.ViewCount).ToList();
         Assert.Equal(newest, await PagesAsync($"{tag} insane clutch", ClipOrder.NewestFirst));

@@ -190,6 +190,16 @@ public sealed class ReadLeaseTests : IDisposable
         await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => lease.RowsAsync("SELECT * FROM no_such_table", none, r => r.GetInt64(0), 1, CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentException>(() => lease.RowsAsync("SELECT @A", Values(("A", new DateTimeOffset())), r => r.GetInt64(0), 1, CancellationToken.None));
 
+        await Assert.ThrowsAsync<ArgumentException>(() => lease.RowsAsync("SELECT @A", Values(("A", double.NaN)), r => r.GetInt64(0), 1, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => lease.RowsAsync("SELECT 1", none, r => r.IsDBNull(1), 1, CancellationToken.None));
+        Assert.Equal([7L], await lease.RowsAsync("SELECT @A", Values(("A", (short)7)), r => r.GetInt64(0), 1, CancellationToken.None));
+
+        // SQL that prepares to no statement, or fails to prepare, is refused and nothing of it is kept.
+        var kept = lease.PreparedCount;
+        await Assert.ThrowsAsync<ArgumentException>(() => lease.RowsAsync(" -- nothing", none, r => r.GetInt64(0), 1, CancellationToken.None));
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => lease.RowsAsync("SELEKT 1", none, r => r.GetInt64(0), 1, CancellationToken.None));
+        Assert.Equal(kept, lease.PreparedCount);
+
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => lease.RowsAsync("SELECT 1", none, r => r.GetInt64(0), 1, cancelled.Token));
@@ -203,5 +213,19 @@ public sealed class ReadLeaseTests : IDisposable
         foreach (var (name, value) in values)
             p.Add(name, value);
         return p;
+    }
+
+    [Fact]
+    public async Task ALeaseDisposedTwice_IsHandedBackOnce()
+    {
+        using var database = await CreateAsync();
+        var first = await database.OpenForReadsAsync(CancellationToken.None);
+        await first.DisposeAsync();
+        await first.DisposeAsync();
+        await using var a = await database.OpenForReadsAsync(CancellationToken.None);
+        await using var b = await database.OpenForReadsAsync(CancellationToken.None);
+        Assert.Same(first, a);
+        Assert.NotSame(a, b);
+        Assert.NotSame(a.Connection, b.Connection);
     }
 }

@@ -92,7 +92,7 @@ public sealed class TccgDatabase : IDisposable
 
     /// <summary>
     /// A connection for reads whose statements stay prepared from one call to the next: with SQLite, one of a few connections
-    /// kept open, each with its last <see cref="ReadLease.MaxStatements"/> commands. Microsoft.Data.Sqlite prepares the SQL
+    /// kept open, each with the statements of its last <see cref="ReadLease.MaxStatements"/> SQL texts. Microsoft.Data.Sqlite prepares the SQL
     /// of every new command again (dotnet/efcore#14044), and planning a clip page against the clips' many indexes cost 0.1–0.3
     /// ms of its 0.5–1 ms. With MariaDB (or SQLite without pooling) it is an ordinary connection. Dispose the lease to hand
     /// it back; reads only (no transactions).
@@ -100,7 +100,10 @@ public sealed class TccgDatabase : IDisposable
     public async Task<ReadLease> OpenForReadsAsync(CancellationToken ct)
     {
         if (keepReaders && !disposed && idleReaders.TryPop(out var kept))
+        {
+            kept.HandOut();
             return kept;
+        }
         var connection = await OpenAsync(ct);
         return new ReadLease(connection, keepReaders && !disposed ? this : null);
     }
@@ -205,8 +208,8 @@ public sealed class TccgDatabase : IDisposable
 }
 
 /// <summary>
-/// A connection for reads (<see cref="TccgDatabase.OpenForReadsAsync"/>) and its statements, kept prepared by SQL text (the
-/// most recently used <see cref="MaxStatements"/>). Used by one caller at a time; dispose it to hand it back.
+/// A connection for reads (<see cref="TccgDatabase.OpenForReadsAsync"/>) and its statements, kept prepared by SQL text (those
+/// of the most recently used <see cref="MaxStatements"/> texts). Used by one caller at a time; dispose it to hand it back.
 /// </summary>
 public sealed class ReadLease : IAsyncDisposable
 {
@@ -258,11 +261,13 @@ public sealed class ReadLease : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="sql"/> with <paramref name="parameters"/> bound as <see cref="Command"/> binds them and reads
-    /// every row with <paramref name="read"/>. With SQLite the statement is stepped and its columns read through
-    /// SQLitePCLRaw, the library under Microsoft.Data.Sqlite, which checks each column's type with a call of its own before
-    /// reading it: a 50-row page of 22 columns read typed through the data reader cost twice the native calls. Any other
-    /// database reads through its data reader.
+    /// Runs <paramref name="sql"/> (one statement) with <paramref name="parameters"/> bound by name as <see cref="Command"/>
+    /// names them, and reads every row with <paramref name="read"/>. With SQLite the statement is stepped and its columns
+    /// read through SQLitePCLRaw, the library under Microsoft.Data.Sqlite, whose data reader asks each column's type with a
+    /// call of its own before reading it: a 50-row page of 22 columns read through it cost twice the native calls. The
+    /// statement stays prepared beside the command of the same text. Values bound: null, text, whole numbers, booleans and
+    /// numbers that are not NaN (anything else is refused); a locked database is waited for as long as the connection's
+    /// <c>busy_timeout</c> (30 s), without the data reader's own retries. Any other database reads through its data reader.
     /// </summary>
     public async Task<List<T>> RowsAsync<T>(string sql, DynamicParameters parameters, Func<SqlRow, T> read, int capacity, CancellationToken ct)
     {
@@ -275,8 +280,9 @@ public sealed class ReadLease : IAsyncDisposable
             return rows;
         }
 
-        var kept = Keep(sql);
-        var statement = kept.Statement ??= Prepare(db, sql);
+        // Prepared before it is kept: SQL that fails to prepare leaves nothing behind (and evicts nothing).
+        var statement = (bySql.TryGetValue(sql, out var known) ? known.Value.Statement : null) ?? Prepare(db, sql);
+        Keep(sql).Statement = statement;
         try
         {
             Bind(db, statement, parameters);
@@ -303,11 +309,15 @@ public sealed class ReadLease : IAsyncDisposable
         var rc = SQLitePCL.raw.sqlite3_prepare_v3(db, sql, SQLitePCL.raw.SQLITE_PREPARE_PERSISTENT, out var statement, out var tail);
         if (rc != SQLitePCL.raw.SQLITE_OK)
         {
-            statement?.Dispose();
+            statement.Dispose();
             SqliteException.ThrowExceptionForRC(rc, db);
         }
-        if (statement is null)
+        if (statement.IsInvalid)
+        {
+            // SQL of only whitespace or comments prepares to no statement: a handle that must not be stepped.
+            statement.Dispose();
             throw new ArgumentException("The SQL holds no statement.", nameof(sql));
+        }
         if (!string.IsNullOrWhiteSpace(tail))
         {
             statement.Dispose();
@@ -326,15 +336,17 @@ public sealed class ReadLease : IAsyncDisposable
             var index = SQLitePCL.raw.sqlite3_bind_parameter_index(statement, "@" + name);
             if (index == 0)
                 continue; // not in this SQL: ignored, as the data reader's command ignores it
-            var rc = parameters.Get<object?>(name) switch
+            var value = parameters.Get<object?>(name);
+            var rc = value switch
             {
                 null or DBNull => SQLitePCL.raw.sqlite3_bind_null(statement, index),
                 string text => SQLitePCL.raw.sqlite3_bind_text(statement, index, text),
                 long n => SQLitePCL.raw.sqlite3_bind_int64(statement, index, n),
-                int n => SQLitePCL.raw.sqlite3_bind_int64(statement, index, n),
+                int or short or byte or sbyte or ushort or uint => SQLitePCL.raw.sqlite3_bind_int64(statement, index, Convert.ToInt64(value, CultureInfo.InvariantCulture)),
                 bool b => SQLitePCL.raw.sqlite3_bind_int64(statement, index, b ? 1 : 0),
-                double d => SQLitePCL.raw.sqlite3_bind_double(statement, index, d),
-                var other => throw new ArgumentException($"Parameter @{name}: a {other.GetType().Name} is not bound here (use text, a whole number or a double).", nameof(parameters)),
+                double d when !double.IsNaN(d) => SQLitePCL.raw.sqlite3_bind_double(statement, index, d),
+                float f when !float.IsNaN(f) => SQLitePCL.raw.sqlite3_bind_double(statement, index, f),
+                var other => throw new ArgumentException($"Parameter @{name}: {other} ({other.GetType().Name}) is not bound here (text, a whole number, or a number that is not NaN).", nameof(parameters)),
             };
             if (rc != SQLitePCL.raw.SQLITE_OK)
                 SqliteException.ThrowExceptionForRC(rc, db);
@@ -370,8 +382,16 @@ public sealed class ReadLease : IAsyncDisposable
         return kept;
     }
 
+    /// <summary>Set when handed back, cleared when handed out again: a second dispose by the same holder does nothing.</summary>
+    private int returned;
+
+    internal void HandOut() => Volatile.Write(ref returned, 0);
+
+    /// <summary>Hands the lease back (or closes it). Never close or dispose <see cref="Connection"/> itself: its statements belong to the lease.</summary>
     public ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref returned, 1) == 1)
+            return ValueTask.CompletedTask;
         if (owner is not null)
             owner.Return(this);
         else
@@ -420,8 +440,13 @@ public readonly struct SqlRow
     internal SqlRow(DbDataReader reader) => this.reader = reader;
 
     public bool IsDBNull(int i) => statement is not null
-        ? SQLitePCL.raw.sqlite3_column_type(statement, i) == SQLitePCL.raw.SQLITE_NULL
+        ? SQLitePCL.raw.sqlite3_column_type(statement, i) == SQLitePCL.raw.SQLITE_NULL && InRange(i)
         : reader!.IsDBNull(i);
+
+    /// <summary>SQLite reads a column past the last as NULL; the data reader throws, and so does this.</summary>
+    private bool InRange(int i) => (uint)i < (uint)SQLitePCL.raw.sqlite3_column_count(statement!)
+        ? true
+        : throw new ArgumentOutOfRangeException(nameof(i), i, "There is no column at this ordinal.");
 
     public long GetInt64(int i) => statement is not null ? NotNull(i, SQLitePCL.raw.sqlite3_column_int64(statement, i)) : reader!.GetInt64(i);
 
