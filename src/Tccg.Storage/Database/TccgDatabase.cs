@@ -240,7 +240,7 @@ public sealed class ReadLease : IAsyncDisposable
     /// </summary>
     public DbCommand Command(string sql, DynamicParameters parameters)
     {
-        var kept = Keep(sql);
+        var kept = Keep(sql, bySql.GetValueOrDefault(sql));
         if (kept.Command is { } command)
         {
             command.Parameters.Clear();
@@ -281,8 +281,9 @@ public sealed class ReadLease : IAsyncDisposable
         }
 
         // Prepared before it is kept: SQL that fails to prepare leaves nothing behind (and evicts nothing).
-        var statement = (bySql.TryGetValue(sql, out var known) ? known.Value.Statement : null) ?? Prepare(db, sql);
-        Keep(sql).Statement = statement;
+        var known = bySql.GetValueOrDefault(sql);
+        var statement = known?.Value.Statement ?? Prepare(db, sql);
+        Keep(sql, known).Statement = statement;
         try
         {
             Bind(db, statement, parameters);
@@ -361,10 +362,13 @@ public sealed class ReadLease : IAsyncDisposable
         }
     }
 
-    /// <summary>The entry kept for <paramref name="sql"/>, now the most recent; the least recent is finalized past <see cref="MaxStatements"/>.</summary>
-    private Kept Keep(string sql)
+    /// <summary>
+    /// The entry kept for <paramref name="sql"/> (<paramref name="node"/>, as the caller found it, or a new one), now the most
+    /// recent; the least recent is finalized past <see cref="MaxStatements"/>. The text is looked up once a call.
+    /// </summary>
+    private Kept Keep(string sql, LinkedListNode<Kept>? node)
     {
-        if (bySql.TryGetValue(sql, out var node))
+        if (node is not null)
         {
             recent.Remove(node);
             recent.AddFirst(node);
