@@ -172,6 +172,23 @@ public sealed class ReadLeaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Rows_AreReadFromTheSqliteLibraryMicrosoftDataSqliteLoaded_WholeTextsInUtf8_AndARowOfNothingRefuses()
+    {
+        // The column getters are called at their addresses in the very library SQLitePCLRaw loaded (else the data reader
+        // would be used): the server's rows come this way.
+        Assert.True(SqliteColumns.Available);
+        using var database = await CreateAsync();
+        await using var lease = await database.OpenForReadsAsync(CancellationToken.None);
+        var p = new DynamicParameters();
+        p.Add("Text", "日本語 ✓ — ok");
+        var rows = await lease.RowsAsync("SELECT @Text, length(@Text), 42, '', 'a' || char(0) || 'b'", p,
+            r => (r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4)), 1, CancellationToken.None);
+        // Every byte SQLite holds, a character past a NUL included; a number read as text, as the data reader reads it.
+        Assert.Equal([("日本語 ✓ — ok", 10L, "42", "", "a\0b")], rows);
+        Assert.Throws<InvalidOperationException>(() => default(SqlRow).GetInt64(0));
+    }
+
+    [Fact]
     public async Task Rows_RefuseNullsReadAsValues_MissingValues_AndBadSql_AndTheConnectionStaysUsable()
     {
         using var database = await CreateAsync();
