@@ -186,6 +186,19 @@ public sealed class ReadLeaseTests : IDisposable
         // Every byte SQLite holds, a character past a NUL included; a number read as text, as the data reader reads it.
         Assert.Equal([("日本語 ✓ — ok", 10L, "42", "", "a\0b")], rows);
         Assert.Throws<InvalidOperationException>(() => default(SqlRow).GetInt64(0));
+
+        // Text past the last column is refused as the data reader refuses it, and a NULL read as text is refused.
+        var refused = await lease.RowsAsync("SELECT 'only', NULL", new DynamicParameters(), r => (
+            Assert.Throws<ArgumentOutOfRangeException>(() => r.GetString(2)).ParamName,
+            Assert.Throws<InvalidOperationException>(() => r.GetString(1)).Message), 1, CancellationToken.None);
+        Assert.Equal("i", refused[0].Item1);
+        Assert.Contains("NULL at ordinal 1", refused[0].Item2, StringComparison.Ordinal);
+
+        // A row kept past its callback refuses once its statement is finalized (here with the database's connections).
+        var kept = (await lease.RowsAsync("SELECT 7", new DynamicParameters(), r => r, 1, CancellationToken.None))[0];
+        await lease.DisposeAsync();
+        database.Dispose();
+        Assert.Throws<InvalidOperationException>(() => kept.GetInt64(0));
     }
 
     [Fact]

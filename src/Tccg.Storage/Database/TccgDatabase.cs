@@ -262,12 +262,14 @@ public sealed class ReadLease : IAsyncDisposable
 
     /// <summary>
     /// Runs <paramref name="sql"/> (one statement) with <paramref name="parameters"/> bound by name as <see cref="Command"/>
-    /// names them, and reads every row with <paramref name="read"/>. With SQLite the statement is stepped and its columns
-    /// read through SQLitePCLRaw, the library under Microsoft.Data.Sqlite, whose data reader asks each column's type with a
-    /// call of its own before reading it: a 50-row page of 22 columns read through it cost twice the native calls. The
-    /// statement stays prepared beside the command of the same text. Values bound: null, text, whole numbers, booleans and
-    /// numbers that are not NaN (anything else is refused); a locked database is waited for as long as the connection's
-    /// <c>busy_timeout</c> (30 s), without the data reader's own retries. Any other database reads through its data reader.
+    /// names them, and reads every row with <paramref name="read"/>. With SQLite the statement is stepped through
+    /// SQLitePCLRaw, the library under Microsoft.Data.Sqlite, and its values read by <see cref="SqliteColumns"/> (SQLite's
+    /// own getters, without the data reader's extra call a value to ask the column's type, nor SQLitePCLRaw's handle
+    /// reference and switch out of managed code a call). The statement stays prepared beside the command of the same text.
+    /// Values bound: null, text, whole numbers, booleans and numbers that are not NaN (anything else is refused); a locked
+    /// database is waited for as long as the connection's <c>busy_timeout</c> (30 s), without the data reader's own
+    /// retries. Any other database, or SQLite where <see cref="SqliteColumns.Available"/> is false, reads through its data
+    /// reader.
     /// </summary>
     public async Task<List<T>> RowsAsync<T>(string sql, DynamicParameters parameters, Func<SqlRow, T> read, int capacity, CancellationToken ct)
     {
@@ -299,14 +301,20 @@ public sealed class ReadLease : IAsyncDisposable
                     break;
                 if (rc != SQLitePCL.raw.SQLITE_ROW)
                     SqliteException.ThrowExceptionForRC(rc, db);
-                rows.Add(read(new SqlRow(handle)));
+                rows.Add(read(new SqlRow(statement, handle)));
             }
         }
         finally
         {
-            _ = SQLitePCL.raw.sqlite3_reset(statement);
-            if (held)
-                statement.DangerousRelease();
+            try
+            {
+                _ = SQLitePCL.raw.sqlite3_reset(statement);
+            }
+            finally
+            {
+                if (held)
+                    statement.DangerousRelease();
+            }
         }
         return rows;
     }
@@ -437,29 +445,37 @@ public sealed class ReadLease : IAsyncDisposable
 }
 
 /// <summary>
-/// The current row of <see cref="ReadLease.RowsAsync"/>, read by ordinal: from a SQLite statement (one native call a value,
-/// <see cref="SqliteColumns"/>) or from a data reader. Valid only inside the callback.
+/// The current row of <see cref="ReadLease.RowsAsync"/>, read by ordinal: from a SQLite statement (SQLite's getters, through
+/// <see cref="SqliteColumns"/>) or from a data reader. Valid only inside the callback: a row kept past it refuses once its
+/// statement is finalized, and reads the statement's next state (no row) before that.
 /// </summary>
 public readonly unsafe struct SqlRow
 {
+    private readonly SQLitePCL.sqlite3_stmt? owner;
     private readonly nint statement;
     private readonly DbDataReader? reader;
 
-    internal SqlRow(nint statement) => this.statement = statement;
+    internal SqlRow(SQLitePCL.sqlite3_stmt owner, nint statement)
+    {
+        this.owner = owner;
+        this.statement = statement;
+    }
 
     internal SqlRow(DbDataReader reader) => this.reader = reader;
 
-    /// <summary>The statement (never null: a default row has neither a statement nor a reader).</summary>
-    private nint Statement => statement != 0 ? statement : throw new InvalidOperationException("This row is not a row of RowsAsync.");
+    /// <summary>The statement's handle while it is alive (a default row has neither a statement nor a reader).</summary>
+    private nint Statement => owner is { IsClosed: false }
+        ? statement
+        : throw new InvalidOperationException("This row is not a live row of RowsAsync (read it inside the callback).");
 
-    public bool IsDBNull(int i) => reader is null
-        ? SqliteColumns.Type(Statement, i) == SQLitePCL.raw.SQLITE_NULL && InRange(i)
-        : reader.IsDBNull(i);
+    public bool IsDBNull(int i) => reader is null ? IsNull(Statement, i) : reader.IsDBNull(i);
 
     /// <summary>SQLite reads a column past the last as NULL; the data reader throws, and so does this.</summary>
-    private bool InRange(int i) => (uint)i < (uint)SqliteColumns.Count(Statement)
-        ? true
-        : throw new ArgumentOutOfRangeException(nameof(i), i, "There is no column at this ordinal.");
+    private static bool IsNull(nint statement, int i) =>
+        SqliteColumns.Type(statement, i) == SQLitePCL.raw.SQLITE_NULL
+        && ((uint)i < (uint)SqliteColumns.Count(statement)
+            ? true
+            : throw new ArgumentOutOfRangeException(nameof(i), i, "There is no column at this ordinal."));
 
     public long GetInt64(int i) => reader is null ? NotNull(i, SqliteColumns.Int64(Statement, i)) : reader.GetInt64(i);
 
@@ -471,9 +487,16 @@ public readonly unsafe struct SqlRow
     {
         if (reader is not null)
             return reader.GetString(i);
-        // The text first, then its length in bytes (the order SQLite asks for); no text is a NULL.
-        var text = SqliteColumns.Text(Statement, i);
-        return text is null ? throw Null(i) : System.Text.Encoding.UTF8.GetString(text, SqliteColumns.Bytes(statement, i));
+        var handle = Statement;
+        // A value stored as text is read where it lies; any other is converted by SQLite (which allocates: the getter
+        // that may, called the usual way). The text first, then its length in bytes (the order SQLite asks for).
+        var text = SqliteColumns.Type(handle, i) switch
+        {
+            SQLitePCL.raw.SQLITE_TEXT => SqliteColumns.Text(handle, i),
+            SQLitePCL.raw.SQLITE_NULL when IsNull(handle, i) => throw Null(i),
+            _ => SqliteColumns.TextConverted(handle, i),
+        };
+        return System.Text.Encoding.UTF8.GetString(text, SqliteColumns.Bytes(handle, i));
     }
 
     /// <summary>
@@ -488,40 +511,64 @@ public readonly unsafe struct SqlRow
 }
 
 /// <summary>
-/// The column getters of the SQLite library under Microsoft.Data.Sqlite (e_sqlite3), called straight from their addresses.
-/// Through SQLitePCLRaw each value cost a provider lookup, an interface call, a reference taken and released on the
-/// statement's handle and a switch out of managed code; a 50-row page reads over a thousand values. These getters only read
-/// the current row (no lock in the multi-thread mode set at start, nothing that blocks or calls back), so they run without
-/// that switch; the caller holds the statement's handle (<see cref="ReadLease.RowsAsync"/>). Not available (and the data
-/// reader used instead) unless the library found is the very one SQLitePCLRaw loaded: its version text at the same address.
+/// The column getters of the SQLite library under Microsoft.Data.Sqlite (e_sqlite3), called at their addresses. Through
+/// SQLitePCLRaw each call cost a provider lookup, an interface call, a reference taken and released on the statement's
+/// handle and a switch out of managed code and back; a 50-row page reads over a thousand values. The caller holds the
+/// statement's handle (<see cref="ReadLease.RowsAsync"/>). All but <see cref="TextConverted"/> run without that switch: they
+/// read a value of the current row where it lies, never block nor call back. (SQLite runs in multi-thread mode, set by
+/// <see cref="TccgDatabase"/> before it starts, so they take no lock; had SQLite started earlier in serialized mode, each
+/// would take its connection's mutex, which no other thread holds: a connection serves one caller at a time.) Not
+/// available, and the data reader used instead, unless the library found is the very one SQLitePCLRaw loaded: its version
+/// text at the same address.
 /// </summary>
 internal static unsafe class SqliteColumns
 {
     public static readonly bool Available;
-    public static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int> Type;
     public static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int> Count;
+    public static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int> Type;
+    public static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int> Bytes;
     public static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, long> Int64;
     public static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, double> Double;
+
+    /// <summary>A value stored as text (<c>sqlite3_column_text</c> on a TEXT value: no conversion, no allocation).</summary>
     public static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*> Text;
-    public static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int> Bytes;
+
+    /// <summary>The same getter, the usual way, for a value SQLite converts to text (it allocates).</summary>
+    public static readonly delegate* unmanaged[Cdecl]<nint, int, byte*> TextConverted;
 
     static SqliteColumns()
     {
-        SQLitePCL.Batteries_V2.Init();
-        if (!System.Runtime.InteropServices.NativeLibrary.TryLoad("e_sqlite3", typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, null, out var library))
-            return;
-        nint Export(string name) => System.Runtime.InteropServices.NativeLibrary.TryGetExport(library, name, out var address) ? address : 0;
-        var version = (delegate* unmanaged[Cdecl]<byte*>)Export("sqlite3_libversion");
-        Type = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int>)Export("sqlite3_column_type");
-        Count = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int>)Export("sqlite3_column_count");
-        Int64 = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, long>)Export("sqlite3_column_int64");
-        Double = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, double>)Export("sqlite3_column_double");
-        Text = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*>)Export("sqlite3_column_text");
-        Bytes = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int>)Export("sqlite3_column_bytes");
-        if (version is null || Type is null || Count is null || Int64 is null || Double is null || Text is null || Bytes is null)
-            return;
-        fixed (byte* loaded = SQLitePCL.raw.sqlite3_libversion())
-            Available = version() == loaded;
+        // SQLitePCLRaw's provider set, and SQLite's mode chosen, before anything here is looked up.
+        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(TccgDatabase).TypeHandle);
+        nint library = 0;
+        try
+        {
+            if (!System.Runtime.InteropServices.NativeLibrary.TryLoad("e_sqlite3", typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, null, out library))
+                return;
+            nint Export(string name) => System.Runtime.InteropServices.NativeLibrary.TryGetExport(library, name, out var address) ? address : 0;
+            var version = (delegate* unmanaged[Cdecl]<byte*>)Export("sqlite3_libversion");
+            Count = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int>)Export("sqlite3_column_count");
+            Type = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int>)Export("sqlite3_column_type");
+            Bytes = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int>)Export("sqlite3_column_bytes");
+            Int64 = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, long>)Export("sqlite3_column_int64");
+            Double = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, double>)Export("sqlite3_column_double");
+            Text = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*>)Export("sqlite3_column_text");
+            TextConverted = (delegate* unmanaged[Cdecl]<nint, int, byte*>)Export("sqlite3_column_text");
+            if (version is null || Count is null || Type is null || Bytes is null || Int64 is null || Double is null || Text is null)
+                return;
+            fixed (byte* loaded = SQLitePCL.raw.sqlite3_libversion())
+                Available = version() == loaded;
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or EntryPointNotFoundException or InvalidOperationException)
+        {
+            Available = false;
+        }
+        finally
+        {
+            // Loading again only counted one more user of the library SQLitePCLRaw loaded; a different one is let go.
+            if (library != 0 && !Available)
+                System.Runtime.InteropServices.NativeLibrary.Free(library);
+        }
     }
 }
 
