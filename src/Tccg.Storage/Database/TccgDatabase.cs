@@ -446,8 +446,8 @@ public sealed class ReadLease : IAsyncDisposable
 
 /// <summary>
 /// The current row of <see cref="ReadLease.RowsAsync"/>, read by ordinal: from a SQLite statement (SQLite's getters, through
-/// <see cref="SqliteColumns"/>) or from a data reader. Valid only inside the callback: a row kept past it refuses once its
-/// statement is finalized, and reads the statement's next state (no row) before that.
+/// <see cref="SqliteColumns"/>) or from a data reader. Valid only inside the callback: a row kept past it reads whatever its
+/// statement holds later (no row, or a later call's), and refuses once the statement is finalized.
 /// </summary>
 public readonly unsafe struct SqlRow
 {
