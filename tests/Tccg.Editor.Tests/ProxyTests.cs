@@ -219,6 +219,24 @@ public sealed class ProxyHttpTests
         Assert.True(new FileInfo(Path.Combine(server.DataDir, done.OutputPath!)).Length > 1000);
         Assert.Contains(await File.ReadAllLinesAsync(Path.Combine(proxy.Dir, "access.log")),
             l => l.Contains("PUT /tccg/api/v1/generator/jobs/", StringComparison.Ordinal) && System.Text.RegularExpressions.Regex.IsMatch(l, "\" 2[0-9][0-9] "));
+
+        // The links in the API's answers are under the prefix, and each answers through the proxy.
+        await server.AddUserAsync("admin-of-links", UserRole.Admin);
+        using var client = proxy.CreateClient(from: "127.0.0.3");
+        (await client.PostAsJsonAsync(new Uri("api/v1/auth/login", UriKind.Relative), new { name = "admin-of-links", password = EditorServer.Password }))
+            .EnsureSuccessStatusCode();
+        var render = await client.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri($"api/v1/renders/{job.Id}", UriKind.Relative));
+        var video = render.GetProperty("output").GetProperty("videoUrl").GetString();
+        Assert.Equal($"/tccg/api/v1/renders/{job.Id}/video", video);
+        var clips = await client.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri("api/v1/clips?limit=5", UriKind.Relative));
+        var media = clips.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("mediaUrl").GetString()).ToList();
+        Assert.Contains($"/tccg/api/v1/clips/{a.Id}/media", media);
+        foreach (var link in new[] { video!, $"/tccg/api/v1/clips/{a.Id}/media" })
+        {
+            using var answer = await client.GetAsync(new Uri(proxy.BaseUrl, link), HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal("video/mp4", answer.Content.Headers.ContentType?.MediaType);
+        }
     }
 }
 

@@ -35,6 +35,7 @@ internal static class ServerExtensions
         services.AddTccgTwitch();
         services.AddServerAuth();
         services.AddSingleton<Tccg.Server.Application.CallerResolver>();
+        services.AddSingleton<Tccg.Server.Application.ApiLinks>();
         services.AddSingleton<AdminService>();
 
         // Features: one line each (keep this list append-only so branches merge cleanly).

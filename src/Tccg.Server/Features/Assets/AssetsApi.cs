@@ -41,31 +41,31 @@ public static class AssetsApi
         return api;
     }
 
-    public static AssetView View(Asset a, CurrentUser caller) => new(a.Id, AssetMediaRules.KindName(a.Kind), a.OriginalName, a.Size,
+    public static AssetView View(Asset a, CurrentUser caller, ApiLinks links) => new(a.Id, AssetMediaRules.KindName(a.Kind), a.OriginalName, a.Size,
         a.MediaDuration ?? 0, a.Width is > 0 ? a.Width : null, a.Height is > 0 ? a.Height : null, a.Fps is > 0 ? a.Fps : null,
-        a.HasAudio ?? false, a.OwnerId, AssetAccess.IsShared(a, caller), a.CreatedAt, $"/api/v1/assets/{a.Id}/media");
+        a.HasAudio ?? false, a.OwnerId, AssetAccess.IsShared(a, caller), a.CreatedAt, links.To($"/assets/{a.Id}/media"));
 
-    public static async Task<Ok<AssetView[]>> ListAsync(string? kind, HttpContext http, AssetService service, CancellationToken ct)
+    public static async Task<Ok<AssetView[]>> ListAsync(string? kind, HttpContext http, AssetService service, ApiLinks links, CancellationToken ct)
     {
         AssetRole? filter = null;
         if (!string.IsNullOrEmpty(kind))
             filter = AssetMediaRules.ParseKind(kind) ?? throw RuleException.Invalid("kind", "must be intro, outro, interval, first or music");
         var caller = http.Caller();
         var list = await service.ListAsync(caller, filter, ct);
-        return TypedResults.Ok(list.Select(a => View(a, caller)).ToArray());
+        return TypedResults.Ok(list.Select(a => View(a, caller, links)).ToArray());
     }
 
-    public static async Task<Created<AssetView>> UploadAsync(HttpContext http, AssetService service, CancellationToken ct)
+    public static async Task<Created<AssetView>> UploadAsync(HttpContext http, AssetService service, ApiLinks links, CancellationToken ct)
     {
         var caller = http.Caller();
         var asset = await service.UploadAsync(caller, http, ct);
-        return TypedResults.Created($"/api/v1/assets/{asset.Id}", View(asset, caller));
+        return TypedResults.Created($"/api/v1/assets/{asset.Id}", View(asset, caller, links));
     }
 
-    public static async Task<Ok<AssetView>> GetAsync(long id, HttpContext http, AssetService service, CancellationToken ct)
+    public static async Task<Ok<AssetView>> GetAsync(long id, HttpContext http, AssetService service, ApiLinks links, CancellationToken ct)
     {
         var caller = http.Caller();
-        return TypedResults.Ok(View(await service.GetAsync(caller, id, ct), caller));
+        return TypedResults.Ok(View(await service.GetAsync(caller, id, ct), caller, links));
     }
 
     public static async Task<PhysicalFileHttpResult> StreamAsync(long id, HttpContext http, AssetService service, CancellationToken ct)

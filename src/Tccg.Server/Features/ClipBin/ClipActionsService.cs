@@ -19,7 +19,7 @@ public sealed record BlockStreamerResult(string GameId, string GameName, string 
 /// its game (admins, as every game filter change) and retry a failed download (admins). The API, the page and the CLI
 /// call this; each rule is here once.
 /// </summary>
-public sealed class ClipActionsService(IClipStore clips, IGameStore games, CompilationService compilations)
+public sealed class ClipActionsService(IClipStore clips, IGameStore games, CompilationService compilations, ApiLinks links)
 {
     public async Task<ClipReasonView> ReasonAsync(CurrentUser caller, long clipId, CancellationToken ct)
     {
@@ -27,7 +27,7 @@ public sealed class ClipActionsService(IClipStore clips, IGameStore games, Compi
         var clip = await ClipAsync(clipId, ct);
         ClipView? original = null;
         if (clip.Status == ClipStatus.Duplicate && clip.DuplicateOf is { } of && await clips.GetAsync(of, ct) is { } dup)
-            original = ClipView.From(dup);
+            original = ClipView.From(dup, links);
         var reason = clip.Status switch
         {
             ClipStatus.Failed => clip.LastError ?? "The download failed (no message kept).",
@@ -86,7 +86,7 @@ public sealed class ClipActionsService(IClipStore clips, IGameStore games, Compi
             throw RuleException.Conflict($"Clip {Id(clipId)} is {clip.Status}: only a failed download can be retried.");
         try
         {
-            return ClipView.From(await clips.MoveAsync(clipId, ClipStatus.Found, ct));
+            return ClipView.From(await clips.MoveAsync(clipId, ClipStatus.Found, ct), links);
         }
         catch (IllegalClipTransitionException e)
         {

@@ -33,7 +33,7 @@ public sealed record ClipBrowseRequest(
 /// duration; sorted by views or date; keyset-paged (a page costs the same at the millionth clip as at the first).
 /// Editors and admins only; bad input is a 400 naming the field.
 /// </summary>
-public sealed class ClipBrowserService(ClipBinService clipBin)
+public sealed class ClipBrowserService(ClipBinService clipBin, ApiLinks links)
 {
     public const int MaxLimit = 500;
     private const int MaxText = 200;
@@ -46,7 +46,7 @@ public sealed class ClipBrowserService(ClipBinService clipBin)
         {
             // The clip bin's own rules (ClipBinService) apply to the query as to every other.
             var page = await clipBin.QueryClipsAsync(user, query, ct);
-            return new ClipPageView([.. page.Items.Select(ClipView.From)], page.NextCursor);
+            return new ClipPageView([.. page.Items.Select(c => ClipView.From(c, links))], page.NextCursor);
         }
         catch (RuleException e) when (e.Status == 400 && request.After is not null && e.Detail is { } d && d.Contains("cursor", StringComparison.Ordinal))
         {

@@ -39,10 +39,11 @@ public sealed record ClipView(
     string? MediaUrl,
     long? DuplicateOf = null)
 {
-    public static ClipView From(ClipRecord c) => new(
+    /// <summary>The view of <paramref name="c"/>; its media's link under the server's path prefix (<paramref name="links"/>).</summary>
+    public static ClipView From(ClipRecord c, ApiLinks links) => new(
         c.Id, c.TwitchClipId, c.Url, c.Title, c.BroadcasterId, c.BroadcasterName, c.BroadcasterLogin, c.GameId, c.Language,
         c.ViewCount, c.CreatedAt, c.ThumbnailUrl, c.Duration, c.Status.ToString(), c.MediaDuration, c.Width, c.Height, c.Fps,
-        c.LoudnessLufs, c.LastError, c.FilePath is null ? null : $"/api/v1/clips/{c.Id}/media", c.DuplicateOf);
+        c.LoudnessLufs, c.LastError, c.FilePath is null ? null : links.To($"/clips/{c.Id}/media"), c.DuplicateOf);
 }
 
 public sealed record ClipPageView(IReadOnlyList<ClipView> Items, string? NextCursor);
@@ -110,8 +111,8 @@ public static class ClipsApi
             game, status, language, streamer, q, from, before, minViews, minDuration, maxDuration, sort ?? order, limit, after,
             compilation, review, channel), ct));
 
-    public static async Task<Ok<ClipView>> GetAsync(long id, HttpContext http, ClipBinService service, CancellationToken ct) =>
-        TypedResults.Ok(ClipView.From(await service.GetClipAsync(http.Caller(), id, ct)));
+    public static async Task<Ok<ClipView>> GetAsync(long id, HttpContext http, ClipBinService service, ApiLinks links, CancellationToken ct) =>
+        TypedResults.Ok(ClipView.From(await service.GetClipAsync(http.Caller(), id, ct), links));
 
     public static async Task<FileStreamHttpResult> MediaAsync(long id, HttpContext http, ClipBinService service, CancellationToken ct)
     {

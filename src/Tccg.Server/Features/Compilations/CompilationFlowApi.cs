@@ -34,13 +34,13 @@ public static partial class CompilationsApi
             .WithSummary("Render each kept clip (or the first maxClips) as its own vertical short: one render job each, grouped under a batch (202)");
     }
 
-    public static async Task<Ok<ClipView[]>> NextAsync(long id, int? count, HttpContext http, CompilationService service, CancellationToken ct)
+    public static async Task<Ok<ClipView[]>> NextAsync(long id, int? count, HttpContext http, CompilationService service, ApiLinks links, CancellationToken ct)
     {
         var n = count ?? 10;
         if (n is < 1 or > MaxNextCount)
             throw RuleException.Invalid("count", $"must be between 1 and {MaxNextCount}");
         var next = await service.NextAsync(http.Caller(), id, n, ct);
-        return TypedResults.Ok(next.Select(ClipView.From).ToArray());
+        return TypedResults.Ok(next.Select(c => ClipView.From(c, links)).ToArray());
     }
 
     public static async Task<Ok<DecisionView[]>> DecisionsAsync(long id, HttpContext http, CompilationService service, CancellationToken ct)

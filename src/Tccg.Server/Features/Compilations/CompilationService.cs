@@ -20,7 +20,7 @@ namespace Tccg.Server.Features.Compilations;
 /// </summary>
 public sealed class CompilationService(
     ICompilationStore store, IClipStore clips, IRenderJobStore jobs, CompilationWorkspace workspace, IOptions<EditorOptions> rules,
-    StreamerLayoutService streamerLayouts)
+    StreamerLayoutService streamerLayouts, ApiLinks links)
 {
     /// <summary>The most clips one <see cref="NextAsync"/> hands out.</summary>
     public const int MaxNext = 1000;
@@ -240,7 +240,7 @@ public sealed class CompilationService(
             var (effective, source) = new DraftItem(item.ClipId, item.TrimStart, item.TrimEnd, item.Volume, drafts.GetValueOrDefault(item.ClipId), own)
                 .Resolve(vertical);
             return new ItemView(item.ClipId, item.TrimStart, item.TrimEnd, item.Volume,
-                found.TryGetValue(item.ClipId, out var clip) ? ClipView.From(clip) : null,
+                found.TryGetValue(item.ClipId, out var clip) ? ClipView.From(clip, links) : null,
                 own?.ToSection(), (effective ?? fallback).ToSection(), source ?? "compilation", drafts.GetValueOrDefault(item.ClipId)?.Streamer is not null);
         }).ToArray();
         var music = MusicChoice.FromJson(c.MusicJson);

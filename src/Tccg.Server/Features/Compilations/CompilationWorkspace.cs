@@ -17,7 +17,7 @@ namespace Tccg.Server.Features.Compilations;
 /// </summary>
 public sealed class CompilationWorkspace(
     ICompilationStore compilations, IClipStore clips, AssetAccess assets, IOptions<StorageOptions> storage,
-    IStreamerLayoutStore streamerLayouts, IGameStore games)
+    IStreamerLayoutStore streamerLayouts, IGameStore games, ApiLinks links)
 {
     /// <summary>The compilation when the caller may see and change it; null otherwise (reported as 404).</summary>
     public async Task<Compilation?> GetAsync(CurrentUser caller, long id, CancellationToken ct)
@@ -80,7 +80,7 @@ public sealed class CompilationWorkspace(
     }
 
     public async Task<AssetView?> AssetViewAsync(CurrentUser caller, long? id, CancellationToken ct) =>
-        id is { } assetId && await assets.GetVisibleAsync(caller, assetId, ct) is { } asset ? AssetsApi.View(asset, caller) : null;
+        id is { } assetId && await assets.GetVisibleAsync(caller, assetId, ct) is { } asset ? AssetsApi.View(asset, caller, links) : null;
 
     private async Task<AssetChoice> ChoiceAsync(CurrentUser caller, long? id, CancellationToken ct)
     {

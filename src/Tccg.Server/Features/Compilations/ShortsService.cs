@@ -25,7 +25,7 @@ public sealed record ShortsBatchView(long BatchId, long CompilationId, string Na
 /// </summary>
 public sealed class ShortsService(
     CompilationService compilations, ICompilationStore store, CompilationWorkspace workspace, IRenderJobStore jobs, IRenderBatchStore batches,
-    IOptions<EditorOptions> rules)
+    IOptions<EditorOptions> rules, ApiLinks links)
 {
     /// <summary>The most shorts one batch makes.</summary>
     public const int MaxShorts = 200;
@@ -64,7 +64,7 @@ public sealed class ShortsService(
         foreach (var one in shorts)
         {
             var job = await jobs.EnqueueAsync(id, caller.Id, one.Timeline.ToJson(), batch.Id, ct);
-            views.Add(new ShortJobView(job.Id, one.ClipId, one.Name, $"/api/v1/renders/{job.Id}", one.Description));
+            views.Add(new ShortJobView(job.Id, one.ClipId, one.Name, links.To($"/renders/{job.Id}"), one.Description));
         }
         return new ShortsBatchView(batch.Id, id, batch.Name, [.. views]);
     }

@@ -12,7 +12,7 @@ namespace Tccg.Server.Features.Renders;
 /// delete, and live updates. Others' renders read as missing.
 /// </summary>
 public sealed class RenderService(IRenderJobStore jobs, ICompilationStore compilations, RenderFiles files, RenderProgressNotifier notifier,
-    IRenderBatchStore batches, RenderPosters posters)
+    IRenderBatchStore batches, RenderPosters posters, ApiLinks links)
 {
     /// <summary>The caller's renders, newest first (admins: everyone's), at most <paramref name="limit"/>.</summary>
     public async Task<IReadOnlyList<RenderJob>> ListAsync(CurrentUser caller, long? compilationId, int limit, CancellationToken ct)
@@ -26,7 +26,7 @@ public sealed class RenderService(IRenderJobStore jobs, ICompilationStore compil
     {
         var views = new List<RenderView>();
         foreach (var job in (await ListAsync(caller, compilationId, 500, ct)).Where(j => batchId is null || j.BatchId == batchId))
-            views.Add(await RenderViews.ViewAsync(job, files, withDuration: false, ct));
+            views.Add(await RenderViews.ViewAsync(job, files, links, withDuration: false, ct));
         return views;
     }
 
@@ -37,7 +37,7 @@ public sealed class RenderService(IRenderJobStore jobs, ICompilationStore compil
     }
 
     public async Task<RenderView> ViewAsync(CurrentUser caller, long id, CancellationToken ct) =>
-        await RenderViews.ViewAsync(await GetAsync(caller, id, ct), files, withDuration: true, ct, posters);
+        await RenderViews.ViewAsync(await GetAsync(caller, id, ct), files, links, withDuration: true, ct, posters);
 
     /// <summary>What the Renders page's card shows of each render: its view with duration, resolution, sizes and poster URL.</summary>
     public async Task<IReadOnlyList<RenderView>> CardsAsync(CurrentUser caller, IEnumerable<RenderJob> visible, CancellationToken ct)
@@ -45,7 +45,7 @@ public sealed class RenderService(IRenderJobStore jobs, ICompilationStore compil
         caller.RequireEditor();
         var views = new List<RenderView>();
         foreach (var job in visible.Where(j => CanSee(caller, j)))
-            views.Add(await RenderViews.ViewAsync(job, files, withDuration: true, ct, posters));
+            views.Add(await RenderViews.ViewAsync(job, files, links, withDuration: true, ct, posters));
         return views;
     }
 

@@ -1,3 +1,4 @@
+using Tccg.Server.Application;
 using Tccg.Storage.Renders;
 
 namespace Tccg.Server.Features.Renders;
@@ -30,7 +31,7 @@ internal static class RenderViews
 {
     public static string StatusName(RenderJobStatus status) => status.ToString().ToLowerInvariant();
 
-    public static async Task<RenderView> ViewAsync(RenderJob job, RenderFiles files, bool withDuration, CancellationToken ct, RenderPosters? posters = null)
+    public static async Task<RenderView> ViewAsync(RenderJob job, RenderFiles files, ApiLinks links, bool withDuration, CancellationToken ct, RenderPosters? posters = null)
     {
         RenderOutputView? output = null;
         if (job.Status == RenderJobStatus.Succeeded && files.Existing(job.OutputPath) is { } video)
@@ -42,11 +43,11 @@ internal static class RenderViews
                 new FileInfo(video).Length,
                 credits is null ? null : new FileInfo(credits).Length,
                 facts?.Duration ?? (withDuration ? await files.DurationAsync(video, ct) : null),
-                $"/api/v1/renders/{job.Id}/video",
-                credits is null ? null : $"/api/v1/renders/{job.Id}/credits",
+                links.To($"/renders/{job.Id}/video"),
+                credits is null ? null : links.To($"/renders/{job.Id}/credits"),
                 facts?.Width, facts?.Height,
-                posters is null ? null : $"/api/v1/renders/{job.Id}/poster",
-                thumbnail is null ? null : $"/api/v1/renders/{job.Id}/thumbnail");
+                posters is null ? null : links.To($"/renders/{job.Id}/poster"),
+                thumbnail is null ? null : links.To($"/renders/{job.Id}/thumbnail"));
         }
 
         return new RenderView(job.Id, job.CompilationId, job.OwnerId, RenderFiles.TryTimeline(job)?.Name ?? "", StatusName(job.Status),

@@ -73,14 +73,14 @@ public static class RendersApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<Created<RenderView>> RerenderAsync(long id, HttpContext http, RenderService renders, RenderFiles files, CancellationToken ct)
+    public static async Task<Created<RenderView>> RerenderAsync(long id, HttpContext http, RenderService renders, RenderFiles files, ApiLinks links, CancellationToken ct)
     {
         var copy = await renders.RerenderAsync(http.Caller(), id, ct);
-        return TypedResults.Created($"/api/v1/renders/{copy.Id}", await RenderViews.ViewAsync(copy, files, withDuration: false, ct));
+        return TypedResults.Created($"/api/v1/renders/{copy.Id}", await RenderViews.ViewAsync(copy, files, links, withDuration: false, ct));
     }
 
-    public static async Task<Ok<RenderView>> CancelAsync(long id, HttpContext http, RenderService renders, RenderFiles files, CancellationToken ct) =>
-        TypedResults.Ok(await RenderViews.ViewAsync(await renders.CancelAsync(http.Caller(), id, ct), files, withDuration: false, ct));
+    public static async Task<Ok<RenderView>> CancelAsync(long id, HttpContext http, RenderService renders, RenderFiles files, ApiLinks links, CancellationToken ct) =>
+        TypedResults.Ok(await RenderViews.ViewAsync(await renders.CancelAsync(http.Caller(), id, ct), files, links, withDuration: false, ct));
 
     public static async Task<ServerSentEventsResult<RenderJobUpdate>> Events(
         long id, HttpContext http, RenderService renders, IHostApplicationLifetime lifetime, CancellationToken ct)
