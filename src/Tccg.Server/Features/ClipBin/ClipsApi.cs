@@ -43,7 +43,7 @@ public sealed record ClipView(
     public static ClipView From(ClipRecord c, ApiLinks links) => new(
         c.Id, c.TwitchClipId, c.Url, c.Title, c.BroadcasterId, c.BroadcasterName, c.BroadcasterLogin, c.GameId, c.Language,
         c.ViewCount, c.CreatedAt, c.ThumbnailUrl, c.Duration, c.Status.ToString(), c.MediaDuration, c.Width, c.Height, c.Fps,
-        c.LoudnessLufs, c.LastError, c.FilePath is null ? null : links.To($"/clips/{c.Id}/media"), c.DuplicateOf);
+        c.LoudnessLufs, c.LastError, c.FilePath is null ? null : $"{links.Root}/clips/{c.Id}/media", c.DuplicateOf);
 }
 
 public sealed record ClipPageView(IReadOnlyList<ClipView> Items, string? NextCursor);
