@@ -223,15 +223,34 @@ public sealed class ProxyHttpTests
         // The links in the API's answers are under the prefix, and each answers through the proxy.
         await server.AddUserAsync("admin-of-links", UserRole.Admin);
         using var client = proxy.CreateClient(from: "127.0.0.3");
-        (await client.PostAsJsonAsync(new Uri("api/v1/auth/login", UriKind.Relative), new { name = "admin-of-links", password = EditorServer.Password }))
-            .EnsureSuccessStatusCode();
+        using var login = await client.PostAsJsonAsync(new Uri("api/v1/auth/login", UriKind.Relative), new { name = "admin-of-links", password = EditorServer.Password });
+        login.EnsureSuccessStatusCode();
+        client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", (await login.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("csrfToken").GetString());
         var render = await client.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri($"api/v1/renders/{job.Id}", UriKind.Relative));
         var video = render.GetProperty("output").GetProperty("videoUrl").GetString();
         Assert.Equal($"/tccg/api/v1/renders/{job.Id}/video", video);
         var clips = await client.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri("api/v1/clips?limit=5", UriKind.Relative));
         var media = clips.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("mediaUrl").GetString()).ToList();
         Assert.Contains($"/tccg/api/v1/clips/{a.Id}/media", media);
-        foreach (var link in new[] { video!, $"/tccg/api/v1/clips/{a.Id}/media" })
+        // A compilation's preview plays its clips from links under the prefix; its submit answers where the render is.
+        using var created = await client.PostAsJsonAsync(new Uri("api/v1/compilations", UriKind.Relative), new { name = "Links", gameId = EditorServer.GameId });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var compilation = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        foreach (var clip in new[] { a, b })
+            (await client.PostAsJsonAsync(new Uri($"api/v1/compilations/{compilation}/review", UriKind.Relative), new { clipId = clip.Id, decision = "keep" }))
+                .EnsureSuccessStatusCode();
+        var preview = await client.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri($"api/v1/compilations/{compilation}/preview", UriKind.Relative));
+        var sources = preview.GetProperty("pieces").EnumerateArray().Select(p => p.GetProperty("src").GetString()!).ToList();
+        Assert.Equal([$"/tccg/api/v1/clips/{a.Id}/media", $"/tccg/api/v1/clips/{b.Id}/media"], sources);
+        using var submitted = await client.PostAsync(new Uri($"api/v1/compilations/{compilation}/submit", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+        var queued = await submitted.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal($"/tccg/api/v1/renders/{queued.GetProperty("jobId").GetInt64()}", queued.GetProperty("location").GetString());
+        Assert.Equal(queued.GetProperty("location").GetString(), submitted.Headers.Location?.OriginalString);
+        using var status = await client.GetAsync(new Uri(proxy.BaseUrl, queued.GetProperty("location").GetString()));
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+
+        foreach (var link in new[] { video!, sources[0], sources[1] })
         {
             using var answer = await client.GetAsync(new Uri(proxy.BaseUrl, link), HttpCompletionOption.ResponseHeadersRead);
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);

@@ -47,7 +47,7 @@ public static class ConfigReference
         ["Tccg:Twitch:ClipAccessHash"] = "One extra persisted-query hash of ShareClipRenderStatus, tried first when set (`tccg twitch set-hash` changes the hashes without a restart).",
         ["Tccg:Twitch:ClipAccessHashes"] = "ShareClipRenderStatus hashes tried in order, comma-separated; the first that Twitch still knows is used and remembered.",
         ["Tccg:Twitch:VideoAccessTokenHash"] = "Persisted-query hash of VideoAccessToken_Clip, the fallback after every ShareClipRenderStatus hash.",
-        ["Tccg:Twitch:OAuthRedirectUrl"] = "Redirect URL registered for connecting Twitch accounts (official downloads); empty: {server URL}/api/v1/twitch/oauth/callback.",
+        ["Tccg:Twitch:OAuthRedirectUrl"] = "Redirect URL registered for connecting Twitch accounts (official downloads); empty: {server URL}{PathBase}/api/v1/twitch/oauth/callback.",
         ["Tccg:Server:Urls"] = "Listen URLs, separated by ';'.",
         ["Tccg:Server:InProcessGenerator"] = "Run a video generator inside the server (one command is the whole system).",
         ["Tccg:Server:Automation"] = "Run the automatic finder and downloader for saved games.",

@@ -82,7 +82,7 @@ public sealed class TwitchOptions
     /// <summary>Persisted-query hash of VideoAccessToken_Clip, tried after every ShareClipRenderStatus hash.</summary>
     public string VideoAccessTokenHash { get; set; } = DefaultVideoAccessTokenHash;
 
-    /// <summary>Where Twitch sends the browser back after connecting an account; empty: the server's own URL + <c>/api/v1/twitch/oauth/callback</c>.</summary>
+    /// <summary>Where Twitch sends the browser back after connecting an account; empty: the server's own URL and path base + <c>/api/v1/twitch/oauth/callback</c>.</summary>
     public string OAuthRedirectUrl { get; set; } = "";
 
     public const string DefaultClipAccessHashes = DefaultClipAccessHash + ",0a02bb974443b576f5579aab0fef1d4b7f44e58a8a256f0c5adfead0db70640f";

@@ -32,8 +32,13 @@ public class ScriptTokenTests
         Assert.Equal(["intro", "clip", "clip"], preview.GetProperty("pieces").EnumerateArray().Select(p => p.GetProperty("kind").GetString()));
         Assert.Equal([a, b], preview.GetProperty("pieces").EnumerateArray().Skip(1).Select(p => p.GetProperty("clipId").GetInt64()));
         Assert.Equal(2.0, preview.GetProperty("pieces")[1].GetProperty("seconds").GetDouble(), 3);
+        Assert.Equal([$"/api/v1/assets/{intro}/media", $"/api/v1/clips/{a}/media", $"/api/v1/clips/{b}/media"],
+            preview.GetProperty("pieces").EnumerateArray().Select(p => p.GetProperty("src").GetString()));
         using var submit = await client.PostAsync(new Uri($"/api/v1/compilations/{id}/submit", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+        var queued = await submit.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal($"/api/v1/renders/{queued.GetProperty("jobId").GetInt64()}", queued.GetProperty("location").GetString());
+        Assert.Equal(queued.GetProperty("location").GetString(), submit.Headers.Location?.OriginalString);
         Assert.Equal(user.Id, (await client.GetCompilationAsync(id)).GetProperty("ownerId").GetInt64());
 
         using var workerClient = server.CreateClient(cookies: false);

@@ -14,7 +14,7 @@ public class TwitchApiTests
 {
     private static Uri U(string path) => new(path, UriKind.Relative);
 
-    private static async Task<(TwitchSimHost Sim, TestServer Server)> StartWithSimAsync()
+    private static async Task<(TwitchSimHost Sim, TestServer Server)> StartWithSimAsync(string? pathBase = null)
     {
         var sim = await TwitchSimHost.StartAsync(new TwitchSimOptions
         {
@@ -23,7 +23,10 @@ public class TwitchApiTests
             LegacyClipsPerGame = 0,
             Anchor = DateTimeOffset.UtcNow.AddMinutes(-5),
         });
-        var server = await TestServer.StartAsync(sim.TccgConfiguration.ToDictionary(kv => kv.Key, kv => (string?)kv.Value));
+        var settings = sim.TccgConfiguration.ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
+        if (pathBase is not null)
+            settings["Tccg:Server:PathBase"] = pathBase;
+        var server = await TestServer.StartAsync(settings);
         return (sim, server);
     }
 
@@ -68,6 +71,24 @@ public class TwitchApiTests
         Assert.IsType<ClipUrlResult.Ready>(await resolver.ResolveAsync(sim.World.Clips[0].Id, null, CancellationToken.None));
         var works = await admin.PostAsync(U("/api/v1/twitch/doctor"), null);
         Assert.True(JsonDocument.Parse(await works.Content.ReadAsStringAsync()).RootElement.GetProperty("downloadsWork").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ConnectAccount_UnderAPathBase_AsksTwitchToSendTheBrowserBackUnderIt()
+    {
+        var (sim, server) = await StartWithSimAsync(pathBase: "/tccg");
+        await using var _ = sim;
+        await using var __ = server;
+        await server.AddUserAsync("root", "correct horse battery", UserRole.Admin);
+        using var admin = server.CreateClient();
+        using var login = await admin.PostAsJsonAsync(U("/tccg/api/v1/auth/login"), new { name = "root", password = "correct horse battery" });
+        login.EnsureSuccessStatusCode();
+        admin.DefaultRequestHeaders.Add("X-CSRF-TOKEN", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("csrfToken").GetString());
+
+        var start = await admin.GetAsync(U("/tccg/api/v1/twitch/oauth/connect"));
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        var query = System.Web.HttpUtility.ParseQueryString(start.Headers.Location!.Query);
+        Assert.Equal(new Uri(server.BaseUrl, "/tccg/api/v1/twitch/oauth/callback").ToString(), query["redirect_uri"]);
     }
 
     [Fact]

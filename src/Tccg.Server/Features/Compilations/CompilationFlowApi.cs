@@ -65,10 +65,11 @@ public static partial class CompilationsApi
         return TypedResults.Accepted($"/api/v1/renders?batchId={batch.BatchId}", batch);
     }
 
-    public static async Task<Accepted<SubmittedView>> SubmitAsync(long id, HttpContext http, CompilationService service, CancellationToken ct)
+    public static async Task<Accepted<SubmittedView>> SubmitAsync(
+        long id, HttpContext http, CompilationService service, ApiLinks links, CancellationToken ct)
     {
         var (job, timeline) = await service.SubmitAsync(http.Caller(), id, ct);
-        var location = $"/api/v1/renders/{job.Id}";
+        var location = links.To($"/renders/{job.Id}");
         return TypedResults.Accepted(location, new SubmittedView(job.Id, location, timeline.ClipIds.Count));
     }
 }

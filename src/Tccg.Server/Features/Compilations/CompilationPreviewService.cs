@@ -38,19 +38,19 @@ public sealed record PreviewPlan(double Seconds, int Width, int Height, int Fps,
 /// </summary>
 public sealed class CompilationPreviewService(
     ICompilationStore store, CompilationService compilations, CompilationWorkspace workspace,
-    IOptions<StorageOptions> storage, IOptions<GeneratorOptions> generator)
+    IOptions<StorageOptions> storage, IOptions<GeneratorOptions> generator, ApiLinks links)
 {
     public async Task<PreviewPlan> PlanAsync(CurrentUser caller, long id, CancellationToken ct)
     {
         var compilation = await compilations.FindAsync(caller, id, ct);
         var draft = await workspace.DraftAsync(caller, compilation, await store.GetItemsAsync(id, ct), ct);
-        return Plan(draft, Path.GetFullPath(storage.Value.Root), generator.Value);
+        return Plan(draft, Path.GetFullPath(storage.Value.Root), generator.Value, links);
     }
 
     private sealed record Source(string Src, double? Duration, double? Lufs);
 
-    /// <summary>The preview of a draft whose media paths are relative to <paramref name="root"/> (pure but for paths).</summary>
-    public static PreviewPlan Plan(CompilationDraft draft, string root, GeneratorOptions defaults)
+    /// <summary>The preview of a draft whose media paths are relative to <paramref name="root"/>, its sources as <paramref name="links"/> gives them (pure but for paths).</summary>
+    private static PreviewPlan Plan(CompilationDraft draft, string root, GeneratorOptions defaults, ApiLinks links)
     {
         var leftOut = new List<string>();
         var sources = new Dictionary<string, Source>(StringComparer.Ordinal);
@@ -65,7 +65,7 @@ public sealed class CompilationPreviewService(
                 continue;
             }
             items.Add(item);
-            sources[Full(media.Path)] = new Source($"api/v1/clips/{item.ClipId.ToString(CultureInfo.InvariantCulture)}/media", media.Duration, media.LoudnessLufs);
+            sources[Full(media.Path)] = new Source(links.To($"/clips/{item.ClipId.ToString(CultureInfo.InvariantCulture)}/media"), media.Duration, media.LoudnessLufs);
         }
         AssetChoice Usable(AssetChoice choice, string slot)
         {
@@ -76,7 +76,7 @@ public sealed class CompilationPreviewService(
                 leftOut.Add($"{slot}: asset {asset.Id.ToString(CultureInfo.InvariantCulture)} has no file to play");
                 return AssetChoice.None;
             }
-            sources[Full(asset.Media.Path)] = new Source($"api/v1/assets/{asset.Id.ToString(CultureInfo.InvariantCulture)}/media", asset.Media.Duration, asset.Media.LoudnessLufs);
+            sources[Full(asset.Media.Path)] = new Source(links.To($"/assets/{asset.Id.ToString(CultureInfo.InvariantCulture)}/media"), asset.Media.Duration, asset.Media.LoudnessLufs);
             return choice;
         }
         var playable = draft with

@@ -201,5 +201,5 @@ public static class TwitchFeature
     }
 
     private static string RedirectUri(HttpContext http, Tccg.Core.Configuration.TwitchOptions o) =>
-        o.OAuthRedirectUrl.Length > 0 ? o.OAuthRedirectUrl : $"{http.Request.Scheme}://{http.Request.Host}/api/v1/twitch/oauth/callback";
+        o.OAuthRedirectUrl.Length > 0 ? o.OAuthRedirectUrl : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/api/v1/twitch/oauth/callback";
 }
