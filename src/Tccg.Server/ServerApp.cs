@@ -41,6 +41,7 @@ public static class ServerApp
         OptionsStartupCheck.ValidateAll(app.Services);
         app.UseServerPipeline();
         app.MapServerEndpoints();
+        Tccg.Server.Features.Deployment.DeploymentSetup.CheckPathBase(app);
         return app;
     }
 }

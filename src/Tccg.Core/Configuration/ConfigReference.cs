@@ -83,7 +83,7 @@ public static class ConfigReference
         ["Tccg:Downloader:Parallelism"] = "Clip transfers at once (network-bound).",
         ["Tccg:Downloader:AnalysisParallelism"] = "Downloaded clips checked and measured at once (one ffmpeg each, CPU-bound); 0 is one per processor core.",
         ["Tccg:Downloader:MaxAttempts"] = "Failed downloads are retried with back-off up to this many attempts.",
-        ["Tccg:Server:PathBase"] = "Path prefix the server lives under behind a proxy, e.g. /tccg (API, editor, static files and the editor's WebSocket); empty for the root.",
+        ["Tccg:Server:PathBase"] = "Path prefix the server lives under behind a proxy, e.g. /tccg (API, editor, static files and the editor's WebSocket); not one of the server's own paths (/api, /admin, …); empty for the root.",
         ["Tccg:Server:RequireHttps"] = "Refuse plain HTTP (health checks excepted), send HSTS and always mark cookies Secure.",
         ["Tccg:Server:AutomationLeaseSeconds"] = "Several servers on one database: the automatic finder/downloader runs in the server holding this lease; another takes over when it is not renewed for this long.",
         ["Tccg:Server:ForwardedHeaders:KnownProxies"] = "Addresses of trusted reverse proxies, e.g. [\"127.0.0.1\"].",

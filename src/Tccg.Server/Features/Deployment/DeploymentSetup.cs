@@ -60,6 +60,27 @@ public static class DeploymentSetup
     }
 
     /// <summary>First in the pipeline: forwarded headers, the path prefix, HSTS and the HTTPS requirement.</summary>
+    /// <summary>
+    /// Refuses a <c>Tccg:Server:PathBase</c> whose first segment is one of the server's own (<c>/api</c>, <c>/admin</c>,
+    /// <c>/clips</c>, …): the links handlers write as "/…" could not be told from links already under the prefix.
+    /// Runs once every route is mapped.
+    /// </summary>
+    public static void CheckPathBase(this WebApplication app)
+    {
+        var pathBase = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.PathBase;
+        if (pathBase.Length == 0)
+            return;
+        var first = pathBase.Split('/', 3)[1];
+        var taken = ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)app).DataSources
+            .SelectMany(source => source.Endpoints)
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Select(endpoint => endpoint.RoutePattern.PathSegments is [{ IsSimple: true, Parts: [Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart literal] }, ..] ? literal.Content : null)
+            .Any(segment => string.Equals(segment, first, StringComparison.OrdinalIgnoreCase));
+        if (taken)
+            throw new InvalidConfigurationException(
+                $"{ServerOptions.Section}:PathBase must not start with /{first}, a path of the server's own; choose another prefix, such as /tccg.");
+    }
+
     public static void UseDeployment(this WebApplication app)
     {
         var server = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value;

@@ -189,8 +189,8 @@ public static class TwitchFeature
             await s.DisconnectAsync(CurrentUser.From(http.User), twitchUserId, ct);
             return Results.NoContent();
         }).WithName("DisconnectTwitchAccount").WithSummary("Forget a connected account and its token");
-        twitch.MapGet("/oauth/connect", (string? channels, HttpContext http, TwitchService s, Microsoft.Extensions.Options.IOptions<Tccg.Core.Configuration.TwitchOptions> o) =>
-            Results.Redirect(s.BeginConnect(CurrentUser.From(http.User), RedirectUri(http, o.Value), (channels ?? "").Split(','))))
+        twitch.MapGet("/oauth/connect", (string? channels, HttpContext http, TwitchService s, Microsoft.Extensions.Options.IOptions<Tccg.Core.Configuration.TwitchOptions> o, ApiLinks links) =>
+            Results.Redirect(s.BeginConnect(CurrentUser.From(http.User), RedirectUri(http, o.Value, links), (channels ?? "").Split(','))))
             .WithName("ConnectTwitchAccount").WithSummary("Redirects to Twitch's consent page (authorization-code flow)");
         twitch.MapGet("/oauth/callback", async (string? code, string? state, HttpContext http, TwitchService s, CancellationToken ct) =>
         {
@@ -200,6 +200,6 @@ public static class TwitchFeature
         return api;
     }
 
-    private static string RedirectUri(HttpContext http, Tccg.Core.Configuration.TwitchOptions o) =>
-        o.OAuthRedirectUrl.Length > 0 ? o.OAuthRedirectUrl : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/api/v1/twitch/oauth/callback";
+    private static string RedirectUri(HttpContext http, Tccg.Core.Configuration.TwitchOptions o, ApiLinks links) =>
+        o.OAuthRedirectUrl.Length > 0 ? o.OAuthRedirectUrl : $"{http.Request.Scheme}://{http.Request.Host}{links.To("/twitch/oauth/callback")}";
 }
