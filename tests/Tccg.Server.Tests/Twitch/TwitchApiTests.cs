@@ -74,7 +74,7 @@ public class TwitchApiTests
     }
 
     [Fact]
-    public async Task ConnectAccount_UnderAPathBase_AsksTwitchToSendTheBrowserBackUnderIt()
+    public async Task ConnectAccount_UnderAPathBase_GoesTheWholeWayUnderIt()
     {
         var (sim, server) = await StartWithSimAsync(pathBase: "/tccg");
         await using var _ = sim;
@@ -85,10 +85,25 @@ public class TwitchApiTests
         login.EnsureSuccessStatusCode();
         admin.DefaultRequestHeaders.Add("X-CSRF-TOKEN", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("csrfToken").GetString());
 
+        var broadcaster = sim.World.Clips[0].Broadcaster.Id;
+        sim.AuthorizeAs(broadcaster);
+
         var start = await admin.GetAsync(U("/tccg/api/v1/twitch/oauth/connect"));
         Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
         var query = System.Web.HttpUtility.ParseQueryString(start.Headers.Location!.Query);
         Assert.Equal(new Uri(server.BaseUrl, "/tccg/api/v1/twitch/oauth/callback").ToString(), query["redirect_uri"]);
+
+        // The whole round trip: Twitch sends the browser back under the prefix, the code is exchanged with the same
+        // redirect URL (the simulator checks it, as Twitch does), and the browser lands on the admin page under it.
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var consent = await browser.GetAsync(start.Headers.Location);
+        Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
+        Assert.Equal("/tccg/api/v1/twitch/oauth/callback", consent.Headers.Location!.AbsolutePath);
+        var done = await admin.GetAsync(U(consent.Headers.Location.PathAndQuery));
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.StartsWith("/tccg/admin?twitch=", done.Headers.Location!.ToString(), StringComparison.Ordinal);
+        var list = await admin.GetFromJsonAsync<JsonElement>(U("/tccg/api/v1/twitch/connections"));
+        Assert.Equal(broadcaster, Assert.Single(list.EnumerateArray()).GetProperty("twitchUserId").GetString());
     }
 
     [Fact]
