@@ -59,7 +59,6 @@ public static class DeploymentSetup
         services.AddHostedService<NightlyBackupService>();
     }
 
-    /// <summary>First in the pipeline: forwarded headers, the path prefix, HSTS and the HTTPS requirement.</summary>
     /// <summary>
     /// Refuses a <c>Tccg:Server:PathBase</c> whose first segment is one of the server's own (<c>/api</c>, <c>/admin</c>,
     /// <c>/clips</c>, …): the links handlers write as "/…" could not be told from links already under the prefix.
@@ -81,6 +80,7 @@ public static class DeploymentSetup
                 $"{ServerOptions.Section}:PathBase must not start with /{first}, a path of the server's own; choose another prefix, such as /tccg.");
     }
 
+    /// <summary>First in the pipeline: forwarded headers, the path prefix, HSTS and the HTTPS requirement.</summary>
     public static void UseDeployment(this WebApplication app)
     {
         var server = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
